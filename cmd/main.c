@@ -1,0 +1,162 @@
+/*
+ * pbtable's entry point: the command table (git's git.c), global flags,
+ * and the final check that stdout was really written.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+#ifndef PBT_VERSION
+#define PBT_VERSION "0.0.0"
+#endif
+
+const struct cmd cmd_table[] = {
+	{ "breaking", cmd_breaking, "NEW --against OLD [options]",
+	  "check NEW against OLD for breaking changes (buf's rules)",
+	  "  --against OLD            the earlier version (required)\n"
+	  "  --config FILE|TEXT       buf.yaml/pbtable.yaml, or its text (YAML or JSON)\n"
+	  "  --error-format FORMAT    text (default) or json\n"
+	  "  --exclude-imports        drop findings in files marked as imports\n"
+	  "NEW and OLD are binary FileDescriptorSets (protoc -o, buf build -o) or - for stdin.\n"
+	  "Exit status: 0 nothing found, 100 breaking changes found, 1 error.\n" },
+	{ "rules", cmd_rules, "[--category CAT] [--config-version V] [--all]",
+	  "list the breaking rules with their categories",
+	  "  --category CAT           only rules in CAT (FILE, PACKAGE, WIRE_JSON, WIRE, CSR)\n"
+	  "  --config-version V       categories as in buf.yaml version V (v1beta1, v1, v2; default v1)\n"
+	  "  --all                    include deprecated rules and rules absent from V\n" },
+	{ "help", cmd_help, "[COMMAND]", "show help for pbtable or a command", "" },
+	{ "bench-load", cmd_bench_load, "SET...",
+	  NULL /* hidden: the load floor for `make bench` */,
+	  "Read and unpack each SET with protobuf-c, and nothing else.\n" },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+const struct cmd *cmd_find(const char *name)
+{
+	const struct cmd *c;
+
+	for (c = cmd_table; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+void cmd_error(const struct pbt_err *err)
+{
+	fputs("pbtable: ", stderr);
+	if (err->loc.path) {
+		fputs(err->loc.path, stderr);
+		if (err->loc.line)
+			fprintf(stderr, ":%u", err->loc.line);
+		if (err->loc.line && err->loc.col)
+			fprintf(stderr, ":%u", err->loc.col);
+		fputs(": ", stderr);
+	}
+	fprintf(stderr, "%s\n", err->msg);
+	if (err->detail[0])
+		fprintf(stderr, "pbtable: %s\n", err->detail);
+}
+
+int cmd_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pbtable: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return PBT_EXIT_ERROR;
+}
+
+void cmd_print_help(const struct cmd *c, FILE *out)
+{
+	fprintf(out, "usage: pbtable %s %s\n", c->name, c->usage);
+	if (c->summary)
+		fprintf(out, "\n%s.\n", c->summary);
+	if (c->help && *c->help)
+		fprintf(out, "\n%s", c->help);
+}
+
+int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pbtable: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c)
+		fprintf(stderr, "usage: pbtable %s %s\n", c->name, c->usage);
+	return PBT_EXIT_ERROR;
+}
+
+int cmd_write_stdout(const struct pbt_buf *b)
+{
+	if (b->len && fwrite(b->buf, 1, b->len, stdout) != b->len)
+		return cmd_fail("cannot write output: %s", "write error");
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	const struct cmd *c;
+
+	fputs("usage: pbtable [--version] [--help] COMMAND [ARGS]\n\n"
+	      "Keep protobuf schemas safe to evolve; store messages in Postgres.\n\n"
+	      "Commands:\n", out);
+	for (c = cmd_table; c->name; c++)
+		if (c->summary)
+			fprintf(out, "  %-12s %s\n", c->name, c->summary);
+	fputs("\nSee `pbtable help COMMAND` and man pbtable(1).\n", out);
+}
+
+int cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		usage(stdout);
+		return PBT_EXIT_OK;
+	}
+	c = cmd_find(argv[1]);
+	if (!c)
+		return cmd_fail("unknown command '%s' (see `pbtable help`)", argv[1]);
+	cmd_print_help(c, stdout);
+	return PBT_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return PBT_EXIT_ERROR;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("pbtable %s\n", PBT_VERSION);
+		return PBT_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return PBT_EXIT_OK;
+	}
+	c = cmd_find(argv[1]);
+	if (!c) {
+		cmd_fail("unknown command '%s'", argv[1]);
+		usage(stderr);
+		return PBT_EXIT_ERROR;
+	}
+	rc = c->fn(argc - 1, argv + 1);
+	/* A full disk must not look like success (git's run_builtin). */
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		cmd_fail("cannot write to standard output");
+		return PBT_EXIT_ERROR;
+	}
+	return rc;
+}

@@ -1,0 +1,203 @@
+/*
+ * Arena allocation for one schema version or one operation.  Blocks grow
+ * geometrically up to 4 MiB; an allocation larger than a quarter block gets
+ * a block of its own so the current block's slack is not wasted.
+ */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct block {
+	struct block *next;
+	size_t size;		/* usable bytes after the header */
+	size_t used;
+	/* max_align_t alignment for the payload that follows */
+	_Alignas(16) unsigned char data[];
+};
+
+struct pbt_arena {
+	struct block *head;
+	size_t next_size;
+	size_t used;
+};
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "pbtable: out of memory (allocating %zu bytes)\n", n);
+	abort();
+}
+
+void *pbt_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *pbt_xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+
+	if (!p)
+		oom(count * size);
+	return p;
+}
+
+void *pbt_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *pbt_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(pbt_xmalloc(n), s, n);
+}
+
+struct pbt_arena *pbt_arena_new(void)
+{
+	struct pbt_arena *a = pbt_xcalloc(1, sizeof(*a));
+
+	a->next_size = 64 * 1024;
+	return a;
+}
+
+void pbt_arena_free(struct pbt_arena *a)
+{
+	struct block *b, *next;
+
+	if (!a)
+		return;
+	for (b = a->head; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+size_t pbt_arena_used(const struct pbt_arena *a)
+{
+	return a->used;
+}
+
+#ifdef PBT_ARENA_DEBUG
+void *pbt_arena_alloc(struct pbt_arena *a, size_t n)
+{
+	struct block *b = malloc(sizeof(*b) + (n ? n : 1));
+
+	if (!b)
+		oom(n);
+	b->size = n;
+	b->used = n;
+	b->next = a->head;
+	a->head = b;
+	a->used += n;
+	return b->data;
+}
+#else
+void *pbt_arena_alloc(struct pbt_arena *a, size_t n)
+{
+	struct block *b = a->head;
+	size_t need = (n + 7) & ~(size_t)7;
+
+	if (need < n)
+		oom(n);
+	a->used += need;
+	if (b && b->size - b->used >= need) {
+		void *p = b->data + b->used;
+
+		b->used += need;
+		return p;
+	}
+	if (need > a->next_size / 4) {
+		/* Own block, linked behind the current one so its slack stays usable. */
+		struct block *big = malloc(sizeof(*big) + need);
+
+		if (!big)
+			oom(n);
+		big->size = need;
+		big->used = need;
+		if (b) {
+			big->next = b->next;
+			b->next = big;
+		} else {
+			big->next = NULL;
+			a->head = big;
+		}
+		return big->data;
+	}
+	b = malloc(sizeof(*b) + a->next_size);
+	if (!b)
+		oom(a->next_size);
+	b->size = a->next_size;
+	b->used = need;
+	b->next = a->head;
+	a->head = b;
+	if (a->next_size < 4 * 1024 * 1024)
+		a->next_size *= 2;
+	return b->data;
+}
+#endif
+
+void *pbt_arena_zalloc(struct pbt_arena *a, size_t n)
+{
+	return memset(pbt_arena_alloc(a, n), 0, n);
+}
+
+void *pbt_arena_calloc(struct pbt_arena *a, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		oom(SIZE_MAX);
+	return pbt_arena_zalloc(a, count * size);
+}
+
+char *pbt_arena_strndup(struct pbt_arena *a, const char *s, size_t n)
+{
+	char *p = pbt_arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *pbt_arena_strdup(struct pbt_arena *a, const char *s)
+{
+	return pbt_arena_strndup(a, s, strlen(s));
+}
+
+char *pbt_arena_vprintf(struct pbt_arena *a, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+	char *p;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		n = 0;
+	p = pbt_arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *pbt_arena_printf(struct pbt_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = pbt_arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}

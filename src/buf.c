@@ -1,0 +1,161 @@
+/*
+ * Growable strings, plus the two quotings every output format needs:
+ * JSON string literals and Go's %q (buf prints names with %q).
+ */
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+void pbt_buf_grow(struct pbt_buf *b, size_t extra)
+{
+	size_t want = b->len + extra + 1;
+
+	if (want <= b->alloc)
+		return;
+	if (want < b->alloc * 2)
+		want = b->alloc * 2;
+	if (want < 64)
+		want = 64;
+	b->buf = pbt_xrealloc(b->buf, want);
+	b->alloc = want;
+}
+
+void pbt_buf_add(struct pbt_buf *b, const void *data, size_t n)
+{
+	pbt_buf_grow(b, n);
+	if (n)
+		memcpy(b->buf + b->len, data, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void pbt_buf_adds(struct pbt_buf *b, const char *s)
+{
+	pbt_buf_add(b, s, strlen(s));
+}
+
+void pbt_buf_addc(struct pbt_buf *b, char c)
+{
+	pbt_buf_grow(b, 1);
+	b->buf[b->len++] = c;
+	b->buf[b->len] = '\0';
+}
+
+void pbt_buf_vaddf(struct pbt_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	pbt_buf_grow(b, 64);
+	n = vsnprintf(b->buf + b->len, b->alloc - b->len, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->alloc - b->len) {
+		pbt_buf_grow(b, (size_t)n);
+		vsnprintf(b->buf + b->len, b->alloc - b->len, fmt, ap);
+	}
+	b->len += (size_t)n;
+}
+
+void pbt_buf_addf(struct pbt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pbt_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void pbt_buf_add_json_str(struct pbt_buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	pbt_buf_addc(b, '"');
+	for (p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': pbt_buf_adds(b, "\\\""); break;
+		case '\\': pbt_buf_adds(b, "\\\\"); break;
+		case '\n': pbt_buf_adds(b, "\\n"); break;
+		case '\r': pbt_buf_adds(b, "\\r"); break;
+		case '\t': pbt_buf_adds(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				pbt_buf_addf(b, "\\u%04x", *p);
+			else if (*p == '<' || *p == '>' || *p == '&')
+				/* Go's encoding/json escapes these; buf's output does too. */
+				pbt_buf_addf(b, "\\u%04x", *p);
+			else
+				pbt_buf_addc(b, (char)*p);
+		}
+	}
+	pbt_buf_addc(b, '"');
+}
+
+void pbt_buf_add_goquote(struct pbt_buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	pbt_buf_addc(b, '"');
+	for (p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': pbt_buf_adds(b, "\\\""); break;
+		case '\\': pbt_buf_adds(b, "\\\\"); break;
+		case '\n': pbt_buf_adds(b, "\\n"); break;
+		case '\r': pbt_buf_adds(b, "\\r"); break;
+		case '\t': pbt_buf_adds(b, "\\t"); break;
+		case '\a': pbt_buf_adds(b, "\\a"); break;
+		case '\b': pbt_buf_adds(b, "\\b"); break;
+		case '\f': pbt_buf_adds(b, "\\f"); break;
+		case '\v': pbt_buf_adds(b, "\\v"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				pbt_buf_addf(b, "\\x%02x", *p);
+			else
+				pbt_buf_addc(b, (char)*p);
+		}
+	}
+	pbt_buf_addc(b, '"');
+}
+
+void pbt_buf_setlen(struct pbt_buf *b, size_t len)
+{
+	if (!b->buf) {
+		if (!len)
+			return;
+		pbt_buf_grow(b, len);
+	}
+	b->len = len;
+	b->buf[len] = '\0';
+}
+
+void pbt_buf_reset(struct pbt_buf *b)
+{
+	pbt_buf_setlen(b, 0);
+}
+
+const char *pbt_buf_str(const struct pbt_buf *b)
+{
+	return b->buf ? b->buf : "";
+}
+
+char *pbt_buf_detach(struct pbt_buf *b)
+{
+	char *p = b->buf ? b->buf : pbt_xstrdup("");
+
+	b->buf = NULL;
+	b->len = b->alloc = 0;
+	return p;
+}
+
+void pbt_buf_release(struct pbt_buf *b)
+{
+	free(b->buf);
+	b->buf = NULL;
+	b->len = b->alloc = 0;
+}

@@ -1,0 +1,382 @@
+/*
+ * Pair the elements of two schema versions and run the rule table over
+ * the pairs.  Each kind of pair is walked once, calling every enabled rule
+ * of that subject, so adding a rule never adds a pass.  What counts as a
+ * break is the rules' business (rule_*.c); ordering, de-duplication and
+ * ignores are applied afterwards (findings.c, cmd/).
+ */
+#include "compat.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+
+/* ---------------------------------------------------------------- reporting */
+
+void pbt_cx_report(struct pbt_cx *cx, struct pbt_file *file,
+		   const struct pbt_span *span, struct pbt_file *prev_file,
+		   const char *fmt, ...)
+{
+	struct pbt_finding *f = pbt_findings_add(cx->out);
+	va_list ap;
+
+	f->rule = cx->rule->id;
+	if (file) {
+		f->path = file->name;
+		f->package = file->package;
+		f->is_import = file->is_import;
+	}
+	if (span)
+		f->span = *span;
+	if (prev_file) {
+		f->prev_path = prev_file->name;
+		f->prev_package = prev_file->package;
+		f->prev_is_import = prev_file->is_import;
+	}
+	va_start(ap, fmt);
+	f->message = pbt_arena_vprintf(cx->out->arena, fmt, ap);
+	va_end(ap);
+	/* Schema strings die with the schemas; findings must not. */
+	if (f->path)
+		f->path = pbt_arena_strdup(cx->out->arena, f->path);
+	if (f->package)
+		f->package = pbt_arena_strdup(cx->out->arena, f->package);
+	if (f->prev_path)
+		f->prev_path = pbt_arena_strdup(cx->out->arena, f->prev_path);
+	if (f->prev_package)
+		f->prev_package = pbt_arena_strdup(cx->out->arena, f->prev_package);
+}
+
+bool pbt_loc(struct pbt_file *f, const struct pbt_path *path, struct pbt_span *span)
+{
+	struct pbt_span s;
+
+	if (!f || !pbt_srcloc_find(f, path, &s))
+		return false;
+	*span = s;
+	return true;
+}
+
+bool pbt_loc_sub(struct pbt_file *f, const struct pbt_path *path, int32_t a,
+		 struct pbt_span *span)
+{
+	struct pbt_path p = *path;
+
+	pbt_path_push(&p, a);
+	return pbt_loc(f, &p, span);
+}
+
+bool pbt_loc_sub2(struct pbt_file *f, const struct pbt_path *path, int32_t a,
+		  int32_t b, struct pbt_span *span)
+{
+	struct pbt_path p = *path;
+
+	pbt_path_push(&p, a);
+	pbt_path_push(&p, b);
+	return pbt_loc(f, &p, span);
+}
+
+bool pbt_loc_sub3(struct pbt_file *f, const struct pbt_path *path, int32_t a,
+		  int32_t b, int32_t c, struct pbt_span *span)
+{
+	struct pbt_path p = *path;
+
+	pbt_path_push(&p, a);
+	pbt_path_push(&p, b);
+	pbt_path_push(&p, c);
+	return pbt_loc(f, &p, span);
+}
+
+bool pbt_loc_sub4(struct pbt_file *f, const struct pbt_path *path, int32_t a,
+		  int32_t b, int32_t c, int32_t d, struct pbt_span *span)
+{
+	struct pbt_path p = *path;
+
+	pbt_path_push(&p, a);
+	pbt_path_push(&p, b);
+	pbt_path_push(&p, c);
+	pbt_path_push(&p, d);
+	return pbt_loc(f, &p, span);
+}
+
+bool pbt_loc_deleted(struct pbt_file *f, const char *nested_name,
+		     struct pbt_span *span)
+{
+	const char *pkg = f->package;
+	size_t np = strlen(pkg), n = strlen(nested_name);
+	char buf[1024];
+
+	if (np + n + 2 > sizeof(buf))
+		return false;
+	memcpy(buf, pkg, np);
+	if (np)
+		buf[np++] = '.';
+	memcpy(buf + np, nested_name, n + 1);
+	for (;;) {
+		char *dot = strrchr(buf + np, '.');
+		struct pbt_message *m;
+
+		if (!dot)
+			return false;
+		*dot = '\0';
+		m = pbt_schema_message(f->schema, buf);
+		if (m && m->file == f) {
+			struct pbt_path p;
+
+			pbt_path_message(&p, m);
+			if (pbt_loc(f, &p, span))
+				return true;
+			/* The parent exists but has no location: buf still
+			 * reports it, with an unknown line. */
+			memset(span, 0, sizeof(*span));
+			return true;
+		}
+	}
+}
+
+const char *pbt_field_description(struct pbt_cx *cx, const struct pbt_field *f)
+{
+	if (f->is_extension)
+		return pbt_arena_printf(cx->tmp,
+					"Extension \"%d\" with name \"%s\" on message \"%s\"",
+					f->number, f->full_name, f->extendee);
+	return pbt_arena_printf(cx->tmp, "Field \"%d\" with name \"%s\" on message \"%s\"",
+				f->number, f->name, f->message->name);
+}
+
+/* ---------------------------------------------------------------- reserved */
+
+bool pbt_message_reserves_number(const pbt_message_proto *dp, int32_t number)
+{
+	size_t i;
+
+	/* DescriptorProto.ReservedRange: end is exclusive. */
+	for (i = 0; i < dp->n_reserved_range; i++) {
+		const Google__Protobuf__DescriptorProto__ReservedRange *r = dp->reserved_range[i];
+
+		if (number >= r->start && number < r->end)
+			return true;
+	}
+	return false;
+}
+
+bool pbt_message_reserves_name(const pbt_message_proto *dp, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < dp->n_reserved_name; i++)
+		if (dp->reserved_name[i] && !strcmp(dp->reserved_name[i], name))
+			return true;
+	return false;
+}
+
+bool pbt_enum_reserves_number(const pbt_enum_proto *ep, int32_t number)
+{
+	size_t i;
+
+	/* EnumReservedRange: end is inclusive. */
+	for (i = 0; i < ep->n_reserved_range; i++) {
+		const Google__Protobuf__EnumDescriptorProto__EnumReservedRange *r = ep->reserved_range[i];
+
+		if (number >= r->start && number <= r->end)
+			return true;
+	}
+	return false;
+}
+
+bool pbt_enum_reserves_name(const pbt_enum_proto *ep, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ep->n_reserved_name; i++)
+		if (ep->reserved_name[i] && !strcmp(ep->reserved_name[i], name))
+			return true;
+	return false;
+}
+
+bool pbt_enum_has_number(const struct pbt_enum *e, int32_t number)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_values; i++)
+		if (e->values[i].number == number)
+			return true;
+	return false;
+}
+
+/* ---------------------------------------------------------------- pairing */
+
+static size_t ext_key(char *buf, size_t cap, const char *extendee, int32_t number)
+{
+	size_t n = strlen(extendee);
+
+	if (n + 16 > cap)
+		n = cap - 16;
+	memcpy(buf, extendee, n);
+	buf[n++] = '\0';
+	memcpy(buf + n, &number, sizeof(number));
+	return n + sizeof(number);
+}
+
+struct pbt_field *pbt_cx_new_extension(struct pbt_cx *cx, const struct pbt_field *old)
+{
+	char key[1024];
+	size_t n, i, j;
+
+	if (!cx->new_ext_ready) {
+		pbt_map_init(&cx->new_ext, cx->tmp, cx->new->n_extensions);
+		for (i = 0; i < cx->new->n_files; i++) {
+			struct pbt_file *f = &cx->new->files[i];
+
+			for (j = 0; j < f->n_extensions; j++) {
+				struct pbt_field *e = f->extensions[j];
+				char *k;
+
+				n = ext_key(key, sizeof(key), e->extendee, e->number);
+				k = pbt_arena_alloc(cx->tmp, n);
+				memcpy(k, key, n);
+				pbt_map_putn(&cx->new_ext, k, n, e);
+			}
+		}
+		cx->new_ext_ready = true;
+	}
+	n = ext_key(key, sizeof(key), old->extendee, old->number);
+	return pbt_map_getn(&cx->new_ext, key, n);
+}
+
+struct run {
+	struct pbt_cx *cx;
+	const struct pbt_rule *by_subject[8][128];
+	size_t n_by_subject[8];
+};
+
+static void call(struct run *r, enum pbt_subject s, const void *old, const void *new)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_by_subject[s]; i++) {
+		r->cx->rule = r->by_subject[s][i];
+		r->cx->rule->check(r->cx, old, new);
+	}
+}
+
+static void run_fields(struct run *r, struct pbt_message *old, struct pbt_message *new)
+{
+	size_t i;
+
+	for (i = 0; i < old->n_fields; i++) {
+		struct pbt_field *of = &old->fields[i];
+		struct pbt_field *nf = pbt_message_field(new, of->number);
+
+		if (nf)
+			call(r, PBT_ON_FIELD, of, nf);
+	}
+}
+
+void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
+		    const bool *enabled, struct pbt_findings *out)
+{
+	struct pbt_cx cx;
+	struct run r;
+	size_t i, j, k;
+
+	memset(&cx, 0, sizeof(cx));
+	memset(&r, 0, sizeof(r));
+	cx.old = old;
+	cx.new = new;
+	cx.out = out;
+	cx.tmp = pbt_arena_new();
+	r.cx = &cx;
+	for (i = 0; i < pbt_n_rules; i++) {
+		const struct pbt_rule *rule = &pbt_rules[i];
+
+		if (enabled[i] && rule->check)
+			r.by_subject[rule->subject][r.n_by_subject[rule->subject]++] = rule;
+	}
+
+	if (r.n_by_subject[PBT_ON_SCHEMA])
+		call(&r, PBT_ON_SCHEMA, old, new);
+
+	if (r.n_by_subject[PBT_ON_FILE])
+		for (i = 0; i < old->n_files; i++) {
+			struct pbt_file *of = &old->files[i];
+			struct pbt_file *nf = pbt_schema_file(new, of->name);
+
+			if (nf)
+				call(&r, PBT_ON_FILE, of, nf);
+		}
+
+	if (r.n_by_subject[PBT_ON_MESSAGE] || r.n_by_subject[PBT_ON_FIELD])
+		for (i = 0; i < old->n_files; i++) {
+			struct pbt_file *of = &old->files[i];
+
+			for (j = 0; j < of->n_messages; j++) {
+				struct pbt_message *om = of->messages[j];
+				struct pbt_message *nm = pbt_schema_message(new, om->full_name);
+
+				if (!nm)
+					continue;
+				if (r.n_by_subject[PBT_ON_MESSAGE])
+					call(&r, PBT_ON_MESSAGE, om, nm);
+				if (r.n_by_subject[PBT_ON_FIELD])
+					run_fields(&r, om, nm);
+			}
+		}
+
+	if (r.n_by_subject[PBT_ON_FIELD])
+		for (i = 0; i < old->n_files; i++) {
+			struct pbt_file *of = &old->files[i];
+
+			for (j = 0; j < of->n_extensions; j++) {
+				struct pbt_field *oe = of->extensions[j];
+				struct pbt_field *ne = pbt_cx_new_extension(&cx, oe);
+
+				if (ne)
+					call(&r, PBT_ON_FIELD, oe, ne);
+			}
+		}
+
+	if (r.n_by_subject[PBT_ON_ENUM])
+		for (i = 0; i < old->n_files; i++) {
+			struct pbt_file *of = &old->files[i];
+
+			for (j = 0; j < of->n_enums; j++) {
+				struct pbt_enum *oe = of->enums[j];
+				struct pbt_enum *ne = pbt_schema_enum(new, oe->full_name);
+
+				if (ne)
+					call(&r, PBT_ON_ENUM, oe, ne);
+			}
+		}
+
+	if (r.n_by_subject[PBT_ON_SERVICE] || r.n_by_subject[PBT_ON_METHOD])
+		for (i = 0; i < old->n_files; i++) {
+			struct pbt_file *of = &old->files[i];
+
+			for (j = 0; j < of->n_services; j++) {
+				struct pbt_service *os = &of->services[j];
+				struct pbt_service *ns = pbt_schema_service(new, os->full_name);
+
+				if (!ns)
+					continue;
+				if (r.n_by_subject[PBT_ON_SERVICE])
+					call(&r, PBT_ON_SERVICE, os, ns);
+				if (!r.n_by_subject[PBT_ON_METHOD])
+					continue;
+				for (k = 0; k < os->n_methods; k++) {
+					struct pbt_method *om = &os->methods[k];
+					size_t m;
+
+					for (m = 0; m < ns->n_methods; m++)
+						if (!strcmp(ns->methods[m].name, om->name)) {
+							call(&r, PBT_ON_METHOD, om, &ns->methods[m]);
+							break;
+						}
+				}
+			}
+		}
+
+	pbt_arena_free(cx.tmp);
+}

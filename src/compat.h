@@ -1,0 +1,89 @@
+#ifndef PBT_COMPAT_H
+#define PBT_COMPAT_H
+
+#include <stdbool.h>
+
+#include "findings.h"
+#include "rules.h"
+#include "schema.h"
+#include "srcloc.h"
+
+struct pbt_arena;
+
+/*
+ * Compare two schema versions.  compat.c pairs old and new elements the
+ * way buf does (files by path, types by full name, fields by number,
+ * extensions by extendee + number, methods by name) and calls each
+ * enabled rule's check on each pair.  Checks report through pbt_cx_report().
+ */
+struct pbt_cx {
+	struct pbt_schema *old, *new;
+	const struct pbt_rule *rule;	/* the rule being checked */
+	struct pbt_findings *out;
+	struct pbt_arena *tmp;		/* scratch, freed after the run */
+	struct pbt_map new_ext;		/* "extendee\0number" -> new extension */
+	bool new_ext_ready;
+};
+
+/*
+ * Run the rules with enabled[pbt_rule_index(r)] set, appending findings
+ * to out (unsorted, unfiltered: see pbt_findings_sort_unique()).
+ */
+void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
+		    const bool *enabled, struct pbt_findings *out);
+
+/* The new extension matching old extension f (same extendee and number). */
+struct pbt_field *pbt_cx_new_extension(struct pbt_cx *cx, const struct pbt_field *old);
+
+/*
+ * Report a finding of cx->rule.  file is the NEW file it is in (NULL: no
+ * file), span its position there (NULL or zeroed: line unknown), and
+ * prev_file the OLD file the element came from (for ignores).
+ */
+void pbt_cx_report(struct pbt_cx *cx, struct pbt_file *file,
+		   const struct pbt_span *span, struct pbt_file *prev_file,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * Location helpers: fill *span with the location of path in f and return
+ * true, or return false and leave *span untouched, so alternatives chain:
+ * `pbt_loc(f, &p1, &sp) || pbt_loc(f, &p2, &sp);` (buf's withBackupLocation).
+ */
+bool pbt_loc(struct pbt_file *f, const struct pbt_path *path, struct pbt_span *span);
+/* The same for path + one or two more components. */
+bool pbt_loc_sub(struct pbt_file *f, const struct pbt_path *path, int32_t a,
+		 struct pbt_span *span);
+bool pbt_loc_sub2(struct pbt_file *f, const struct pbt_path *path, int32_t a,
+		  int32_t b, struct pbt_span *span);
+bool pbt_loc_sub3(struct pbt_file *f, const struct pbt_path *path, int32_t a,
+		  int32_t b, int32_t c, struct pbt_span *span);
+bool pbt_loc_sub4(struct pbt_file *f, const struct pbt_path *path, int32_t a,
+		  int32_t b, int32_t c, int32_t d, struct pbt_span *span);
+
+/*
+ * buf's description of a field in messages:
+ *   Field "3" with name "foo" on message "Bar"
+ *   Extension "100" with name "pkg.ext" on message "pkg.Bar"
+ * Returned string lives in cx->tmp.
+ */
+const char *pbt_field_description(struct pbt_cx *cx, const struct pbt_field *f);
+
+/* Is a reserved range/name list covering number/name? */
+bool pbt_message_reserves_number(const pbt_message_proto *dp, int32_t number);
+bool pbt_message_reserves_name(const pbt_message_proto *dp, const char *name);
+bool pbt_enum_reserves_number(const pbt_enum_proto *ep, int32_t number);
+bool pbt_enum_reserves_name(const pbt_enum_proto *ep, const char *name);
+
+/* Is number a value of the enum? */
+bool pbt_enum_has_number(const struct pbt_enum *e, int32_t number);
+
+/*
+ * The element nearest to a deleted one that still exists in file f of
+ * NEW: the innermost enclosing message by nested name ("A.B.C" tries
+ * "A.B", then "A").  Fills *span and returns true, or returns false when
+ * only the file is left (buf then reports the file at line 1).
+ */
+bool pbt_loc_deleted(struct pbt_file *f, const char *nested_name,
+		     struct pbt_span *span);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * Bytes -> protobuf-c FileDescriptorSet.  This module reads input files
+ * and gives protobuf-c an allocator backed by the schema's arena; it
+ * checks only what every later stage relies on (file names, imports) and
+ * leaves the model to schema.c.
+ */
+#include "desc_load.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "err.h"
+#include "map.h"
+
+static int read_fd(int fd, const char *path, size_t hint, unsigned char **data,
+		   size_t *len, struct pbt_err *err)
+{
+	size_t cap = hint ? hint + 1 : 1 << 16, n = 0;
+	unsigned char *p = pbt_xmalloc(cap);
+
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			if (cap >= PBT_MAX_INPUT_BYTES) {
+				free(p);
+				return pbt_errf(err, PBT_EINPUT,
+						&(struct pbt_loc){ path, 0, 0 },
+						"input larger than %zu MiB: refused",
+						PBT_MAX_INPUT_BYTES >> 20);
+			}
+			cap *= 2;
+			if (cap > PBT_MAX_INPUT_BYTES)
+				cap = PBT_MAX_INPUT_BYTES;
+			p = pbt_xrealloc(p, cap);
+		}
+		r = read(fd, p + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(p);
+			return pbt_errf(err, PBT_EINPUT,
+					&(struct pbt_loc){ path, 0, 0 },
+					"cannot read: %s", strerror(errno));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	*data = p;
+	*len = n;
+	return 0;
+}
+
+int pbt_read_file(const char *path, unsigned char **data, size_t *len,
+		  struct pbt_err *err)
+{
+	struct stat st;
+	int fd, r;
+	size_t hint = 0;
+
+	if (!strcmp(path, "-"))
+		return read_fd(0, "<stdin>", 0, data, len, err);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return pbt_errf(err, PBT_EINPUT, &(struct pbt_loc){ path, 0, 0 },
+				"cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			close(fd);
+			return pbt_errf(err, PBT_EINPUT,
+					&(struct pbt_loc){ path, 0, 0 },
+					"is a directory, not a descriptor set");
+		}
+		if (S_ISREG(st.st_mode)) {
+			if ((unsigned long long)st.st_size > PBT_MAX_INPUT_BYTES) {
+				close(fd);
+				return pbt_errf(err, PBT_EINPUT,
+						&(struct pbt_loc){ path, 0, 0 },
+						"file is %lld MiB, over the %zu MiB limit: refused",
+						(long long)(st.st_size >> 20),
+						PBT_MAX_INPUT_BYTES >> 20);
+			}
+			hint = (size_t)st.st_size;
+		}
+	}
+	r = read_fd(fd, path, hint, data, len, err);
+	close(fd);
+	return r;
+}
+
+static void *pb_alloc(void *arena, size_t n)
+{
+	return pbt_arena_alloc(arena, n);
+}
+
+static void pb_free(void *arena, void *p)
+{
+	(void)arena;	/* the arena frees everything at once */
+	(void)p;
+}
+
+/* Recognise common wrong inputs so the error says what the file is. */
+static const char *sniff(const unsigned char *d, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 2 && d[0] == 0x1f && d[1] == 0x8b)
+		return "gzip-compressed: decompress it first";
+	if (n >= 4 && d[0] == 0x28 && d[1] == 0xb5 && d[2] == 0x2f && d[3] == 0xfd)
+		return "zstd-compressed: decompress it first";
+	while (i < n && (d[i] == ' ' || d[i] == '\n' || d[i] == '\t' || d[i] == '\r'))
+		i++;
+	if (i < n && (d[i] == '{' || d[i] == '['))
+		return "looks like JSON; expected a binary FileDescriptorSet (protoc -o)";
+	if (n - i >= 6 && (!memcmp(d + i, "syntax", 6) || !memcmp(d + i, "editio", 6) ||
+		       !memcmp(d + i, "packag", 6)))
+		return "looks like .proto source; expected a binary FileDescriptorSet (protoc -o)";
+	return NULL;
+}
+
+int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
+		    const unsigned char *data, size_t len,
+		    Google__Protobuf__FileDescriptorSet **out,
+		    struct pbt_err *err)
+{
+	ProtobufCAllocator pa = { pb_alloc, pb_free, arena };
+	Google__Protobuf__FileDescriptorSet *fds;
+	struct pbt_loc loc = { path, 0, 0 };
+	struct pbt_map names;
+	const char *what;
+	size_t i, j;
+
+	if (!len)
+		return pbt_errf(err, PBT_EINPUT, &loc,
+				"empty file: not a FileDescriptorSet (expected protoc -o output)");
+	what = sniff(data, len);
+	if (what)
+		return pbt_errf(err, PBT_EINPUT, &loc, "not a FileDescriptorSet: %s", what);
+	fds = google__protobuf__file_descriptor_set__unpack(&pa, len, data);
+	if (!fds)
+		return pbt_errf(err, PBT_EINPUT, &loc,
+				"not a FileDescriptorSet: invalid or truncated protobuf (expected protoc -o output)");
+	if (!fds->n_file)
+		return pbt_errf(err, PBT_EINPUT, &loc,
+				"not a FileDescriptorSet: it holds no files");
+	pbt_map_init(&names, arena, fds->n_file);
+	for (i = 0; i < fds->n_file; i++) {
+		const Google__Protobuf__FileDescriptorProto *f = fds->file[i];
+
+		if (!f->name || !*f->name)
+			return pbt_errf(err, PBT_EINPUT, &loc,
+					"not a FileDescriptorSet: file #%zu has no name", i + 1);
+		if (pbt_map_put(&names, f->name, (void *)f))
+			return pbt_errf(err, PBT_EINPUT, &loc,
+					"file '%s' appears twice in the set", f->name);
+	}
+	for (i = 0; i < fds->n_file; i++) {
+		const Google__Protobuf__FileDescriptorProto *f = fds->file[i];
+
+		for (j = 0; j < f->n_dependency; j++)
+			if (!f->dependency[j] || !pbt_map_get(&names, f->dependency[j])) {
+				pbt_errf(err, PBT_EINPUT, &loc,
+					 "'%s' imports '%s', which is not in the set",
+					 f->name, f->dependency[j] ? f->dependency[j] : "");
+				return pbt_err_detail(err,
+					"build the set with protoc --include_imports (or buf build)");
+			}
+	}
+	*out = fds;
+	return 0;
+}

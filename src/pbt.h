@@ -1,0 +1,73 @@
+#ifndef PBT_H
+#define PBT_H
+
+/*
+ * pbtable's public API: the only library header cmd/ includes.  Types are
+ * opaque; each command calls one entry point and renders its result.
+ * Every function returns 0 or -PBT_E* and fills a struct pbt_err.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+/* ---------------------------------------------------------------- breaking */
+
+struct pbt_breaking_opts {
+	const char *config;	/* --config: a file or YAML/JSON text; NULL: ./pbtable.yaml, ./buf.yaml */
+	bool exclude_imports;	/* drop findings in files marked as imports */
+};
+
+struct pbt_report;
+
+/*
+ * Compare NEW against OLD (FileDescriptorSet paths, "-" = stdin for one of
+ * them) with the configured rules.  *out receives the sorted, filtered
+ * findings; free it with pbt_report_free().
+ */
+int pbt_breaking(const char *new_path, const char *old_path,
+		 const struct pbt_breaking_opts *opts, struct pbt_report **out,
+		 struct pbt_err *err);
+
+size_t pbt_report_count(const struct pbt_report *r);
+size_t pbt_report_n_warnings(const struct pbt_report *r);
+const char *pbt_report_warning(const struct pbt_report *r, size_t i);
+/* Render all findings in a format ("text", "json", ...). */
+int pbt_report_render(const struct pbt_report *r, const char *format,
+		      struct pbt_buf *out, struct pbt_err *err);
+void pbt_report_free(struct pbt_report *r);
+
+/* Is `name` an output format?  pbt_format_list(): "text, json, ...". */
+bool pbt_format_known(const char *name);
+const char *pbt_format_list(void);
+
+/* ---------------------------------------------------------------- rules */
+
+struct pbt_rule_info {
+	const char *id;
+	const char *categories;	/* "FILE, PACKAGE" in the asked version */
+	const char *purpose;
+	const char *replaced_by;	/* deprecated rules: replacements or NULL */
+	bool is_default;
+	bool deprecated;
+	bool exists;		/* in the asked config version */
+};
+
+size_t pbt_rule_count(void);
+/* Rule i (sorted by ID) as seen by config version "v1beta1", "v1" or "v2". */
+int pbt_rule_describe(size_t i, const char *version, struct pbt_rule_info *out,
+		      struct pbt_err *err);
+/* Is `cat` a category name (FILE, PACKAGE, WIRE_JSON, WIRE, CSR)? */
+bool pbt_category_known(const char *cat);
+
+/* ---------------------------------------------------------------- loading */
+
+/*
+ * Read and index one descriptor set and free it again: the load floor
+ * for benchmarks.  Reports sizes in *files and *messages.
+ */
+int pbt_load_only(const char *path, size_t *files, size_t *messages,
+		  struct pbt_err *err);
+
+#endif

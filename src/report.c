@@ -1,0 +1,23 @@
+/*
+ * The table of output formats.  A format is one line here and one
+ * render function in report_<name>.c.
+ */
+#include "report.h"
+
+#include <string.h>
+
+const struct pbt_format pbt_formats[] = {
+	{ "text", pbt_report_text, "path:line:column:message, one per line (buf's default)" },
+	{ "json", pbt_report_json, "one JSON object per line with buf's keys" },
+	{ NULL, NULL, NULL },
+};
+
+const struct pbt_format *pbt_format_find(const char *name)
+{
+	const struct pbt_format *f;
+
+	for (f = pbt_formats; f->name; f++)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}

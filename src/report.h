@@ -1,0 +1,30 @@
+#ifndef PBT_REPORT_H
+#define PBT_REPORT_H
+
+#include "buf.h"
+#include "findings.h"
+
+/*
+ * Output formats for findings.  Each renders the whole (sorted) list into
+ * a buffer; cmd/ writes it out.  One table entry per format.
+ */
+typedef void pbt_report_fn(struct pbt_buf *out, const struct pbt_findings *fs);
+
+struct pbt_format {
+	const char *name;
+	pbt_report_fn *render;
+	const char *about;
+};
+
+extern const struct pbt_format pbt_formats[];
+const struct pbt_format *pbt_format_find(const char *name);
+
+pbt_report_fn pbt_report_text, pbt_report_json;
+
+/* Positions as buf prints them: unknown (0) becomes 1. */
+static inline unsigned pbt_pos(unsigned v)
+{
+	return v ? v : 1;
+}
+
+#endif

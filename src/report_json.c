@@ -1,0 +1,29 @@
+/*
+ * buf's json format: one object per line, keys in buf's order, `path`
+ * omitted for findings without a file.
+ */
+#include "report.h"
+
+void pbt_report_json(struct pbt_buf *out, const struct pbt_findings *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++) {
+		const struct pbt_finding *f = &fs->v[i];
+
+		pbt_buf_addc(out, '{');
+		if (f->path) {
+			pbt_buf_adds(out, "\"path\":");
+			pbt_buf_add_json_str(out, f->path);
+			pbt_buf_addc(out, ',');
+		}
+		pbt_buf_addf(out, "\"start_line\":%u,\"start_column\":%u,"
+			     "\"end_line\":%u,\"end_column\":%u,\"type\":",
+			     pbt_pos(f->span.start_line), pbt_pos(f->span.start_col),
+			     pbt_pos(f->span.end_line), pbt_pos(f->span.end_col));
+		pbt_buf_add_json_str(out, f->rule);
+		pbt_buf_adds(out, ",\"message\":");
+		pbt_buf_add_json_str(out, f->message);
+		pbt_buf_adds(out, "}\n");
+	}
+}

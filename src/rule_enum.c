@@ -1,0 +1,297 @@
+/*
+ * Rules over a pair of enums with the same full name: deleted values,
+ * renamed values, shrunk reserved ranges, open/closed and JSON format.
+ * Values are matched by number; one number may carry several names
+ * (allow_alias), and a name set may only grow.
+ */
+#include "rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "compat.h"
+
+/* EnumDescriptorProto / EnumOptions field numbers, for source paths. */
+enum { ED_OPTIONS = 3 };
+
+static void enum_span(const struct pbt_enum *e, struct pbt_span *span)
+{
+	struct pbt_path p;
+
+	memset(span, 0, sizeof(*span));
+	pbt_path_enum(&p, e);
+	pbt_loc(e->file, &p, span);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The names of number in e, sorted; returns the count. */
+static size_t names_of(struct pbt_cx *cx, const struct pbt_enum *e, int32_t number,
+		       const char ***out)
+{
+	const char **v = pbt_arena_calloc(cx->tmp, e->n_values + 1, sizeof(*v));
+	size_t i, n = 0;
+
+	for (i = 0; i < e->n_values; i++)
+		if (e->values[i].number == number) {
+			size_t j;
+			bool dup = false;
+
+			for (j = 0; j < n && !dup; j++)
+				dup = !strcmp(v[j], e->values[i].name);
+			if (!dup)
+				v[n++] = e->values[i].name;
+		}
+	qsort(v, n, sizeof(*v), cmp_str);
+	*out = v;
+	return n;
+}
+
+/* "A", "B" (buf's stringutil.JoinSliceQuoted). */
+static const char *join_quoted(struct pbt_cx *cx, const char **v, size_t n)
+{
+	struct pbt_buf b = PBT_BUF_INIT;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			pbt_buf_adds(&b, ", ");
+		pbt_buf_add_goquote(&b, v[i]);
+	}
+	s = pbt_arena_strdup(cx->tmp, pbt_buf_str(&b));
+	pbt_buf_release(&b);
+	return s;
+}
+
+/* Is this the first value with its number (numbers are visited once)? */
+static bool first_with_number(const struct pbt_enum *e, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (e->values[j].number == e->values[i].number)
+			return false;
+	return true;
+}
+
+enum allow { ALLOW_NONE, ALLOW_NUMBER_RESERVED, ALLOW_NAME_RESERVED };
+
+static void value_no_delete(struct pbt_cx *cx, const void *o, const void *n, enum allow allow)
+{
+	const struct pbt_enum *oe = o, *ne = n;
+	struct pbt_span span;
+	bool located = false;
+	size_t i, j;
+
+	for (i = 0; i < oe->n_values; i++) {
+		int32_t num = oe->values[i].number;
+		const char *suffix = "";
+
+		if (!first_with_number(oe, i) || pbt_enum_has_number(ne, num))
+			continue;
+		if (allow == ALLOW_NUMBER_RESERVED) {
+			if (pbt_enum_reserves_number(ne->ep, num))
+				continue;
+			suffix = pbt_arena_printf(cx->tmp, " without reserving the number \"%d\"", num);
+		} else if (allow == ALLOW_NAME_RESERVED) {
+			const char **names;
+			size_t nn = names_of(cx, oe, num, &names);
+			bool all = true;
+
+			for (j = 0; j < nn && all; j++)
+				all = pbt_enum_reserves_name(ne->ep, names[j]);
+			if (all)
+				continue;
+			suffix = pbt_arena_printf(cx->tmp, " without reserving the name%s %s",
+						  nn > 1 ? "s" : "", join_quoted(cx, names, nn));
+		}
+		if (!located) {
+			enum_span(ne, &span);
+			located = true;
+		}
+		pbt_cx_report(cx, ne->file, &span, oe->file,
+			      "Previously present enum value \"%d\" on enum \"%s\" was deleted%s.",
+			      num, ne->name, suffix);
+	}
+}
+
+void pbt_check_enum_value_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	value_no_delete(cx, o, n, ALLOW_NONE);
+}
+
+void pbt_check_enum_value_no_delete_unless_number_reserved(struct pbt_cx *cx,
+							     const void *o, const void *n)
+{
+	value_no_delete(cx, o, n, ALLOW_NUMBER_RESERVED);
+}
+
+void pbt_check_enum_value_no_delete_unless_name_reserved(struct pbt_cx *cx,
+							   const void *o, const void *n)
+{
+	value_no_delete(cx, o, n, ALLOW_NAME_RESERVED);
+}
+
+/*
+ * A number's names may only grow (allow_alias).  buf reports at every NEW
+ * value that carries a number whose old names are not all kept.
+ */
+void pbt_check_enum_value_same_name(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_enum *oe = o, *ne = n;
+	size_t i, j, k;
+
+	for (i = 0; i < ne->n_values; i++) {
+		int32_t num = ne->values[i].number;
+		const char **on, **nn;
+		size_t non, nnn;
+		bool subset = true;
+		struct pbt_span span;
+		struct pbt_path p;
+
+		if (!pbt_enum_has_number(oe, num))
+			continue;
+		non = names_of(cx, oe, num, &on);
+		nnn = names_of(cx, ne, num, &nn);
+		for (j = 0; j < non && subset; j++) {
+			bool found = false;
+
+			for (k = 0; k < nnn && !found; k++)
+				found = !strcmp(on[j], nn[k]);
+			subset = found;
+		}
+		if (subset)
+			continue;
+		memset(&span, 0, sizeof(span));
+		pbt_path_enum_value(&p, &ne->values[i]);
+		if (!pbt_loc_sub(ne->file, &p, 2, &span))
+			pbt_loc(ne->file, &p, &span);
+		pbt_cx_report(cx, ne->file, &span, oe->file,
+			      "Enum value \"%d\" on enum \"%s\" changed name%s from %s to %s.",
+			      num, ne->name, non > 1 && nnn > 1 ? "s" : "",
+			      join_quoted(cx, on, non), join_quoted(cx, nn, nnn));
+	}
+}
+
+/* ---------------------------------------------------------------- reserved */
+
+static void add_range(struct pbt_buf *b, int64_t s, int64_t e)
+{
+	if (s == e)
+		pbt_buf_addf(b, "[%lld]", (long long)s);
+	else if (e >= 2147483647)
+		pbt_buf_addf(b, "[%lld,max]", (long long)s);
+	else
+		pbt_buf_addf(b, "[%lld,%lld]", (long long)s, (long long)e);
+}
+
+void pbt_check_reserved_enum_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_enum *oe = o, *ne = n;
+	const pbt_enum_proto *op = oe->ep, *np = ne->ep;
+	struct pbt_span span;
+	struct pbt_buf miss = PBT_BUF_INIT, prev = PBT_BUF_INIT;
+	size_t i, j;
+
+	if (!op->n_reserved_range && !op->n_reserved_name)
+		return;
+	enum_span(ne, &span);
+	for (i = 0; i < op->n_reserved_range; i++) {
+		int64_t at = op->reserved_range[i]->start, end = op->reserved_range[i]->end;
+		bool any = false;
+
+		pbt_buf_reset(&miss);
+		while (at <= end) {
+			int64_t covered = at - 1, next = end + 1;
+
+			for (j = 0; j < np->n_reserved_range; j++) {
+				const Google__Protobuf__EnumDescriptorProto__EnumReservedRange *r =
+					np->reserved_range[j];
+
+				if (r->start <= at && at <= r->end && r->end > covered)
+					covered = r->end;
+			}
+			if (covered >= at) {
+				at = covered + 1;
+				continue;
+			}
+			for (j = 0; j < np->n_reserved_range; j++)
+				if (np->reserved_range[j]->start > at &&
+				    np->reserved_range[j]->start < next)
+					next = np->reserved_range[j]->start;
+			if (any)
+				pbt_buf_adds(&miss, ", ");
+			add_range(&miss, at, next - 1);
+			any = true;
+			at = next;
+		}
+		if (!any)
+			continue;
+		pbt_buf_reset(&prev);
+		add_range(&prev, op->reserved_range[i]->start, end);
+		pbt_cx_report(cx, ne->file, &span, oe->file,
+			      "Previously present reserved range \"%s\" on enum \"%s\" is missing values: %s were removed.",
+			      pbt_buf_str(&prev), ne->name, pbt_buf_str(&miss));
+	}
+	for (i = 0; i < op->n_reserved_name; i++)
+		if (op->reserved_name[i] && !pbt_enum_reserves_name(np, op->reserved_name[i]))
+			pbt_cx_report(cx, ne->file, &span, oe->file,
+				      "Previously present reserved name \"%s\" on enum \"%s\" was deleted.",
+				      op->reserved_name[i], ne->name);
+	pbt_buf_release(&miss);
+	pbt_buf_release(&prev);
+}
+
+/* ---------------------------------------------------------------- type, JSON */
+
+void pbt_check_enum_same_type(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_enum *oe = o, *ne = n;
+	int ot = oe->features.enum_type, nt = ne->features.enum_type;
+	struct pbt_span span;
+	struct pbt_path p;
+
+	if (ot == nt)
+		return;
+	memset(&span, 0, sizeof(span));
+	pbt_path_enum(&p, ne);
+	if (!pbt_loc_sub3(ne->file, &p, ED_OPTIONS, PBT_FEATURES_ENUM, 2, &span))
+		pbt_loc(ne->file, &p, &span);
+	pbt_cx_report(cx, ne->file, &span, oe->file, "Enum \"%s\" changed from %s to %s.",
+		      ne->name, ot == PBT_ENUM_CLOSED ? "closed" : "open",
+		      nt == PBT_ENUM_CLOSED ? "closed" : "open");
+}
+
+static int enum_json_format(const struct pbt_enum *e)
+{
+	uint64_t v;
+
+	if (e->file->syntax != PBT_SYNTAX_EDITIONS && e->ep->options &&
+	    pbt_unknown_varint(&e->ep->options->base, 6, &v) && v)
+		return PBT_JSON_LEGACY_BEST_EFFORT;
+	return e->features.json_format;
+}
+
+void pbt_check_enum_same_json_format(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_enum *oe = o, *ne = n;
+	int ov = enum_json_format(oe), nv = enum_json_format(ne);
+	struct pbt_span span;
+	struct pbt_path p;
+
+	if (ov != PBT_JSON_ALLOW || nv == PBT_JSON_ALLOW)
+		return;
+	memset(&span, 0, sizeof(span));
+	pbt_path_enum(&p, ne);
+	if (!pbt_loc_sub3(ne->file, &p, ED_OPTIONS, PBT_FEATURES_ENUM, 6, &span))
+		pbt_loc(ne->file, &p, &span);
+	pbt_cx_report(cx, ne->file, &span, oe->file,
+		      "Enum \"%s\" JSON format support changed from %s to %s.", ne->name,
+		      "ALLOW", "LEGACY_BEST_EFFORT");
+}

@@ -1,0 +1,371 @@
+/*
+ * Rules over a pair of messages with the same full name: deleted fields
+ * and oneofs, shrunk extension and reserved ranges, required fields, and
+ * message-level settings.  Findings about a deleted part point at the
+ * message in NEW.
+ */
+#include "rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "compat.h"
+
+static void message_span(struct pbt_message *m, struct pbt_span *span)
+{
+	struct pbt_path p;
+
+	memset(span, 0, sizeof(*span));
+	pbt_path_message(&p, m);
+	pbt_loc(m->file, &p, span);
+}
+
+/* ---------------------------------------------------------------- fields */
+
+enum allow { ALLOW_NONE, ALLOW_NUMBER_RESERVED, ALLOW_NAME_RESERVED };
+
+static void field_no_delete(struct pbt_cx *cx, const void *o, const void *n,
+			    enum allow allow)
+{
+	const struct pbt_message *om = o;
+	struct pbt_message *nm = (struct pbt_message *)n;
+	struct pbt_span span;
+	bool located = false;
+	size_t i;
+
+	for (i = 0; i < om->n_fields; i++) {
+		const struct pbt_field *f = &om->fields[i];
+		const char *suffix = "";
+
+		if (pbt_message_field(nm, f->number))
+			continue;
+		if (allow == ALLOW_NUMBER_RESERVED) {
+			if (pbt_message_reserves_number(nm->dp, f->number))
+				continue;
+			suffix = pbt_arena_printf(cx->tmp,
+				" without reserving the number \"%d\"", f->number);
+		} else if (allow == ALLOW_NAME_RESERVED) {
+			if (pbt_message_reserves_name(nm->dp, f->name))
+				continue;
+			suffix = pbt_arena_printf(cx->tmp,
+				" without reserving the name \"%s\"", f->name);
+		}
+		if (!located) {
+			message_span(nm, &span);
+			located = true;
+		}
+		pbt_cx_report(cx, nm->file, &span, om->file,
+			      "Previously present field \"%d\" with name \"%s\" on message \"%s\" was deleted%s.",
+			      f->number, f->name, nm->name, suffix);
+	}
+}
+
+void pbt_check_field_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	field_no_delete(cx, o, n, ALLOW_NONE);
+}
+
+void pbt_check_field_no_delete_unless_number_reserved(struct pbt_cx *cx, const void *o,
+							const void *n)
+{
+	field_no_delete(cx, o, n, ALLOW_NUMBER_RESERVED);
+}
+
+void pbt_check_field_no_delete_unless_name_reserved(struct pbt_cx *cx, const void *o,
+						      const void *n)
+{
+	field_no_delete(cx, o, n, ALLOW_NAME_RESERVED);
+}
+
+/* ---------------------------------------------------------------- ranges */
+
+/* Inclusive ranges, as buf prints them. */
+struct range {
+	int64_t start, end;
+};
+
+#define MAX_FIELD_NUMBER 536870911
+
+static void add_range_str(struct pbt_buf *b, struct range r, int64_t max)
+{
+	if (r.start == r.end)
+		pbt_buf_addf(b, "[%lld]", (long long)r.start);
+	else if (r.end >= max)
+		pbt_buf_addf(b, "[%lld,max]", (long long)r.start);
+	else
+		pbt_buf_addf(b, "[%lld,%lld]", (long long)r.start, (long long)r.end);
+}
+
+/*
+ * The parts of r that none of the ranges in cover[] contain, as "[a,b],
+ * [c]" into out; false when nothing is missing.
+ */
+static bool missing(struct range r, const struct range *cover, size_t n,
+		    int64_t max, struct pbt_buf *out)
+{
+	int64_t at = r.start;
+	bool any = false;
+
+	while (at <= r.end) {
+		int64_t next_covered = r.end + 1, covered_to = at - 1;
+		size_t i;
+
+		/* Is `at` covered?  If so, skip to the end of the cover. */
+		for (i = 0; i < n; i++)
+			if (cover[i].start <= at && at <= cover[i].end && cover[i].end > covered_to)
+				covered_to = cover[i].end;
+		if (covered_to >= at) {
+			at = covered_to + 1;
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			if (cover[i].start > at && cover[i].start < next_covered)
+				next_covered = cover[i].start;
+		if (any)
+			pbt_buf_adds(out, ", ");
+		add_range_str(out, (struct range){ at, next_covered - 1 }, max);
+		any = true;
+		at = next_covered;
+	}
+	return any;
+}
+
+static void check_ranges(struct pbt_cx *cx, struct pbt_message *nm,
+			 struct pbt_file *prev_file, const char *what,
+			 const char *kind, const char *name,
+			 const struct range *old, size_t n_old,
+			 const struct range *new, size_t n_new, int64_t max,
+			 const struct pbt_span *span)
+{
+	struct pbt_buf miss = PBT_BUF_INIT, prev = PBT_BUF_INIT;
+	size_t i;
+
+	(void)nm;
+	for (i = 0; i < n_old; i++) {
+		pbt_buf_reset(&miss);
+		if (!missing(old[i], new, n_new, max, &miss))
+			continue;
+		pbt_buf_reset(&prev);
+		add_range_str(&prev, old[i], max);
+		pbt_cx_report(cx, nm ? nm->file : NULL, span, prev_file,
+			      "Previously present %s range \"%s\" on %s \"%s\" is missing values: %s were removed.",
+			      what, pbt_buf_str(&prev), kind, name, pbt_buf_str(&miss));
+	}
+	pbt_buf_release(&miss);
+	pbt_buf_release(&prev);
+}
+
+static int64_t message_max(const pbt_message_proto *dp)
+{
+	(void)dp;
+	return MAX_FIELD_NUMBER;
+}
+
+static struct range *ext_ranges(struct pbt_cx *cx, const pbt_message_proto *dp)
+{
+	struct range *r = pbt_arena_calloc(cx->tmp, dp->n_extension_range, sizeof(*r));
+	size_t i;
+
+	for (i = 0; i < dp->n_extension_range; i++) {
+		r[i].start = dp->extension_range[i]->start;
+		r[i].end = (int64_t)dp->extension_range[i]->end - 1;
+	}
+	return r;
+}
+
+static struct range *reserved_ranges(struct pbt_cx *cx, const pbt_message_proto *dp)
+{
+	struct range *r = pbt_arena_calloc(cx->tmp, dp->n_reserved_range, sizeof(*r));
+	size_t i;
+
+	for (i = 0; i < dp->n_reserved_range; i++) {
+		r[i].start = dp->reserved_range[i]->start;
+		r[i].end = (int64_t)dp->reserved_range[i]->end - 1;
+	}
+	return r;
+}
+
+void pbt_check_extension_message_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_message *om = o;
+	struct pbt_message *nm = (struct pbt_message *)n;
+	struct pbt_span span;
+
+	if (!om->dp->n_extension_range)
+		return;
+	message_span(nm, &span);
+	check_ranges(cx, nm, om->file, "extension", "message", nm->name,
+		     ext_ranges(cx, om->dp), om->dp->n_extension_range,
+		     ext_ranges(cx, nm->dp), nm->dp->n_extension_range,
+		     message_max(nm->dp), &span);
+}
+
+void pbt_check_reserved_message_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_message *om = o;
+	struct pbt_message *nm = (struct pbt_message *)n;
+	struct pbt_span span;
+	size_t i;
+
+	if (!om->dp->n_reserved_range && !om->dp->n_reserved_name)
+		return;
+	message_span(nm, &span);
+	check_ranges(cx, nm, om->file, "reserved", "message", nm->name,
+		     reserved_ranges(cx, om->dp), om->dp->n_reserved_range,
+		     reserved_ranges(cx, nm->dp), nm->dp->n_reserved_range,
+		     message_max(nm->dp), &span);
+	for (i = 0; i < om->dp->n_reserved_name; i++) {
+		const char *name = om->dp->reserved_name[i];
+
+		if (name && !pbt_message_reserves_name(nm->dp, name))
+			pbt_cx_report(cx, nm->file, &span, om->file,
+				      "Previously present reserved name \"%s\" on message \"%s\" was deleted.",
+				      name, nm->name);
+	}
+}
+
+/* ---------------------------------------------------------------- options */
+
+void pbt_check_message_no_remove_standard_descriptor_accessor(struct pbt_cx *cx,
+							       const void *o, const void *n)
+{
+	const struct pbt_message *om = o;
+	struct pbt_message *nm = (struct pbt_message *)n;
+	const Google__Protobuf__MessageOptions *oo = om->dp->options, *no = nm->dp->options;
+	bool ov = oo && oo->has_no_standard_descriptor_accessor && oo->no_standard_descriptor_accessor;
+	bool nv = no && no->has_no_standard_descriptor_accessor && no->no_standard_descriptor_accessor;
+	struct pbt_path p;
+	struct pbt_span span = { 0, 0, 0, 0 };
+
+	if (ov || !nv)
+		return;
+	pbt_path_message(&p, nm);
+	if (!pbt_loc_sub2(nm->file, &p, 7, 2, &span))
+		pbt_loc(nm->file, &p, &span);
+	pbt_cx_report(cx, nm->file, &span, om->file,
+		      "Message option \"no_standard_descriptor_accessor\" changed from \"false\" to \"true\".");
+}
+
+/* Resolved json_format, with proto2/proto3's legacy option folded in. */
+static int message_json_format(const struct pbt_message *m)
+{
+	uint64_t v;
+
+	if (m->file->syntax != PBT_SYNTAX_EDITIONS && m->dp->options &&
+	    pbt_unknown_varint(&m->dp->options->base, 11, &v) && v)
+		return PBT_JSON_LEGACY_BEST_EFFORT;
+	return m->features.json_format;
+}
+
+static const char *json_format_name(int v)
+{
+	return v == PBT_JSON_ALLOW ? "ALLOW" :
+	       v == PBT_JSON_LEGACY_BEST_EFFORT ? "LEGACY_BEST_EFFORT" :
+	       "JSON_FORMAT_UNKNOWN";
+}
+
+void pbt_check_message_same_json_format(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_message *om = o;
+	struct pbt_message *nm = (struct pbt_message *)n;
+	int ov = message_json_format(om), nv = message_json_format(nm);
+	struct pbt_path p;
+	struct pbt_span span = { 0, 0, 0, 0 };
+
+	if (ov != PBT_JSON_ALLOW || nv == PBT_JSON_ALLOW)
+		return;
+	pbt_path_message(&p, nm);
+	if (!pbt_loc_sub3(nm->file, &p, 7, PBT_FEATURES_MESSAGE, 6, &span))
+		pbt_loc(nm->file, &p, &span);
+	pbt_cx_report(cx, nm->file, &span, om->file,
+		      "Message \"%s\" JSON format support changed from %s to %s.",
+		      nm->name, json_format_name(ov), json_format_name(nv));
+}
+
+/* ---------------------------------------------------------------- required */
+
+static bool field_required(const struct pbt_field *f)
+{
+	if (f->fp->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REQUIRED)
+		return true;
+	return f->file->syntax == PBT_SYNTAX_EDITIONS &&
+	       f->fp->label != GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED &&
+	       f->features.field_presence == PBT_PRESENCE_LEGACY_REQUIRED;
+}
+
+void pbt_check_message_same_required_fields(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_message *om = o;
+	struct pbt_message *nm = (struct pbt_message *)n;
+	static const char why[] = "Required fields must always be sent, so if one side "
+		"does not know about the required field, this will result in a breakage.";
+	struct pbt_span span;
+	bool located = false;
+	size_t i;
+
+	for (i = 0; i < om->n_fields; i++) {
+		const struct pbt_field *of = &om->fields[i], *nf;
+
+		if (!field_required(of))
+			continue;
+		nf = pbt_message_field(nm, of->number);
+		if (nf && field_required(nf))
+			continue;
+		if (!located) {
+			message_span(nm, &span);
+			located = true;
+		}
+		pbt_cx_report(cx, nm->file, &span, om->file,
+			      "Message \"%s\" had required field \"%d\" deleted. %s",
+			      om->name, of->number, why);
+	}
+	for (i = 0; i < nm->n_fields; i++) {
+		struct pbt_field *nf = &nm->fields[i];
+		const struct pbt_field *of;
+		struct pbt_path p;
+		struct pbt_span fspan = { 0, 0, 0, 0 };
+
+		if (!field_required(nf))
+			continue;
+		of = pbt_message_field(om, nf->number);
+		if (of && field_required(of))
+			continue;
+		pbt_path_field(&p, nf);
+		pbt_loc(nm->file, &p, &fspan);
+		pbt_cx_report(cx, nm->file, &fspan, NULL,
+			      "Message \"%s\" had required field \"%d\" added. %s",
+			      nm->name, nf->number, why);
+	}
+}
+
+/* ---------------------------------------------------------------- oneofs */
+
+void pbt_check_oneof_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_message *om = o;
+	struct pbt_message *nm = (struct pbt_message *)n;
+	struct pbt_span span;
+	bool located = false;
+	size_t i, j;
+
+	for (i = 0; i < om->n_oneofs; i++) {
+		bool found = false;
+
+		/* proto3 `optional` oneofs are not oneofs to buf. */
+		if (om->oneofs[i].synthetic)
+			continue;
+		for (j = 0; j < nm->n_oneofs && !found; j++)
+			found = !strcmp(om->oneofs[i].name, nm->oneofs[j].name);
+		if (found)
+			continue;
+		if (!located) {
+			message_span(nm, &span);
+			located = true;
+		}
+		pbt_cx_report(cx, nm->file, &span, om->file,
+			      "Previously present oneof \"%s\" on message \"%s\" was deleted.",
+			      om->oneofs[i].name, nm->name);
+	}
+}

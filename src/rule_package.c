@@ -1,0 +1,166 @@
+/*
+ * Rules over whole schemas: files and packages that disappear, and
+ * messages, enums, services and extensions that leave their package.
+ * A package-level deletion is reported in the NEW file that has the old
+ * file's path (at the nearest surviving parent message), or without a
+ * file when that path is gone.
+ */
+#include "rules.h"
+
+#include <string.h>
+
+#include "compat.h"
+
+void pbt_check_file_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_schema *old = o, *new = n;
+	size_t i;
+
+	for (i = 0; i < old->n_files; i++) {
+		struct pbt_file *of = &old->files[i];
+
+		if (!pbt_schema_file(new, of->name))
+			pbt_cx_report(cx, NULL, NULL, of,
+				      "Previously present file \"%s\" was deleted.",
+				      of->name);
+	}
+}
+
+void pbt_check_package_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_schema *old = o, *new = n;
+	size_t i;
+
+	for (i = 0; i < old->n_packages; i++) {
+		const struct pbt_package *p = old->package_list[i];
+
+		if (!pbt_schema_package(new, p->name))
+			pbt_cx_report(cx, NULL, NULL, p->files[0],
+				      "Previously present package \"%s\" was deleted.",
+				      p->name);
+	}
+}
+
+/* The part of full_name after "package." */
+static const char *nested(const char *full_name, const char *package)
+{
+	size_t n = strlen(package);
+
+	if (n && !strncmp(full_name, package, n) && full_name[n] == '.')
+		return full_name + n + 1;
+	return full_name;
+}
+
+/*
+ * Report `kind` nested_name of package pkg, declared in old file of, as
+ * deleted from the package.
+ */
+static void report_deleted(struct pbt_cx *cx, struct pbt_file *of,
+			   const char *kind, const char *nested_name)
+{
+	struct pbt_file *nf = pbt_schema_file(cx->new, of->name);
+	struct pbt_span span = { 0, 0, 0, 0 };
+
+	if (nf)
+		pbt_loc_deleted(nf, nested_name, &span);
+	pbt_cx_report(cx, nf, &span, of,
+		      "Previously present %s \"%s\" was deleted from package \"%s\".",
+		      kind, nested_name, of->package);
+}
+
+/* Does a package still exist in NEW (buf only checks those)? */
+static bool package_kept(struct pbt_cx *cx, const struct pbt_file *of)
+{
+	return pbt_schema_package(cx->new, of->package) != NULL;
+}
+
+static bool same_package(const struct pbt_file *nf, const struct pbt_file *of)
+{
+	return nf && !strcmp(nf->package, of->package);
+}
+
+void pbt_check_package_message_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_schema *old = o;
+	size_t i, j;
+
+	(void)n;
+	for (i = 0; i < old->n_files; i++) {
+		struct pbt_file *of = &old->files[i];
+
+		if (!package_kept(cx, of))
+			continue;
+		for (j = 0; j < of->n_messages; j++) {
+			const struct pbt_message *om = of->messages[j];
+			const struct pbt_message *nm = pbt_schema_message(cx->new, om->full_name);
+
+			if (!nm || !same_package(nm->file, of))
+				report_deleted(cx, of, "message", om->nested_name);
+		}
+	}
+}
+
+void pbt_check_package_enum_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_schema *old = o;
+	size_t i, j;
+
+	(void)n;
+	for (i = 0; i < old->n_files; i++) {
+		struct pbt_file *of = &old->files[i];
+
+		if (!package_kept(cx, of))
+			continue;
+		for (j = 0; j < of->n_enums; j++) {
+			const struct pbt_enum *oe = of->enums[j];
+			const struct pbt_enum *ne = pbt_schema_enum(cx->new, oe->full_name);
+
+			if (!ne || !same_package(ne->file, of))
+				report_deleted(cx, of, "enum", oe->nested_name);
+		}
+	}
+}
+
+void pbt_check_package_service_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_schema *old = o;
+	size_t i, j;
+
+	(void)n;
+	for (i = 0; i < old->n_files; i++) {
+		struct pbt_file *of = &old->files[i];
+
+		if (!package_kept(cx, of))
+			continue;
+		for (j = 0; j < of->n_services; j++) {
+			const struct pbt_service *os = &of->services[j];
+			const struct pbt_service *ns = pbt_schema_service(cx->new, os->full_name);
+
+			if (!ns || !same_package(ns->file, of))
+				report_deleted(cx, of, "service", os->name);
+		}
+	}
+}
+
+void pbt_check_package_extension_no_delete(struct pbt_cx *cx, const void *o, const void *n)
+{
+	const struct pbt_schema *old = o;
+	size_t i, j;
+
+	(void)n;
+	for (i = 0; i < old->n_files; i++) {
+		struct pbt_file *of = &old->files[i];
+
+		if (!package_kept(cx, of))
+			continue;
+		for (j = 0; j < of->n_extensions; j++) {
+			const struct pbt_field *oe = of->extensions[j];
+			const struct pbt_field *ne = pbt_map_get(&cx->new->extensions,
+								 oe->full_name);
+
+			if (!ne || !same_package(ne->file, of))
+				report_deleted(cx, of, "extension",
+					       nested(oe->full_name, of->package));
+		}
+	}
+}
