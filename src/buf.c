@@ -97,13 +97,55 @@ void pbt_buf_add_json_str(struct pbt_buf *b, const char *s)
 	pbt_buf_addc(b, '"');
 }
 
+/* Length of the valid UTF-8 sequence at p (0 if invalid) and its rune. */
+static size_t utf8_rune(const unsigned char *p, unsigned *rune)
+{
+	size_t n, i;
+	unsigned r;
+
+	if (p[0] < 0x80) {
+		*rune = p[0];
+		return 1;
+	}
+	if ((p[0] & 0xe0) == 0xc0) {
+		n = 2;
+		r = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3;
+		r = p[0] & 0x0f;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		n = 4;
+		r = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		r = (r << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 2 && r < 0x80) || (n == 3 && r < 0x800) || (n == 4 && r < 0x10000) ||
+	    r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff))
+		return 0;
+	*rune = r;
+	return n;
+}
+
 void pbt_buf_add_goquote(struct pbt_buf *b, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s;
 
 	pbt_buf_addc(b, '"');
-	for (p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
+	while (*p) {
+		unsigned r;
+		size_t n = utf8_rune(p, &r);
+
+		if (!n) {
+			/* Go's strconv.Quote writes invalid bytes as \xHH. */
+			pbt_buf_addf(b, "\\x%02x", *p++);
+			continue;
+		}
+		switch (r) {
 		case '"': pbt_buf_adds(b, "\\\""); break;
 		case '\\': pbt_buf_adds(b, "\\\\"); break;
 		case '\n': pbt_buf_adds(b, "\\n"); break;
@@ -114,11 +156,14 @@ void pbt_buf_add_goquote(struct pbt_buf *b, const char *s)
 		case '\f': pbt_buf_adds(b, "\\f"); break;
 		case '\v': pbt_buf_adds(b, "\\v"); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				pbt_buf_addf(b, "\\x%02x", *p);
+			if (r < 0x20 || r == 0x7f)
+				pbt_buf_addf(b, "\\x%02x", r);
+			else if (r >= 0x80 && r < 0xa0)
+				pbt_buf_addf(b, "\\u%04x", r);
 			else
-				pbt_buf_addc(b, (char)*p);
+				pbt_buf_add(b, p, n);
 		}
+		p += n;
 	}
 	pbt_buf_addc(b, '"');
 }

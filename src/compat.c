@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 
 /* ---------------------------------------------------------------- reporting */
 
@@ -144,6 +145,17 @@ const char *pbt_field_description(struct pbt_cx *cx, const struct pbt_field *f)
 					f->number, f->full_name, f->extendee);
 	return pbt_arena_printf(cx->tmp, "Field \"%d\" with name \"%s\" on message \"%s\"",
 				f->number, f->name, f->message->name);
+}
+
+const char *pbt_q(struct pbt_cx *cx, const char *s)
+{
+	struct pbt_buf b = PBT_BUF_INIT;
+	const char *r;
+
+	pbt_buf_add_goquote(&b, s ? s : "");
+	r = pbt_arena_strdup(cx->tmp, b.buf);
+	pbt_buf_release(&b);
+	return r;
 }
 
 /* ---------------------------------------------------------------- reserved */

@@ -68,6 +68,9 @@ bool pbt_loc_sub4(struct pbt_file *f, const struct pbt_path *path, int32_t a,
  */
 const char *pbt_field_description(struct pbt_cx *cx, const struct pbt_field *f);
 
+/* s quoted as Go's %q does (buf prints names and values with %q). */
+const char *pbt_q(struct pbt_cx *cx, const char *s);
+
 /* Is a reserved range/name list covering number/name? */
 bool pbt_message_reserves_number(const pbt_message_proto *dp, int32_t number);
 bool pbt_message_reserves_name(const pbt_message_proto *dp, const char *name);

@@ -151,7 +151,9 @@ static const char wire_note[] =
 	" See https://developers.google.com/protocol-buffers/docs/proto3#updating"
 	" for wire compatibility rules.";
 static const char json_note[] =
-	" See https://developers.google.com/protocol-buffers/docs/proto3#json"
+	" See https://developers.google.com/protocol-buffers/docs/proto3#updating"
+	" for wire compatibility rules and"
+	" https://developers.google.com/protocol-buffers/docs/proto3#json"
 	" for JSON compatibility rules.";
 
 static void changed_kind(struct pbt_cx *cx, const struct pbt_field *of,
@@ -194,10 +196,14 @@ void pbt_check_field_same_type(struct pbt_cx *cx, const void *o, const void *n)
 static void check_enum_wire_compatible(struct pbt_cx *cx, const struct pbt_field *of,
 				       const struct pbt_field *nf)
 {
-	const struct pbt_enum *oe = pbt_schema_enum(cx->old, type_name(of));
-	const struct pbt_enum *ne = pbt_schema_enum(cx->new, type_name(nf));
+	const struct pbt_enum *oe, *ne;
 	size_t i, j;
 
+	/* The same enum: deleted values are ENUM_VALUE_NO_DELETE's business. */
+	if (!strcmp(type_name(of), type_name(nf)))
+		return;
+	oe = pbt_schema_enum(cx->old, type_name(of));
+	ne = pbt_schema_enum(cx->new, type_name(nf));
 	if (!oe || !ne) {
 		if (strcmp(type_name(of), type_name(nf)))
 			changed_type_name(cx, of, nf);
@@ -432,8 +438,8 @@ void pbt_check_field_same_json_name(struct pbt_cx *cx, const void *o, const void
 	if (!strcmp(oj, nj))
 		return;
 	sub_span(nf, FD_JSON_NAME, 0, &span);
-	report(cx, of, nf, &span, " changed option \"json_name\" from \"%s\" to \"%s\".",
-	       oj, nj);
+	report(cx, of, nf, &span, " changed option \"json_name\" from %s to %s.",
+	       pbt_q(cx, oj), pbt_q(cx, nj));
 }
 
 static const char *jstype_name(const struct pbt_field *f)

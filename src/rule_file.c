@@ -104,8 +104,8 @@ void pbt_check_file_same_package(struct pbt_cx *cx, const void *o, const void *n
 		return;
 	pbt_path_push(&p, 2);	/* FileDescriptorProto.package */
 	pbt_loc(nf, &p, &span);
-	pbt_cx_report(cx, nf, &span, of, "File package changed from \"%s\" to \"%s\".",
-		      of->package, nf->package);
+	pbt_cx_report(cx, nf, &span, of, "File package changed from %s to %s.",
+		      pbt_q(cx, of->package), pbt_q(cx, nf->package));
 }
 
 static const char *syntax_name(const struct pbt_file *f)
@@ -164,8 +164,8 @@ static void report_option(struct pbt_cx *cx, struct pbt_file *of,
 	pbt_path_push(&p, 8);	/* FileDescriptorProto.options */
 	pbt_path_push(&p, number);
 	pbt_loc(nf, &p, &span);
-	pbt_cx_report(cx, nf, &span, of, "File option \"%s\" changed from \"%s\" to \"%s\".",
-		      name, ov, nv);
+	pbt_cx_report(cx, nf, &span, of, "File option \"%s\" changed from %s to %s.",
+		      name, pbt_q(cx, ov), pbt_q(cx, nv));
 }
 
 #define STRING_OPTION(fn, field, number)						\
