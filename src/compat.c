@@ -39,6 +39,7 @@ void pbt_cx_report(struct pbt_cx *cx, struct pbt_file *file,
 	va_start(ap, fmt);
 	f->message = pbt_arena_vprintf(cx->out->arena, fmt, ap);
 	va_end(ap);
+	f->subject = pbt_cx_subject(cx);
 	/* Schema strings die with the schemas; findings must not. */
 	if (f->path)
 		f->path = pbt_arena_strdup(cx->out->arena, f->path);
@@ -48,6 +49,39 @@ void pbt_cx_report(struct pbt_cx *cx, struct pbt_file *file,
 		f->prev_path = pbt_arena_strdup(cx->out->arena, f->prev_path);
 	if (f->prev_package)
 		f->prev_package = pbt_arena_strdup(cx->out->arena, f->prev_package);
+}
+
+const char *pbt_cx_subject(struct pbt_cx *cx)
+{
+	struct pbt_arena *a = cx->out->arena;
+	const void *n = cx->subject_new;
+
+	if (!n)
+		return NULL;
+	switch (cx->subject_kind) {
+	case PBT_ON_FILE:
+		return pbt_arena_strdup(a, ((const struct pbt_file *)n)->name);
+	case PBT_ON_MESSAGE:
+		return pbt_arena_strdup(a, ((const struct pbt_message *)n)->full_name);
+	case PBT_ON_FIELD: {
+		const struct pbt_field *f = n;
+
+		if (f->is_extension)
+			return pbt_arena_strdup(a, f->full_name);
+		return pbt_arena_printf(a, "%s#%d", f->message->full_name, f->number);
+	}
+	case PBT_ON_ENUM:
+		return pbt_arena_strdup(a, ((const struct pbt_enum *)n)->full_name);
+	case PBT_ON_SERVICE:
+		return pbt_arena_strdup(a, ((const struct pbt_service *)n)->full_name);
+	case PBT_ON_METHOD: {
+		const struct pbt_method *m = n;
+
+		return pbt_arena_printf(a, "%s.%s", m->service->full_name, m->name);
+	}
+	default:
+		return NULL;
+	}
 }
 
 bool pbt_loc(struct pbt_file *f, const struct pbt_path *path, struct pbt_span *span)
@@ -268,6 +302,9 @@ static void call(struct run *r, enum pbt_subject s, const void *old, const void 
 {
 	size_t i;
 
+	r->cx->subject_kind = s;
+	r->cx->subject_old = s == PBT_ON_SCHEMA ? NULL : old;
+	r->cx->subject_new = s == PBT_ON_SCHEMA ? NULL : new;
 	for (i = 0; i < r->n_by_subject[s]; i++) {
 		r->cx->rule = r->by_subject[s][i];
 		r->cx->rule->check(r->cx, old, new);

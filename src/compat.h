@@ -23,7 +23,17 @@ struct pbt_cx {
 	struct pbt_arena *tmp;		/* scratch, freed after the run */
 	struct pbt_map new_ext;		/* "extendee\0number" -> new extension */
 	bool new_ext_ready;
+	/* The pair being checked (set by compat.c before each check). */
+	enum pbt_subject subject_kind;
+	const void *subject_old, *subject_new;
 };
+
+/*
+ * The element a finding is about, as a string: "pkg.Msg" (message, enum,
+ * service), "pkg.Msg#3" (field), "pkg.ext" (extension), "pkg.Svc.Method",
+ * a file path, or NULL for whole-schema rules.  Lives in out's arena.
+ */
+const char *pbt_cx_subject(struct pbt_cx *cx);
 
 /*
  * Run the rules with enabled[pbt_rule_index(r)] set, appending findings

@@ -22,7 +22,7 @@ struct pbt_finding {
 	/* Facts about both files that filters need. */
 	const char *package, *prev_package;
 	bool is_import, prev_is_import;
-	/* Which element the finding is about, in NEW (inline approvals). */
+	/* Which element the finding is about, in NEW: see pbt_cx_subject(). */
 	const char *subject;
 	/* Which comparison produced it (history: "v3 vs v1"); NULL for pairs. */
 	const char *pair;
