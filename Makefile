@@ -53,6 +53,7 @@ LIB_OBJS += src/findings.o
 LIB_OBJS += src/yaml_doc.o
 LIB_OBJS += src/config.o
 LIB_OBJS += src/breaking.o
+LIB_OBJS += src/bench.o
 LIB_OBJS += src/report.o
 LIB_OBJS += src/report_text.o
 LIB_OBJS += src/report_json.o
@@ -158,6 +159,9 @@ conformance: $(B)/pbtable
 golden-update: $(B)/pbtable
 	@PBTABLE=$(B)/pbtable UPDATE=1 sh src/test/golden.sh
 
+bench: all
+	@PBTABLE=$(B)/pbtable SHARED=$(SHARED) sh src/test/bench.sh
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh src/test/demo.sh $(B)/pbtable
@@ -165,6 +169,6 @@ demo: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps test test-asan check conformance golden-update demo clean
+.PHONY: all deps test test-asan check conformance golden-update demo bench clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

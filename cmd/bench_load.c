@@ -1,27 +1,38 @@
 /*
- * `pbtable bench-load SET...` (hidden): read and unpack descriptor sets
- * and do nothing else, so `make bench` can measure the floor under
+ * `pbtable bench-load [--index] SET...` (hidden): read and unpack the sets
+ * with protobuf-c, two at a time, and nothing else (with --index: also
+ * build the schema index), so `make bench` can measure the floor under
  * `breaking` in the same binary.
  */
 #include <stdio.h>
 
 #include "cmd.h"
+#include "opt.h"
 
 int cmd_bench_load(int argc, char **argv)
 {
-	int i;
+	const struct cmd *c = cmd_find("bench-load");
+	bool index = false;
+	const struct opt opts[] = {
+		{ "index", 0, NULL, &index, NULL, NULL },
+		{ NULL, 0, NULL, NULL, NULL, NULL },
+	};
+	const char *pos[64];
+	size_t npos, files;
+	struct pbt_err err;
+	int rc;
 
-	if (argc < 2)
-		return cmd_usage_error(cmd_find("bench-load"), "expected at least one SET");
-	for (i = 1; i < argc; i++) {
-		size_t files, messages;
-		struct pbt_err err;
-
-		if (pbt_load_only(argv[i], &files, &messages, &err)) {
-			cmd_error(&err);
-			return PBT_EXIT_ERROR;
-		}
-		printf("%s: %zu files, %zu messages\n", argv[i], files, messages);
+	rc = cmd_parse(c, argc, argv, opts, pos, 64, &npos);
+	if (rc == CMD_PARSE_HELP)
+		return PBT_EXIT_OK;
+	if (rc)
+		return PBT_EXIT_ERROR;
+	if (!npos)
+		return cmd_usage_error(c, "expected at least one SET");
+	if (pbt_bench_load(pos, npos, index, &files, &err)) {
+		cmd_error(&err);
+		return PBT_EXIT_ERROR;
 	}
+	printf("%zu sets, %zu files\n", npos, files);
 	return PBT_EXIT_OK;
 }

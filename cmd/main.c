@@ -27,7 +27,7 @@ const struct cmd cmd_table[] = {
 	  "  --config-version V       categories as in buf.yaml version V (v1beta1, v1, v2; default v1)\n"
 	  "  --all                    include deprecated rules and rules absent from V\n" },
 	{ "help", cmd_help, "[COMMAND]", "show help for pbtable or a command", "" },
-	{ "bench-load", cmd_bench_load, "SET...",
+	{ "bench-load", cmd_bench_load, "[--index] SET...",
 	  NULL /* hidden: the load floor for `make bench` */,
 	  "Read and unpack each SET with protobuf-c, and nothing else.\n" },
 	{ NULL, NULL, NULL, NULL, NULL },

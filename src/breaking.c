@@ -201,16 +201,3 @@ bool pbt_category_known(const char *cat)
 {
 	return pbt_category_find(cat, PBT_V2) != 0;
 }
-
-int pbt_load_only(const char *path, size_t *files, size_t *messages,
-		  struct pbt_err *err)
-{
-	struct pbt_schema *s = pbt_schema_load(path, err);
-
-	if (!s)
-		return -(int)err->code;
-	*files = s->n_files;
-	*messages = s->n_messages;
-	pbt_schema_free(s);
-	return 0;
-}

@@ -64,10 +64,12 @@ bool pbt_category_known(const char *cat);
 /* ---------------------------------------------------------------- loading */
 
 /*
- * Read and index one descriptor set and free it again: the load floor
- * for benchmarks.  Reports sizes in *files and *messages.
+ * The load floor for benchmarks: read and unpack every set with
+ * protobuf-c (two at a time, as `breaking` loads NEW and OLD), and with
+ * `index` also build the schema index.  Reports the total number of
+ * files; nothing else is done with them.
  */
-int pbt_load_only(const char *path, size_t *files, size_t *messages,
-		  struct pbt_err *err);
+int pbt_bench_load(const char *const *paths, size_t n, bool index,
+		   size_t *files, struct pbt_err *err);
 
 #endif
