@@ -38,6 +38,7 @@ LIB_OBJS += src/buf.o
 LIB_OBJS += src/err.o
 LIB_OBJS += src/map.o
 LIB_OBJS += src/desc_load.o
+LIB_OBJS += src/wire_guard.o
 LIB_OBJS += src/schema.o
 LIB_OBJS += src/featureset.o
 LIB_OBJS += src/srcloc.o
@@ -122,6 +123,32 @@ $(B)/pbt-test: $(addprefix $(OBJ)/,$(TEST_OBJS)) $(OBJ)/libpbt.a
 $(ASAN)/pbt-test: $(addprefix $(ASAN)/,$(TEST_OBJS)) $(ASAN)/libpbt.a
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
+# ---------------------------------------------------------------- fuzzing
+# Each src/fuzz/fuzz_<t>.c is a libFuzzer target.  `make fuzz` builds them
+# with clang and runs each for FUZZ_SECONDS; `make check` replays the seeds
+# in testdata/fuzz/<t>/ through the same code under ASan+UBSan (replay.c).
+FUZZ_TARGETS = descset pair config
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZOBJ := $(B)/fuzzobj
+FUZZ_CFLAGS = -O1 -g -std=c11 -D_POSIX_C_SOURCE=200809L -pthread \
+              -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+
+$(FUZZOBJ)/gen/%.o: $(GEN)/%.c $(GEN_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -w -c -o $@ $<
+$(FUZZOBJ)/%.o: %.c $(GEN_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+$(B)/fuzz/fuzz-%: $(FUZZOBJ)/src/fuzz/fuzz_%.o $(addprefix $(FUZZOBJ)/,$(LIB_OBJS)) $(addprefix $(FUZZOBJ)/gen/,$(GEN_O))
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+$(ASAN)/fuzz-%: $(ASAN)/src/fuzz/fuzz_%.o $(ASAN)/src/fuzz/replay.o $(ASAN)/libpbt.a
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+fuzz: $(addprefix $(B)/fuzz/fuzz-,$(FUZZ_TARGETS))
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh src/test/fuzz.sh $(FUZZ_TARGETS)
+
 # ---------------------------------------------------------------- set-up
 # Debian packages the build and the tests need; `deps` installs the missing ones.
 DEB_PKGS = gcc make libc6-dev pkg-config libprotobuf-c-dev protobuf-c-compiler \
@@ -140,8 +167,11 @@ test: $(B)/pbtable $(B)/pbt-test
 	@$(B)/pbt-test > $(TEST_LOG)/unit.out 2>&1; tail -n 1 $(TEST_LOG)/unit.out
 	@PBTABLE=$(B)/pbtable sh src/test/golden.sh > $(TEST_LOG)/golden.out 2>&1; tail -n 1 $(TEST_LOG)/golden.out
 
-test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test
+test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TARGETS))
 	@mkdir -p $(TEST_LOG)
+	@for t in $(FUZZ_TARGETS); do \
+		$(ASAN)/fuzz-$$t testdata/fuzz/$$t > $(TEST_LOG)/fuzz-$$t.out 2>&1; tail -n 1 $(TEST_LOG)/fuzz-$$t.out; \
+	done
 	@ASAN_OPTIONS=detect_leaks=1 $(ASAN)/pbt-test > $(TEST_LOG)/unit-asan.out 2>&1; \
 		sed 's/^tests:/asan unit:/' $(TEST_LOG)/unit-asan.out | tail -n 1
 	@PBTABLE=$(ASAN)/pbtable SUITE="asan golden" sh src/test/golden.sh > $(TEST_LOG)/golden-asan.out 2>&1; \
@@ -169,6 +199,6 @@ demo: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps test test-asan check conformance golden-update demo bench clean
+.PHONY: all deps test test-asan check conformance golden-update demo bench fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -17,6 +17,10 @@
 #include "arena.h"
 #include "err.h"
 #include "map.h"
+#include "wire_guard.h"
+
+/* protobuf's own default recursion limit. */
+#define MAX_NESTING 100
 
 static int read_fd(int fd, const char *path, size_t hint, unsigned char **data,
 		   size_t *len, struct pbt_err *err)
@@ -135,7 +139,7 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 	struct pbt_loc loc = { path, 0, 0 };
 	struct pbt_map names;
 	const char *what;
-	size_t i, j;
+	size_t i, j, deep;
 
 	if (!len)
 		return pbt_errf(err, PBT_EINPUT, &loc,
@@ -143,6 +147,11 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 	what = sniff(data, len);
 	if (what)
 		return pbt_errf(err, PBT_EINPUT, &loc, "not a FileDescriptorSet: %s", what);
+	if (pbt_wire_check_depth(&google__protobuf__file_descriptor_set__descriptor,
+				 data, len, MAX_NESTING, &deep))
+		return pbt_errf(err, PBT_EINPUT, &loc,
+				"not a usable FileDescriptorSet: messages nested more than %d levels deep (at byte %zu)",
+				MAX_NESTING, deep);
 	fds = google__protobuf__file_descriptor_set__unpack(&pa, len, data);
 	if (!fds)
 		return pbt_errf(err, PBT_EINPUT, &loc,
