@@ -177,10 +177,21 @@ test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TAR
 	@PBTABLE=$(ASAN)/pbtable SUITE="asan golden" sh src/test/golden.sh > $(TEST_LOG)/golden-asan.out 2>&1; \
 		tail -n 1 $(TEST_LOG)/golden-asan.out
 
+# The whole suite once more under valgrind's memcheck (no leaks, no invalid
+# reads): unit tests directly, golden tests through a wrapper.
+test-valgrind: $(B)/pbtable $(B)/pbt-test
+	@mkdir -p $(TEST_LOG)
+	@valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		$(B)/pbt-test > $(TEST_LOG)/unit-valgrind.out 2>&1; \
+		rc=$$?; sed 's/^tests:/valgrind unit:/' $(TEST_LOG)/unit-valgrind.out | tail -n 1; \
+		[ $$rc = 0 ] || [ $$rc = 1 ] || echo "valgrind unit: 0 passed, 1 failed" >> $(TEST_LOG)/unit-valgrind.out
+	@VALGRIND_PROG=$(CURDIR)/$(B)/pbtable PBTABLE=src/test/valgrind-wrap.sh SUITE="valgrind golden" \
+		sh src/test/golden.sh > $(TEST_LOG)/golden-valgrind.out 2>&1; tail -n 1 $(TEST_LOG)/golden-valgrind.out
+
 check: deps
 	@$(MAKE) --no-print-directory all $(B)/pbt-test $(ASAN)/pbtable $(ASAN)/pbt-test
 	@rm -rf $(TEST_LOG); mkdir -p $(TEST_LOG)
-	@$(MAKE) --no-print-directory test test-asan
+	@$(MAKE) --no-print-directory test test-asan test-valgrind
 	@sh src/test/summary.sh $(TEST_LOG)
 
 conformance: $(B)/pbtable
@@ -199,6 +210,6 @@ demo: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps test test-asan check conformance golden-update demo bench fuzz clean
+.PHONY: all deps test test-asan test-valgrind check conformance golden-update demo bench fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
