@@ -166,6 +166,9 @@ test: $(B)/pbtable $(B)/pbt-test
 	@mkdir -p $(TEST_LOG)
 	@$(B)/pbt-test > $(TEST_LOG)/unit.out 2>&1; tail -n 1 $(TEST_LOG)/unit.out
 	@PBTABLE=$(B)/pbtable sh src/test/golden.sh > $(TEST_LOG)/golden.out 2>&1; tail -n 1 $(TEST_LOG)/golden.out
+	@if [ -d $(SHARED)/conformance/buf-breaking ]; then \
+		PBTABLE=$(B)/pbtable sh src/test/conformance.sh $(SHARED)/conformance/buf-breaking \
+			> $(TEST_LOG)/conformance.out 2>&1; tail -n 2 $(TEST_LOG)/conformance.out | head -n 1; fi
 
 test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TARGETS))
 	@mkdir -p $(TEST_LOG)

@@ -12,6 +12,7 @@ pbtable=$(cd "$(dirname "${PBTABLE:-build/pbtable}")" && pwd)/$(basename "${PBTA
 if [ ! -d "$dir" ]; then
 	echo "conformance: $dir not found; skipped"
 	echo "conformance: 0 agree of 0"
+	echo "conformance: 0 passed, 0 failed"
 	exit 0
 fi
 dir=$(cd "$dir" && pwd)
@@ -54,4 +55,6 @@ for c in $cases; do
 	fi
 done
 echo "conformance: $agree agree of $total"
+# The line the test summary adds up.
+echo "conformance: $agree passed, $((total - agree)) failed"
 [ "$agree" = "$total" ]
