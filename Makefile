@@ -85,9 +85,9 @@ $(GEN)/google/protobuf/descriptor.pb-c.c $(GEN)/google/protobuf/descriptor.pb-c.
 	@mkdir -p $(GEN)
 	$(PROTOC_C) --c_out=$(GEN) -I$(PROTO_INC) $<
 
-$(GEN)/pbt_ext.pb-c.c $(GEN)/pbt_ext.pb-c.h: src/proto/pbt_ext.proto
+$(GEN)/pbt_ext.pb-c.c $(GEN)/pbt_ext.pb-c.h: src/proto/pbt_ext.proto $(GEN)/google/protobuf/descriptor.pb-c.h
 	@mkdir -p $(GEN)
-	$(PROTOC_C) --c_out=$(GEN) -Isrc/proto $<
+	$(PROTOC_C) --c_out=$(GEN) -Isrc/proto -I$(PROTO_INC) $<
 
 # Generated code is not ours: build it without -Werror and our stricter warnings.
 $(OBJ)/gen/%.o: $(GEN)/%.c $(GEN_HDRS)

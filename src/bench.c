@@ -38,11 +38,13 @@ static void *run(void *arg)
 		pbt_schema_free(s);
 	} else {
 		struct pbt_arena *a = pbt_arena_new();
-		Google__Protobuf__FileDescriptorSet *fds;
+		long n = pbt_desc_unpack_eager(a, data, len);
 
-		j->rc = pbt_desc_unpack(a, j->path, data, len, &fds, &j->err);
-		if (!j->rc)
-			j->files = fds->n_file;
+		if (n < 0)
+			j->rc = pbt_errf(&j->err, PBT_EINPUT, &(struct pbt_loc){ j->path, 0, 0 },
+					 "not a FileDescriptorSet");
+		else
+			j->files = (size_t)n;
 		pbt_arena_free(a);
 	}
 	free(data);

@@ -131,11 +131,11 @@ static const char *sniff(const unsigned char *d, size_t n)
 
 int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 		    const unsigned char *data, size_t len,
-		    Google__Protobuf__FileDescriptorSet **out,
+		    Pbt__Ext__LazyFileDescriptorSet **out,
 		    struct pbt_err *err)
 {
 	ProtobufCAllocator pa = { pb_alloc, pb_free, arena };
-	Google__Protobuf__FileDescriptorSet *fds;
+	Pbt__Ext__LazyFileDescriptorSet *fds;
 	struct pbt_loc loc = { path, 0, 0 };
 	struct pbt_map names;
 	const char *what;
@@ -147,12 +147,12 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 	what = sniff(data, len);
 	if (what)
 		return pbt_errf(err, PBT_EINPUT, &loc, "not a FileDescriptorSet: %s", what);
-	if (pbt_wire_check_depth(&google__protobuf__file_descriptor_set__descriptor,
+	if (pbt_wire_check_depth(&pbt__ext__lazy_file_descriptor_set__descriptor,
 				 data, len, MAX_NESTING, &deep))
 		return pbt_errf(err, PBT_EINPUT, &loc,
 				"not a usable FileDescriptorSet: messages nested more than %d levels deep (at byte %zu)",
 				MAX_NESTING, deep);
-	fds = google__protobuf__file_descriptor_set__unpack(&pa, len, data);
+	fds = pbt__ext__lazy_file_descriptor_set__unpack(&pa, len, data);
 	if (!fds)
 		return pbt_errf(err, PBT_EINPUT, &loc,
 				"not a FileDescriptorSet: invalid or truncated protobuf (expected protoc -o output)");
@@ -161,7 +161,7 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 				"not a FileDescriptorSet: it holds no files");
 	pbt_map_init(&names, arena, fds->n_file);
 	for (i = 0; i < fds->n_file; i++) {
-		const Google__Protobuf__FileDescriptorProto *f = fds->file[i];
+		const Pbt__Ext__LazyFileDescriptorProto *f = fds->file[i];
 
 		if (!f->name || !*f->name)
 			return pbt_errf(err, PBT_EINPUT, &loc,
@@ -171,7 +171,7 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 					"file '%s' appears twice in the set", f->name);
 	}
 	for (i = 0; i < fds->n_file; i++) {
-		const Google__Protobuf__FileDescriptorProto *f = fds->file[i];
+		const Pbt__Ext__LazyFileDescriptorProto *f = fds->file[i];
 
 		for (j = 0; j < f->n_dependency; j++)
 			if (!f->dependency[j] || !pbt_map_get(&names, f->dependency[j])) {
@@ -184,4 +184,34 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 	}
 	*out = fds;
 	return 0;
+}
+
+Google__Protobuf__SourceCodeInfo *pbt_desc_source_info(struct pbt_arena *arena,
+							const Pbt__Ext__LazyFileDescriptorProto *fd)
+{
+	ProtobufCAllocator pa = { pb_alloc, pb_free, arena };
+	size_t deep;
+
+	if (!fd->has_source_code_info)
+		return NULL;
+	if (pbt_wire_check_depth(&google__protobuf__source_code_info__descriptor,
+				 fd->source_code_info.data, fd->source_code_info.len,
+				 MAX_NESTING, &deep))
+		return NULL;
+	return google__protobuf__source_code_info__unpack(&pa, fd->source_code_info.len,
+							  fd->source_code_info.data);
+}
+
+long pbt_desc_unpack_eager(struct pbt_arena *arena, const unsigned char *data,
+			   size_t len)
+{
+	ProtobufCAllocator pa = { pb_alloc, pb_free, arena };
+	Google__Protobuf__FileDescriptorSet *fds;
+	size_t deep;
+
+	if (pbt_wire_check_depth(&google__protobuf__file_descriptor_set__descriptor,
+				 data, len, MAX_NESTING, &deep))
+		return -1;
+	fds = google__protobuf__file_descriptor_set__unpack(&pa, len, data);
+	return fds ? (long)fds->n_file : -1;
 }

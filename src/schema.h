@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "google/protobuf/descriptor.pb-c.h"
+#include "pbt_ext.pb-c.h"
 #include "featureset.h"
 #include "map.h"
 
@@ -22,7 +23,9 @@ struct pbt_srcloc;
  * type names ("a.b.Foo", not ".a.b.Foo").
  */
 
-typedef Google__Protobuf__FileDescriptorProto pbt_file_proto;
+/* Source info stays raw bytes until needed: see pbt_ext.proto. */
+typedef Pbt__Ext__LazyFileDescriptorProto pbt_file_proto;
+typedef Pbt__Ext__LazyFileDescriptorSet pbt_file_set;
 typedef Google__Protobuf__DescriptorProto pbt_message_proto;
 typedef Google__Protobuf__FieldDescriptorProto pbt_field_proto;
 typedef Google__Protobuf__OneofDescriptorProto pbt_oneof_proto;
@@ -169,7 +172,7 @@ struct pbt_package {
 struct pbt_schema {
 	struct pbt_arena *arena;
 	const char *path;		/* input as the user named it */
-	Google__Protobuf__FileDescriptorSet *fds;
+	pbt_file_set *fds;
 	struct pbt_file *files;
 	size_t n_files;
 	struct pbt_map files_by_name;	/* -> struct pbt_file */

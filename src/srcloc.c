@@ -8,17 +8,19 @@
 #include <string.h>
 
 #include "arena.h"
+#include "desc_load.h"
 #include "map.h"
 
 struct pbt_srcloc {
 	struct pbt_map by_path;
 };
 
+/* Unpack the file's source info (kept as bytes until now) and index it. */
 static struct pbt_srcloc *build(struct pbt_file *f)
 {
 	struct pbt_arena *a = f->schema->arena;
 	struct pbt_srcloc *sl = pbt_arena_zalloc(a, sizeof(*sl));
-	const Google__Protobuf__SourceCodeInfo *sci = f->fd->source_code_info;
+	const Google__Protobuf__SourceCodeInfo *sci = pbt_desc_source_info(a, f->fd);
 	size_t i;
 
 	pbt_map_init(&sl->by_path, a, sci ? sci->n_location : 0);
@@ -26,6 +28,8 @@ static struct pbt_srcloc *build(struct pbt_file *f)
 		for (i = 0; i < sci->n_location; i++) {
 			const Google__Protobuf__SourceCodeInfo__Location *l = sci->location[i];
 
+			if (!l->n_path)
+				continue;	/* the whole file: never looked up */
 			pbt_map_putn(&sl->by_path, (const char *)l->path,
 				     l->n_path * sizeof(int32_t), (void *)l);
 		}
@@ -37,7 +41,7 @@ pbt_srcloc_location(struct pbt_file *f, const struct pbt_path *path)
 {
 	if (!f || path->overflow)
 		return NULL;
-	if (!f->fd->source_code_info)
+	if (!f->fd->has_source_code_info)
 		return NULL;
 	if (!f->srcloc)
 		f->srcloc = build(f);
