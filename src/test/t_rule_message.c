@@ -22,15 +22,20 @@ typedef Google__Protobuf__DescriptorProto__ReservedRange res_range;
  * reserved range (end exclusive, as in descriptors), optionally a
  * MessageSet.
  */
-static struct pbt_schema *message_set_schema(bool message_set, int32_t ext_start,
-					     int32_t ext_end, int32_t res_start,
-					     int32_t res_end)
+static struct pbt_schema *message_set_schema(bool message_set,
+					     int32_t ext_start, int32_t ext_end,
+					     int32_t res_start, int32_t res_end)
 {
-	Google__Protobuf__FileDescriptorSet set = GOOGLE__PROTOBUF__FILE_DESCRIPTOR_SET__INIT;
-	Google__Protobuf__FileDescriptorProto file = GOOGLE__PROTOBUF__FILE_DESCRIPTOR_PROTO__INIT;
-	Google__Protobuf__DescriptorProto msg = GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__INIT;
-	Google__Protobuf__MessageOptions mo = GOOGLE__PROTOBUF__MESSAGE_OPTIONS__INIT;
-	ext_range er = GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__EXTENSION_RANGE__INIT;
+	Google__Protobuf__FileDescriptorSet set =
+		GOOGLE__PROTOBUF__FILE_DESCRIPTOR_SET__INIT;
+	Google__Protobuf__FileDescriptorProto file =
+		GOOGLE__PROTOBUF__FILE_DESCRIPTOR_PROTO__INIT;
+	Google__Protobuf__DescriptorProto msg =
+		GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__INIT;
+	Google__Protobuf__MessageOptions mo =
+		GOOGLE__PROTOBUF__MESSAGE_OPTIONS__INIT;
+	res_range rr =
+		GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__RESERVED_RANGE__INIT;
 	res_range rr = GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__RESERVED_RANGE__INIT;
 	Google__Protobuf__FileDescriptorProto *files[1] = { &file };
 	Google__Protobuf__DescriptorProto *msgs[1] = { &msg };
@@ -73,8 +78,8 @@ static struct pbt_schema *message_set_schema(bool message_set, int32_t ext_start
 }
 
 /* Run one rule over old/new; findings sorted as printed. */
-static void run_rule(const char *id, struct pbt_schema *old, struct pbt_schema *new,
-		     struct pbt_findings *out)
+static void run_rule(const char *id, struct pbt_schema *old,
+		     struct pbt_schema *new, struct pbt_findings *out)
 {
 	bool enabled[128] = { false };
 
@@ -159,7 +164,8 @@ out:
 }
 
 const struct t_case t_rule_message_cases[] = {
-	{ "message_set_numbers_go_past_536870911", message_set_numbers_go_past_536870911 },
+	{ "message_set_numbers_go_past_536870911",
+	  message_set_numbers_go_past_536870911 },
 	{ "message_set_max_is_2147483646", message_set_max_is_2147483646 },
 	{ "plain_message_max_is_536870911", plain_message_max_is_536870911 },
 	{ NULL, NULL },
