@@ -34,9 +34,10 @@ static struct pbt_schema *message_set_schema(bool message_set,
 		GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__INIT;
 	Google__Protobuf__MessageOptions mo =
 		GOOGLE__PROTOBUF__MESSAGE_OPTIONS__INIT;
+	ext_range er =
+		GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__EXTENSION_RANGE__INIT;
 	res_range rr =
 		GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__RESERVED_RANGE__INIT;
-	res_range rr = GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__RESERVED_RANGE__INIT;
 	Google__Protobuf__FileDescriptorProto *files[1] = { &file };
 	Google__Protobuf__DescriptorProto *msgs[1] = { &msg };
 	ext_range *ers[1] = { &er };
