@@ -115,7 +115,13 @@ static void value_no_delete(struct pbt_cx *cx, const void *o, const void *n, enu
 			enum_span(ne, &span);
 			located = true;
 		}
-		pbt_cx_report(cx, ne->file, &span, oe->file,
+		/*
+		 * Without a position in NEW, buf names the OLD file (line 1):
+		 * seen with protoc output lacking --include_source_info for an
+		 * enum that moved to another file.  Other enum rules name NEW.
+		 */
+		pbt_cx_report(cx, span.start_line ? ne->file : oe->file,
+			      &span, oe->file,
 			      "Previously present enum value \"%d\" on enum \"%s\" was deleted%s.",
 			      num, ne->name, suffix);
 	}
@@ -268,13 +274,14 @@ void pbt_check_enum_same_type(struct pbt_cx *cx, const void *o, const void *n)
 		      nt == PBT_ENUM_CLOSED ? "closed" : "open");
 }
 
+/*
+ * The resolved json_format feature.  buf reads only the feature: the
+ * proto2/proto3 option deprecated_legacy_json_field_conflicts, which
+ * protoc maps to LEGACY_BEST_EFFORT, does not count (checked with buf
+ * 1.75.0: setting it on an enum reports nothing).
+ */
 static int enum_json_format(const struct pbt_enum *e)
 {
-	uint64_t v;
-
-	if (e->file->syntax != PBT_SYNTAX_EDITIONS && e->ep->options &&
-	    pbt_unknown_varint(&e->ep->options->base, 6, &v) && v)
-		return PBT_JSON_LEGACY_BEST_EFFORT;
 	return e->features.json_format;
 }
 

@@ -87,6 +87,7 @@ struct range {
 };
 
 #define MAX_FIELD_NUMBER 536870911
+#define MAX_MESSAGE_SET_NUMBER 2147483646
 
 static void add_range_str(struct pbt_buf *b, struct range r, int64_t max)
 {
@@ -157,9 +158,17 @@ static void check_ranges(struct pbt_cx *cx, struct pbt_message *nm,
 	pbt_buf_release(&prev);
 }
 
+/*
+ * The largest field number, which buf prints as "max".  protoc lets a
+ * message_set_wire_format message go up to INT32_MAX - 1 (its ranges end
+ * at 2147483647, exclusive).  buf 1.75.0 rejects MessageSet images
+ * outright, so this cannot be compared; it follows protoc.
+ */
 static int64_t message_max(const pbt_message_proto *dp)
 {
-	(void)dp;
+	if (dp->options && dp->options->has_message_set_wire_format &&
+	    dp->options->message_set_wire_format)
+		return MAX_MESSAGE_SET_NUMBER;
 	return MAX_FIELD_NUMBER;
 }
 
@@ -199,7 +208,7 @@ void pbt_check_extension_message_no_delete(struct pbt_cx *cx, const void *o, con
 	check_ranges(cx, nm, om->file, "extension", "message", nm->name,
 		     ext_ranges(cx, om->dp), om->dp->n_extension_range,
 		     ext_ranges(cx, nm->dp), nm->dp->n_extension_range,
-		     message_max(nm->dp), &span);
+		     message_max(om->dp), &span);
 }
 
 void pbt_check_reserved_message_no_delete(struct pbt_cx *cx, const void *o, const void *n)
@@ -215,7 +224,7 @@ void pbt_check_reserved_message_no_delete(struct pbt_cx *cx, const void *o, cons
 	check_ranges(cx, nm, om->file, "reserved", "message", nm->name,
 		     reserved_ranges(cx, om->dp), om->dp->n_reserved_range,
 		     reserved_ranges(cx, nm->dp), nm->dp->n_reserved_range,
-		     message_max(nm->dp), &span);
+		     message_max(om->dp), &span);
 	for (i = 0; i < om->dp->n_reserved_name; i++) {
 		const char *name = om->dp->reserved_name[i];
 
@@ -248,14 +257,13 @@ void pbt_check_message_no_remove_standard_descriptor_accessor(struct pbt_cx *cx,
 		      "Message option \"no_standard_descriptor_accessor\" changed from \"false\" to \"true\".");
 }
 
-/* Resolved json_format, with proto2/proto3's legacy option folded in. */
+/*
+ * The resolved json_format feature.  As for enums, buf ignores the legacy
+ * option deprecated_legacy_json_field_conflicts (buf 1.75.0 reports
+ * nothing when a proto3 message gains it).
+ */
 static int message_json_format(const struct pbt_message *m)
 {
-	uint64_t v;
-
-	if (m->file->syntax != PBT_SYNTAX_EDITIONS && m->dp->options &&
-	    pbt_unknown_varint(&m->dp->options->base, 11, &v) && v)
-		return PBT_JSON_LEGACY_BEST_EFFORT;
 	return m->features.json_format;
 }
 
@@ -286,13 +294,17 @@ void pbt_check_message_same_json_format(struct pbt_cx *cx, const void *o, const 
 
 /* ---------------------------------------------------------------- required */
 
+/*
+ * buf looks at the descriptor's label only: an editions field with
+ * features.field_presence = LEGACY_REQUIRED has label OPTIONAL and is
+ * not a required field to this rule (buf 1.75.0 reports a proto2
+ * `required` field that becomes LEGACY_REQUIRED as deleted), although
+ * FIELD_SAME_CARDINALITY calls it required.
+ */
 static bool field_required(const struct pbt_field *f)
 {
-	if (f->fp->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REQUIRED)
-		return true;
-	return f->file->syntax == PBT_SYNTAX_EDITIONS &&
-	       f->fp->label != GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED &&
-	       f->features.field_presence == PBT_PRESENCE_LEGACY_REQUIRED;
+	return f->fp->label ==
+	       GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REQUIRED;
 }
 
 void pbt_check_message_same_required_fields(struct pbt_cx *cx, const void *o, const void *n)

@@ -180,7 +180,7 @@ const struct pbt_rule pbt_rules[] = {
 	  "deprecated, no replacement, never reports (message_set_wire_format)." },
 	{ "MESSAGE_SAME_REQUIRED_FIELDS", { X|F|P|WJ|W, X|F|P|WJ|W, X|F|P|WJ|W|CSR }, PBT_ON_MESSAGE,
 	  pbt_check_message_same_required_fields, NULL,
-	  "no required field (label REQUIRED: proto2 required, editions LEGACY_REQUIRED) is added to or removed from a message; finding on the message (deleted) or the new field (added)." },
+	  "no required field (descriptor label REQUIRED: proto2 required; editions LEGACY_REQUIRED does not count) is added to or removed from a message; finding on the message (deleted) or the new field (added)." },
 	{ "ONEOF_NO_DELETE", { X|F|P, X|F|P, X|F|P|CSR }, PBT_ON_MESSAGE,
 	  pbt_check_oneof_no_delete, NULL,
 	  "no oneof (including proto3-optional synthetic oneofs) is removed from a message." },
