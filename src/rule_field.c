@@ -145,6 +145,19 @@ static void report(struct pbt_cx *cx, const struct pbt_field *of,
 		      pbt_field_description(cx, nf), rest);
 }
 
+/*
+ * Both fields are the key or value of a map entry.  buf skips such pairs
+ * in some rules (cardinality, C++ string type): their properties follow
+ * from the map and the syntax, which other rules report.  A map entry
+ * paired with an ordinary message of the same name is still checked.
+ */
+static bool both_map_entry_fields(const struct pbt_field *of,
+				  const struct pbt_field *nf)
+{
+	return !of->is_extension && !nf->is_extension &&
+	       of->message->is_map_entry && nf->message->is_map_entry;
+}
+
 /* ---------------------------------------------------------------- type */
 
 static const char wire_note[] =
@@ -161,7 +174,11 @@ static void changed_kind(struct pbt_cx *cx, const struct pbt_field *of,
 {
 	struct pbt_span span;
 
-	sub_span(nf, FD_TYPE, FD_TYPE_NAME, &span);
+	/*
+	 * buf points at the type name when there is one: only a group has
+	 * both, and buf reports it at the group's name, not at `group`.
+	 */
+	sub_span(nf, FD_TYPE_NAME, FD_TYPE, &span);
 	report(cx, of, nf, &span, " changed type from \"%s\" to \"%s\".%s",
 	       pretty_kind(of), pretty_kind(nf), extra);
 }
@@ -319,6 +336,10 @@ static enum card cardinality(const struct pbt_field *f)
 		return pbt_field_is_map(f) ? CARD_MAP : CARD_REPEATED;
 	if (fp->label == L(REQUIRED))
 		return CARD_REQUIRED;
+	/* protobuf-go: LEGACY_REQUIRED makes any field required, messages too. */
+	if (f->file->syntax == PBT_SYNTAX_EDITIONS &&
+	    f->features.field_presence == PBT_PRESENCE_LEGACY_REQUIRED)
+		return CARD_REQUIRED;
 	if (f->file->syntax == PBT_SYNTAX_PROTO2)
 		return CARD_EXPLICIT;
 	if (k == T(MESSAGE) || k == T(GROUP) || f->is_extension || f->oneof)
@@ -326,14 +347,8 @@ static enum card cardinality(const struct pbt_field *f)
 	if (f->file->syntax == PBT_SYNTAX_PROTO3)
 		return fp->has_proto3_optional && fp->proto3_optional ? CARD_EXPLICIT :
 			CARD_IMPLICIT;
-	switch (f->features.field_presence) {
-	case PBT_PRESENCE_LEGACY_REQUIRED:
-		return CARD_REQUIRED;
-	case PBT_PRESENCE_IMPLICIT:
-		return CARD_IMPLICIT;
-	default:
-		return CARD_EXPLICIT;
-	}
+	return f->features.field_presence == PBT_PRESENCE_IMPLICIT ?
+		CARD_IMPLICIT : CARD_EXPLICIT;
 }
 
 static const char *card_name(enum card c)
@@ -348,9 +363,14 @@ static const char *card_name(enum card c)
 static void check_cardinality(struct pbt_cx *cx, const struct pbt_field *of,
 			      const struct pbt_field *nf, const int group[5])
 {
-	enum card oc = cardinality(of), nc = cardinality(nf);
+	enum card oc, nc;
 	struct pbt_span span;
 
+	/* buf skips the key and value of a map that is still a map. */
+	if (both_map_entry_fields(of, nf))
+		return;
+	oc = cardinality(of);
+	nc = cardinality(nf);
 	if (oc == nc || (group && group[oc] == group[nc]))
 		return;
 	field_span(nf, &span);
@@ -403,26 +423,14 @@ void pbt_check_field_same_name(struct pbt_cx *cx, const void *o, const void *n)
 			      nf->number, nf->message->name, on, nn);
 }
 
-/* protoc's default json_name: drop '_' and upper-case the next letter. */
-static const char *json_name(struct pbt_cx *cx, const struct pbt_field *f)
+/*
+ * The json_name as the descriptor has it.  buf does not compute protoc's
+ * default when it is missing: an absent json_name is "" (protoc and buf
+ * always fill it in, so this only shows with hand-made descriptors).
+ */
+static const char *json_name(const struct pbt_field *f)
 {
-	const char *s = f->name;
-	char *out, *p;
-	bool up = false;
-
-	if (f->fp->json_name)
-		return f->fp->json_name;
-	out = p = pbt_arena_alloc(cx->tmp, strlen(s) + 1);
-	for (; *s; s++) {
-		if (*s == '_') {
-			up = true;
-			continue;
-		}
-		*p++ = up && *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
-		up = false;
-	}
-	*p = '\0';
-	return out;
+	return f->fp->json_name ? f->fp->json_name : "";
 }
 
 void pbt_check_field_same_json_name(struct pbt_cx *cx, const void *o, const void *n)
@@ -433,8 +441,8 @@ void pbt_check_field_same_json_name(struct pbt_cx *cx, const void *o, const void
 
 	if (of->is_extension || nf->is_extension)
 		return;
-	oj = json_name(cx, of);
-	nj = json_name(cx, nf);
+	oj = json_name(of);
+	nj = json_name(nf);
 	if (!strcmp(oj, nj))
 		return;
 	sub_span(nf, FD_JSON_NAME, 0, &span);
@@ -539,9 +547,8 @@ void pbt_check_field_same_cpp_string_type(struct pbt_cx *cx, const void *o, cons
 
 	if (!string_or_bytes(of) || !string_or_bytes(nf))
 		return;
-	/* buf does not check the key and value of map entries here. */
-	if ((of->message && of->message->is_map_entry) ||
-	    (nf->message && nf->message->is_map_entry))
+	/* buf skips the key and value of a map that is still a map. */
+	if (both_map_entry_fields(of, nf))
 		return;
 	ot = cpp_string_type(of, &op);
 	nt = cpp_string_type(nf, &np);
