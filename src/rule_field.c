@@ -628,7 +628,7 @@ void pbt_check_field_same_utf8_validation(struct pbt_cx *cx, const void *o, cons
 	pbt_path_field(&p, nf);
 	if (!pbt_loc_sub3(nf->file, &p, FD_OPTIONS, PBT_FEATURES_FIELD, 4, &span))
 		pbt_loc(nf->file, &p, &span);
-	report(cx, of, nf, &span, " changed UTF8 validation from \"%s\" to \"%s\".",
+	report(cx, of, nf, &span, " changed UTF8 validation from %s to %s.",
 	       ov == PBT_UTF8_VERIFY ? "VERIFY" : "NONE",
 	       nv == PBT_UTF8_VERIFY ? "VERIFY" : "NONE");
 }
@@ -794,24 +794,40 @@ static bool dvalue_zero(const struct dvalue *v)
 	}
 }
 
-static double as_double(const struct dvalue *v)
+/*
+ * An integer equals a float only if the float is exactly that integer:
+ * buf reports int64 9007199254740993 -> double 9007199254740992, which a
+ * conversion to double would call equal.
+ */
+static bool int_equals_float(const struct dvalue *iv, double f)
 {
-	return v->k == D_INT ? (double)v->i : v->k == D_UINT ? (double)v->u : v->f;
+	if (isnan(f) || f != floor(f))
+		return false;
+	if (iv->k == D_UINT)
+		return f >= 0 && f < 18446744073709551616.0 &&
+		       (unsigned long long)f == iv->u;
+	return f >= -9223372036854775808.0 && f < 9223372036854775808.0 &&
+	       (long long)f == iv->i;
 }
 
 static bool dvalue_equal(const struct dvalue *a, const struct dvalue *b)
 {
 	if (a->k == D_BYTES || b->k == D_BYTES)
 		return a->k == b->k && a->len == b->len && !memcmp(a->bytes, b->bytes, a->len);
-	if (a->k == D_FLOAT || b->k == D_FLOAT) {
-		double x = as_double(a), y = as_double(b);
+	if (a->k == D_FLOAT && b->k == D_FLOAT) {
+		double x = a->f, y = b->f;
 
 		if (isnan(x) && isnan(y))
 			return true;
-		if (a->k == D_FLOAT && b->k == D_FLOAT && a->is_float && b->is_float)
-			return (float)x == (float)y || x == y;
+		/* With a float field on either side buf compares float32s. */
+		if (a->is_float32 || b->is_float32)
+			return (float)x == (float)y;
 		return x == y;
 	}
+	if (a->k == D_FLOAT)
+		return int_equals_float(b, a->f);
+	if (b->k == D_FLOAT)
+		return int_equals_float(a, b->f);
 	if (a->k == D_UINT && b->k == D_UINT)
 		return a->u == b->u;
 	if (a->k == D_INT && b->k == D_INT)
@@ -875,7 +891,8 @@ static const char *dvalue_str(struct pbt_cx *cx, const struct dvalue *v)
 		}
 		pbt_buf_addc(&b, '[');
 		for (i = 0; i < v->len; i++)
-			pbt_buf_addf(&b, "%s0x%02X", i ? "," : "",
+			/* Go's %#X of each byte: no zero padding. */
+			pbt_buf_addf(&b, "%s0x%X", i ? "," : "",
 				     (unsigned char)v->bytes[i]);
 		pbt_buf_addc(&b, ']');
 		break;
