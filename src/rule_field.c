@@ -458,12 +458,27 @@ static const char *jstype_name(const struct pbt_field *f)
 	return v == 1 ? "JS_STRING" : v == 2 ? "JS_NUMBER" : "JS_NORMAL";
 }
 
+/* jstype only applies to (and buf only checks) 64-bit integer fields. */
+static bool is_int64_kind(const struct pbt_field *f)
+{
+	switch (kind(f)) {
+	case T(INT64): case T(UINT64): case T(SINT64): case T(FIXED64): case T(SFIXED64):
+		return true;
+	default:
+		return false;
+	}
+}
+
 void pbt_check_field_same_jstype(struct pbt_cx *cx, const void *o, const void *n)
 {
 	const struct pbt_field *of = o, *nf = n;
-	const char *oj = jstype_name(of), *nj = jstype_name(nf);
+	const char *oj, *nj;
 	struct pbt_span span;
 
+	if (!is_int64_kind(of) || !is_int64_kind(nf))
+		return;
+	oj = jstype_name(of);
+	nj = jstype_name(nf);
 	if (!strcmp(oj, nj))
 		return;
 	option_span(nf, FO_JSTYPE, &span);
