@@ -336,7 +336,8 @@ static enum card cardinality(const struct pbt_field *f)
 		return pbt_field_is_map(f) ? CARD_MAP : CARD_REPEATED;
 	if (fp->label == L(REQUIRED))
 		return CARD_REQUIRED;
-	/* protobuf-go: LEGACY_REQUIRED makes any field required, messages too. */
+	/* protobuf-go: LEGACY_REQUIRED makes any field required, even a
+	 * message field. */
 	if (f->file->syntax == PBT_SYNTAX_EDITIONS &&
 	    f->features.field_presence == PBT_PRESENCE_LEGACY_REQUIRED)
 		return CARD_REQUIRED;
@@ -462,7 +463,8 @@ static const char *jstype_name(const struct pbt_field *f)
 static bool is_int64_kind(const struct pbt_field *f)
 {
 	switch (kind(f)) {
-	case T(INT64): case T(UINT64): case T(SINT64): case T(FIXED64): case T(SFIXED64):
+	case T(INT64): case T(UINT64): case T(SINT64):
+	case T(FIXED64): case T(SFIXED64):
 		return true;
 	default:
 		return false;
