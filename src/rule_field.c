@@ -145,6 +145,19 @@ static void report(struct pbt_cx *cx, const struct pbt_field *of,
 		      pbt_field_description(cx, nf), rest);
 }
 
+/*
+ * Both fields are the key or value of a map entry.  buf skips such pairs
+ * in some rules (cardinality, C++ string type): their properties follow
+ * from the map and the syntax, which other rules report.  A map entry
+ * paired with an ordinary message of the same name is still checked.
+ */
+static bool both_map_entry_fields(const struct pbt_field *of,
+				  const struct pbt_field *nf)
+{
+	return !of->is_extension && !nf->is_extension &&
+	       of->message->is_map_entry && nf->message->is_map_entry;
+}
+
 /* ---------------------------------------------------------------- type */
 
 static const char wire_note[] =
@@ -161,7 +174,11 @@ static void changed_kind(struct pbt_cx *cx, const struct pbt_field *of,
 {
 	struct pbt_span span;
 
-	sub_span(nf, FD_TYPE, FD_TYPE_NAME, &span);
+	/*
+	 * buf points at the type name when there is one: only a group has
+	 * both, and buf reports it at the group's name, not at `group`.
+	 */
+	sub_span(nf, FD_TYPE_NAME, FD_TYPE, &span);
 	report(cx, of, nf, &span, " changed type from \"%s\" to \"%s\".%s",
 	       pretty_kind(of), pretty_kind(nf), extra);
 }
@@ -319,6 +336,11 @@ static enum card cardinality(const struct pbt_field *f)
 		return pbt_field_is_map(f) ? CARD_MAP : CARD_REPEATED;
 	if (fp->label == L(REQUIRED))
 		return CARD_REQUIRED;
+	/* protobuf-go: LEGACY_REQUIRED makes any field required, even a
+	 * message field. */
+	if (f->file->syntax == PBT_SYNTAX_EDITIONS &&
+	    f->features.field_presence == PBT_PRESENCE_LEGACY_REQUIRED)
+		return CARD_REQUIRED;
 	if (f->file->syntax == PBT_SYNTAX_PROTO2)
 		return CARD_EXPLICIT;
 	if (k == T(MESSAGE) || k == T(GROUP) || f->is_extension || f->oneof)
@@ -326,14 +348,8 @@ static enum card cardinality(const struct pbt_field *f)
 	if (f->file->syntax == PBT_SYNTAX_PROTO3)
 		return fp->has_proto3_optional && fp->proto3_optional ? CARD_EXPLICIT :
 			CARD_IMPLICIT;
-	switch (f->features.field_presence) {
-	case PBT_PRESENCE_LEGACY_REQUIRED:
-		return CARD_REQUIRED;
-	case PBT_PRESENCE_IMPLICIT:
-		return CARD_IMPLICIT;
-	default:
-		return CARD_EXPLICIT;
-	}
+	return f->features.field_presence == PBT_PRESENCE_IMPLICIT ?
+		CARD_IMPLICIT : CARD_EXPLICIT;
 }
 
 static const char *card_name(enum card c)
@@ -348,9 +364,14 @@ static const char *card_name(enum card c)
 static void check_cardinality(struct pbt_cx *cx, const struct pbt_field *of,
 			      const struct pbt_field *nf, const int group[5])
 {
-	enum card oc = cardinality(of), nc = cardinality(nf);
+	enum card oc, nc;
 	struct pbt_span span;
 
+	/* buf skips the key and value of a map that is still a map. */
+	if (both_map_entry_fields(of, nf))
+		return;
+	oc = cardinality(of);
+	nc = cardinality(nf);
 	if (oc == nc || (group && group[oc] == group[nc]))
 		return;
 	field_span(nf, &span);
@@ -403,26 +424,14 @@ void pbt_check_field_same_name(struct pbt_cx *cx, const void *o, const void *n)
 			      nf->number, nf->message->name, on, nn);
 }
 
-/* protoc's default json_name: drop '_' and upper-case the next letter. */
-static const char *json_name(struct pbt_cx *cx, const struct pbt_field *f)
+/*
+ * The json_name as the descriptor has it.  buf does not compute protoc's
+ * default when it is missing: an absent json_name is "" (protoc and buf
+ * always fill it in, so this only shows with hand-made descriptors).
+ */
+static const char *json_name(const struct pbt_field *f)
 {
-	const char *s = f->name;
-	char *out, *p;
-	bool up = false;
-
-	if (f->fp->json_name)
-		return f->fp->json_name;
-	out = p = pbt_arena_alloc(cx->tmp, strlen(s) + 1);
-	for (; *s; s++) {
-		if (*s == '_') {
-			up = true;
-			continue;
-		}
-		*p++ = up && *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
-		up = false;
-	}
-	*p = '\0';
-	return out;
+	return f->fp->json_name ? f->fp->json_name : "";
 }
 
 void pbt_check_field_same_json_name(struct pbt_cx *cx, const void *o, const void *n)
@@ -433,8 +442,8 @@ void pbt_check_field_same_json_name(struct pbt_cx *cx, const void *o, const void
 
 	if (of->is_extension || nf->is_extension)
 		return;
-	oj = json_name(cx, of);
-	nj = json_name(cx, nf);
+	oj = json_name(of);
+	nj = json_name(nf);
 	if (!strcmp(oj, nj))
 		return;
 	sub_span(nf, FD_JSON_NAME, 0, &span);
@@ -450,12 +459,28 @@ static const char *jstype_name(const struct pbt_field *f)
 	return v == 1 ? "JS_STRING" : v == 2 ? "JS_NUMBER" : "JS_NORMAL";
 }
 
+/* jstype only applies to (and buf only checks) 64-bit integer fields. */
+static bool is_int64_kind(const struct pbt_field *f)
+{
+	switch (kind(f)) {
+	case T(INT64): case T(UINT64): case T(SINT64):
+	case T(FIXED64): case T(SFIXED64):
+		return true;
+	default:
+		return false;
+	}
+}
+
 void pbt_check_field_same_jstype(struct pbt_cx *cx, const void *o, const void *n)
 {
 	const struct pbt_field *of = o, *nf = n;
-	const char *oj = jstype_name(of), *nj = jstype_name(nf);
+	const char *oj, *nj;
 	struct pbt_span span;
 
+	if (!is_int64_kind(of) || !is_int64_kind(nf))
+		return;
+	oj = jstype_name(of);
+	nj = jstype_name(nf);
 	if (!strcmp(oj, nj))
 		return;
 	option_span(nf, FO_JSTYPE, &span);
@@ -539,9 +564,8 @@ void pbt_check_field_same_cpp_string_type(struct pbt_cx *cx, const void *o, cons
 
 	if (!string_or_bytes(of) || !string_or_bytes(nf))
 		return;
-	/* buf does not check the key and value of map entries here. */
-	if ((of->message && of->message->is_map_entry) ||
-	    (nf->message && nf->message->is_map_entry))
+	/* buf skips the key and value of a map that is still a map. */
+	if (both_map_entry_fields(of, nf))
 		return;
 	ot = cpp_string_type(of, &op);
 	nt = cpp_string_type(nf, &np);
@@ -621,7 +645,7 @@ void pbt_check_field_same_utf8_validation(struct pbt_cx *cx, const void *o, cons
 	pbt_path_field(&p, nf);
 	if (!pbt_loc_sub3(nf->file, &p, FD_OPTIONS, PBT_FEATURES_FIELD, 4, &span))
 		pbt_loc(nf->file, &p, &span);
-	report(cx, of, nf, &span, " changed UTF8 validation from \"%s\" to \"%s\".",
+	report(cx, of, nf, &span, " changed UTF8 validation from %s to %s.",
 	       ov == PBT_UTF8_VERIFY ? "VERIFY" : "NONE",
 	       nv == PBT_UTF8_VERIFY ? "VERIFY" : "NONE");
 }
@@ -787,24 +811,40 @@ static bool dvalue_zero(const struct dvalue *v)
 	}
 }
 
-static double as_double(const struct dvalue *v)
+/*
+ * An integer equals a float only if the float is exactly that integer:
+ * buf reports int64 9007199254740993 -> double 9007199254740992, which a
+ * conversion to double would call equal.
+ */
+static bool int_equals_float(const struct dvalue *iv, double f)
 {
-	return v->k == D_INT ? (double)v->i : v->k == D_UINT ? (double)v->u : v->f;
+	if (isnan(f) || f != floor(f))
+		return false;
+	if (iv->k == D_UINT)
+		return f >= 0 && f < 18446744073709551616.0 &&
+		       (unsigned long long)f == iv->u;
+	return f >= -9223372036854775808.0 && f < 9223372036854775808.0 &&
+	       (long long)f == iv->i;
 }
 
 static bool dvalue_equal(const struct dvalue *a, const struct dvalue *b)
 {
 	if (a->k == D_BYTES || b->k == D_BYTES)
 		return a->k == b->k && a->len == b->len && !memcmp(a->bytes, b->bytes, a->len);
-	if (a->k == D_FLOAT || b->k == D_FLOAT) {
-		double x = as_double(a), y = as_double(b);
+	if (a->k == D_FLOAT && b->k == D_FLOAT) {
+		double x = a->f, y = b->f;
 
 		if (isnan(x) && isnan(y))
 			return true;
-		if (a->k == D_FLOAT && b->k == D_FLOAT && a->is_float && b->is_float)
-			return (float)x == (float)y || x == y;
+		/* With a float field on either side buf compares float32s. */
+		if (a->is_float32 || b->is_float32)
+			return (float)x == (float)y;
 		return x == y;
 	}
+	if (a->k == D_FLOAT)
+		return int_equals_float(b, a->f);
+	if (b->k == D_FLOAT)
+		return int_equals_float(a, b->f);
 	if (a->k == D_UINT && b->k == D_UINT)
 		return a->u == b->u;
 	if (a->k == D_INT && b->k == D_INT)
@@ -868,7 +908,8 @@ static const char *dvalue_str(struct pbt_cx *cx, const struct dvalue *v)
 		}
 		pbt_buf_addc(&b, '[');
 		for (i = 0; i < v->len; i++)
-			pbt_buf_addf(&b, "%s0x%02X", i ? "," : "",
+			/* Go's %#X of each byte: no zero padding. */
+			pbt_buf_addf(&b, "%s0x%X", i ? "," : "",
 				     (unsigned char)v->bytes[i]);
 		pbt_buf_addc(&b, ']');
 		break;
