@@ -56,6 +56,14 @@ LIB_OBJS += src/breaking.o
 LIB_OBJS += src/report.o
 LIB_OBJS += src/report_text.o
 LIB_OBJS += src/report_json.o
+LIB_OBJS += src/input.o
+LIB_OBJS += src/allow.o
+LIB_OBJS += src/sha3.o
+LIB_OBJS += src/report_msvs.o
+LIB_OBJS += src/report_junit.o
+LIB_OBJS += src/report_github.o
+LIB_OBJS += src/report_gitlab.o
+LIB_OBJS += src/report_sarif.o
 
 CMD_OBJS += cmd/main.o
 CMD_OBJS += cmd/opt.o

@@ -11,12 +11,18 @@ int cmd_breaking(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("breaking");
 	const char *against = NULL, *config = NULL, *format = "text";
-	struct pbt_breaking_opts o = { NULL, false };
+	const char **roots = NULL, **paths = NULL, **excludes = NULL;
+	struct pbt_breaking_opts o;
 	const struct opt opts[] = {
 		{ "against", 0, &against, NULL, NULL, NULL },
 		{ "config", 0, &config, NULL, NULL, NULL },
 		{ "error-format", 0, &format, NULL, NULL, NULL },
 		{ "exclude-imports", 0, NULL, &o.exclude_imports, NULL, NULL },
+		{ "exclude-path", 0, NULL, NULL, &excludes, &o.n_exclude_paths },
+		{ "no-inline-allow", 0, NULL, &o.no_inline_allow, NULL, NULL },
+		{ "path", 0, NULL, NULL, &paths, &o.n_paths },
+		{ "proto-path", 'I', NULL, NULL, &roots, &o.n_proto_paths },
+		{ "protoc", 0, &o.protoc, NULL, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];
@@ -26,6 +32,7 @@ int cmd_breaking(int argc, char **argv)
 	struct pbt_err err;
 	int rc;
 
+	memset(&o, 0, sizeof(o));
 	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
 	if (rc == CMD_PARSE_HELP)
 		return PBT_EXIT_OK;
@@ -41,12 +48,21 @@ int cmd_breaking(int argc, char **argv)
 	if (!strcmp(pos[0], "-") && !strcmp(against, "-"))
 		return cmd_usage_error(c, "only one of NEW and OLD can be standard input");
 	o.config = config;
+	o.proto_paths = roots;
+	o.paths = paths;
+	o.exclude_paths = excludes;
 	if (pbt_breaking(pos[0], against, &o, &r, &err)) {
 		cmd_error(&err);
 		return PBT_EXIT_ERROR;
 	}
 	for (i = 0; i < pbt_report_n_warnings(r); i++)
 		fprintf(stderr, "pbtable: warning: %s\n", pbt_report_warning(r, i));
+	/* On stderr, so stdout stays what buf prints. */
+	if (pbt_report_n_allowed(r))
+		fprintf(stderr, "pbtable: %zu finding%s allowed inline (pbtable:allow):\n",
+			pbt_report_n_allowed(r), pbt_report_n_allowed(r) == 1 ? "" : "s");
+	for (i = 0; i < pbt_report_n_allowed(r); i++)
+		fprintf(stderr, "pbtable:   %s\n", pbt_report_allowed(r, i));
 	if (pbt_report_render(r, format, &out, &err)) {
 		cmd_error(&err);
 		pbt_report_free(r);
