@@ -134,7 +134,7 @@ $(ASAN)/pbt-test: $(addprefix $(ASAN)/,$(TEST_OBJS)) $(ASAN)/libpbt.a
 # Debian packages the build and the tests need; `deps` installs the missing ones.
 DEB_PKGS = gcc make libc6-dev pkg-config libprotobuf-c-dev protobuf-c-compiler \
            libprotobuf-dev protobuf-compiler libpq-dev libyaml-dev postgresql \
-           git zstd python3 libxml2-utils valgrind
+           git zstd python3 libxml2-utils valgrind pre-commit
 deps:
 	@sh src/test/deps.sh $(DEB_PKGS)
 
@@ -147,6 +147,7 @@ test: $(B)/pbtable $(B)/pbt-test
 	@mkdir -p $(TEST_LOG)
 	@$(B)/pbt-test > $(TEST_LOG)/unit.out 2>&1; tail -n 1 $(TEST_LOG)/unit.out
 	@PBTABLE=$(B)/pbtable sh src/test/golden.sh > $(TEST_LOG)/golden.out 2>&1; tail -n 1 $(TEST_LOG)/golden.out
+	@PBTABLE=$(B)/pbtable sh src/test/ci_git.sh > $(TEST_LOG)/ci.out 2>&1; tail -n 1 $(TEST_LOG)/ci.out
 
 test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test
 	@mkdir -p $(TEST_LOG)
@@ -154,6 +155,8 @@ test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test
 		sed 's/^tests:/asan unit:/' $(TEST_LOG)/unit-asan.out | tail -n 1
 	@PBTABLE=$(ASAN)/pbtable SUITE="asan golden" sh src/test/golden.sh > $(TEST_LOG)/golden-asan.out 2>&1; \
 		tail -n 1 $(TEST_LOG)/golden-asan.out
+	@PBTABLE=$(ASAN)/pbtable sh src/test/ci_git.sh > $(TEST_LOG)/ci-asan.out 2>&1; \
+		sed 's/^ci:/asan ci:/' $(TEST_LOG)/ci-asan.out | tail -n 1
 
 check: deps
 	@$(MAKE) --no-print-directory all $(B)/pbt-test $(ASAN)/pbtable $(ASAN)/pbt-test

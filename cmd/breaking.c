@@ -2,10 +2,15 @@
  * `pbtable breaking NEW --against OLD`: the CI gate.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "opt.h"
+
+static int run(const struct cmd *c, size_t npos, const char **pos,
+	       const char *against, const char *format,
+	       const struct pbt_breaking_opts *o);
 
 int cmd_breaking(int argc, char **argv)
 {
@@ -26,18 +31,38 @@ int cmd_breaking(int argc, char **argv)
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];
-	size_t npos, i;
-	struct pbt_report *r;
-	struct pbt_buf out = PBT_BUF_INIT;
-	struct pbt_err err;
+	size_t npos;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
 	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
+	o.config = config;
+	o.proto_paths = roots;
+	o.paths = paths;
+	o.exclude_paths = excludes;
 	if (rc == CMD_PARSE_HELP)
-		return PBT_EXIT_OK;
-	if (rc)
-		return PBT_EXIT_ERROR;
+		rc = PBT_EXIT_OK;
+	else if (rc)
+		rc = PBT_EXIT_ERROR;
+	else
+		rc = run(c, npos, pos, against, format, &o);
+	/* The option lists are cmd_parse()'s malloc()s. */
+	free(roots);
+	free(paths);
+	free(excludes);
+	return rc;
+}
+
+static int run(const struct cmd *c, size_t npos, const char **pos,
+	       const char *against, const char *format,
+	       const struct pbt_breaking_opts *o)
+{
+	struct pbt_report *r;
+	struct pbt_buf out = PBT_BUF_INIT;
+	struct pbt_err err;
+	size_t i;
+	int rc;
+
 	if (npos != 1)
 		return cmd_usage_error(c, "expected one input (NEW)");
 	if (!against)
@@ -47,11 +72,7 @@ int cmd_breaking(int argc, char **argv)
 				       pbt_format_list());
 	if (!strcmp(pos[0], "-") && !strcmp(against, "-"))
 		return cmd_usage_error(c, "only one of NEW and OLD can be standard input");
-	o.config = config;
-	o.proto_paths = roots;
-	o.paths = paths;
-	o.exclude_paths = excludes;
-	if (pbt_breaking(pos[0], against, &o, &r, &err)) {
+	if (pbt_breaking(pos[0], against, o, &r, &err)) {
 		cmd_error(&err);
 		return PBT_EXIT_ERROR;
 	}

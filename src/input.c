@@ -562,7 +562,8 @@ static int compile(struct pbt_input *in, const struct pbt_input_plan *p,
 		walk(a, so->src, 0, &files);
 	else
 		names_add(&files, so->src);
-	qsort(files.v, files.n, sizeof(*files.v), cmp_str);
+	if (files.n)
+		qsort(files.v, files.n, sizeof(*files.v), cmp_str);
 	pbt_map_init(&targets, a, files.n);
 	for (i = 0; i < files.n; i++) {
 		const char *abs = path_abs(a, cwd, files.v[i]), *name = NULL;
