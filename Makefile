@@ -58,6 +58,14 @@ LIB_OBJS += src/bench.o
 LIB_OBJS += src/report.o
 LIB_OBJS += src/report_text.o
 LIB_OBJS += src/report_json.o
+LIB_OBJS += src/input.o
+LIB_OBJS += src/allow.o
+LIB_OBJS += src/sha3.o
+LIB_OBJS += src/report_msvs.o
+LIB_OBJS += src/report_junit.o
+LIB_OBJS += src/report_github.o
+LIB_OBJS += src/report_gitlab.o
+LIB_OBJS += src/report_sarif.o
 
 CMD_OBJS += cmd/main.o
 CMD_OBJS += cmd/opt.o
@@ -73,6 +81,7 @@ TEST_OBJS += src/test/t_config.o
 TEST_OBJS += src/test/t_rules.o
 TEST_OBJS += src/test/t_schema.o
 TEST_OBJS += src/test/t_rule_message.o
+TEST_OBJS += src/test/t_ci.o
 
 
 # ---------------------------------------------------------------- variants
@@ -154,7 +163,7 @@ fuzz: $(addprefix $(B)/fuzz/fuzz-,$(FUZZ_TARGETS))
 # Debian packages the build and the tests need; `deps` installs the missing ones.
 DEB_PKGS = gcc make libc6-dev pkg-config libprotobuf-c-dev protobuf-c-compiler \
            libprotobuf-dev protobuf-compiler libpq-dev libyaml-dev postgresql \
-           git zstd python3 libxml2-utils valgrind
+           git zstd python3 libxml2-utils valgrind pre-commit
 deps:
 	@sh src/test/deps.sh $(DEB_PKGS)
 
@@ -170,6 +179,7 @@ test: $(B)/pbtable $(B)/pbt-test
 	@if [ -d $(SHARED)/conformance/buf-breaking ]; then \
 		PBTABLE=$(B)/pbtable sh src/test/conformance.sh $(SHARED)/conformance/buf-breaking \
 			> $(TEST_LOG)/conformance.out 2>&1; tail -n 2 $(TEST_LOG)/conformance.out | head -n 1; fi
+	@PBTABLE=$(B)/pbtable sh src/test/ci_git.sh > $(TEST_LOG)/ci.out 2>&1; tail -n 1 $(TEST_LOG)/ci.out
 
 test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TARGETS))
 	@mkdir -p $(TEST_LOG)
@@ -180,6 +190,8 @@ test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TAR
 		sed 's/^tests:/asan unit:/' $(TEST_LOG)/unit-asan.out | tail -n 1
 	@PBTABLE=$(ASAN)/pbtable SUITE="asan golden" sh src/test/golden.sh > $(TEST_LOG)/golden-asan.out 2>&1; \
 		tail -n 1 $(TEST_LOG)/golden-asan.out
+	@PBTABLE=$(ASAN)/pbtable sh src/test/ci_git.sh > $(TEST_LOG)/ci-asan.out 2>&1; \
+		sed 's/^ci:/asan ci:/' $(TEST_LOG)/ci-asan.out | tail -n 1
 
 # The whole suite once more under valgrind's memcheck (no leaks, no invalid
 # reads): unit tests directly, golden tests through a wrapper.

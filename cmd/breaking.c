@@ -2,35 +2,67 @@
  * `pbtable breaking NEW --against OLD`: the CI gate.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "opt.h"
 
+static int run(const struct cmd *c, size_t npos, const char **pos,
+	       const char *against, const char *format,
+	       const struct pbt_breaking_opts *o);
+
 int cmd_breaking(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("breaking");
 	const char *against = NULL, *config = NULL, *format = "text";
-	struct pbt_breaking_opts o = { NULL, false };
+	const char **roots = NULL, **paths = NULL, **excludes = NULL;
+	struct pbt_breaking_opts o;
 	const struct opt opts[] = {
 		{ "against", 0, &against, NULL, NULL, NULL },
 		{ "config", 0, &config, NULL, NULL, NULL },
 		{ "error-format", 0, &format, NULL, NULL, NULL },
 		{ "exclude-imports", 0, NULL, &o.exclude_imports, NULL, NULL },
+		{ "exclude-path", 0, NULL, NULL, &excludes, &o.n_exclude_paths },
+		{ "no-inline-allow", 0, NULL, &o.no_inline_allow, NULL, NULL },
+		{ "path", 0, NULL, NULL, &paths, &o.n_paths },
+		{ "proto-path", 'I', NULL, NULL, &roots, &o.n_proto_paths },
+		{ "protoc", 0, &o.protoc, NULL, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];
-	size_t npos, i;
+	size_t npos;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
+	o.config = config;
+	o.proto_paths = roots;
+	o.paths = paths;
+	o.exclude_paths = excludes;
+	if (rc == CMD_PARSE_HELP)
+		rc = PBT_EXIT_OK;
+	else if (rc)
+		rc = PBT_EXIT_ERROR;
+	else
+		rc = run(c, npos, pos, against, format, &o);
+	/* The option lists are cmd_parse()'s malloc()s. */
+	free(roots);
+	free(paths);
+	free(excludes);
+	return rc;
+}
+
+static int run(const struct cmd *c, size_t npos, const char **pos,
+	       const char *against, const char *format,
+	       const struct pbt_breaking_opts *o)
+{
 	struct pbt_report *r;
 	struct pbt_buf out = PBT_BUF_INIT;
 	struct pbt_err err;
+	size_t i;
 	int rc;
 
-	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
-	if (rc == CMD_PARSE_HELP)
-		return PBT_EXIT_OK;
-	if (rc)
-		return PBT_EXIT_ERROR;
 	if (npos != 1)
 		return cmd_usage_error(c, "expected one input (NEW)");
 	if (!against)
@@ -40,13 +72,18 @@ int cmd_breaking(int argc, char **argv)
 				       pbt_format_list());
 	if (!strcmp(pos[0], "-") && !strcmp(against, "-"))
 		return cmd_usage_error(c, "only one of NEW and OLD can be standard input");
-	o.config = config;
-	if (pbt_breaking(pos[0], against, &o, &r, &err)) {
+	if (pbt_breaking(pos[0], against, o, &r, &err)) {
 		cmd_error(&err);
 		return PBT_EXIT_ERROR;
 	}
 	for (i = 0; i < pbt_report_n_warnings(r); i++)
 		fprintf(stderr, "pbtable: warning: %s\n", pbt_report_warning(r, i));
+	/* On stderr, so stdout stays what buf prints. */
+	if (pbt_report_n_allowed(r))
+		fprintf(stderr, "pbtable: %zu finding%s allowed inline (pbtable:allow):\n",
+			pbt_report_n_allowed(r), pbt_report_n_allowed(r) == 1 ? "" : "s");
+	for (i = 0; i < pbt_report_n_allowed(r); i++)
+		fprintf(stderr, "pbtable:   %s\n", pbt_report_allowed(r, i));
 	if (pbt_report_render(r, format, &out, &err)) {
 		cmd_error(&err);
 		pbt_report_free(r);

@@ -17,9 +17,18 @@ const struct cmd cmd_table[] = {
 	  "check NEW against OLD for breaking changes (buf's rules)",
 	  "  --against OLD            the earlier version (required)\n"
 	  "  --config FILE|TEXT       buf.yaml/pbtable.yaml, or its text (YAML or JSON)\n"
-	  "  --error-format FORMAT    text (default) or json\n"
+	  "  --error-format FORMAT    text (default), json, msvs, junit, github-actions,\n"
+	  "                           gitlab-code-quality or sarif\n"
 	  "  --exclude-imports        drop findings in files marked as imports\n"
-	  "NEW and OLD are binary FileDescriptorSets (protoc -o, buf build -o) or - for stdin.\n"
+	  "  --path P                 only files under P, and their imports (repeatable)\n"
+	  "  --exclude-path P         leave out files under P (repeatable)\n"
+	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
+	  "                           default: build.roots of pbtable.yaml, else the input)\n"
+	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  "  --no-inline-allow        ignore `pbtable:allow RULE reason` comments\n"
+	  "NEW and OLD are binary FileDescriptorSets (protoc -o, buf build -o), - for stdin,\n"
+	  "a directory or .proto file (compiled with protoc), or git:REF[:SUBDIR] (the same\n"
+	  "sources in commit REF; git:latest-tag is the newest tag reachable from HEAD).\n"
 	  "Exit status: 0 nothing found, 100 breaking changes found, 1 error.\n" },
 	{ "rules", cmd_rules, "[--category CAT] [--config-version V] [--all]",
 	  "list the breaking rules with their categories",

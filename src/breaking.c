@@ -1,7 +1,8 @@
 /*
  * The `breaking` operation end to end: load NEW and OLD (in parallel, one
- * thread each: loading is most of the work), read the config, run the
- * rules, filter and sort.  Rendering is report_*.c's; printing is cmd/'s.
+ * thread each: loading, or compiling with protoc, is most of the work),
+ * read the config, run the rules, filter, sort and set inline approvals
+ * apart.  Rendering is report_*.c's; printing is cmd/'s.
  */
 #include "pbt.h"
 
@@ -13,19 +14,24 @@
 #include "compat.h"
 #include "config.h"
 #include "findings.h"
+#include "input.h"
 #include "report.h"
 #include "schema.h"
 
 struct pbt_report {
 	struct pbt_findings findings;
+	struct pbt_findings allowed;	/* approved inline, same order */
+	const char **allowed_lines;
 	const char *warnings[PBT_MAX_WARNINGS];
 	size_t n_warnings;
 	struct pbt_arena *arena;
 };
 
 struct load_job {
-	const char *path;
-	struct pbt_schema *schema;
+	const char *arg;
+	bool is_new;
+	const struct pbt_input_plan *plan;
+	struct pbt_input in;
 	struct pbt_err err;
 };
 
@@ -33,7 +39,7 @@ static void *load_thread(void *arg)
 {
 	struct load_job *j = arg;
 
-	j->schema = pbt_schema_load(j->path, &j->err);
+	pbt_input_load(&j->in, j->plan, j->arg, j->is_new, &j->err);
 	return NULL;
 }
 
@@ -42,12 +48,76 @@ static bool keep_finding(const struct pbt_finding *f, void *data)
 	return !pbt_breaking_config_ignores(data, f);
 }
 
+static void add_warning(struct pbt_report *r, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_warnings; i++)
+		if (!strcmp(r->warnings[i], w))
+			return;
+	if (r->n_warnings < PBT_MAX_WARNINGS)
+		r->warnings[r->n_warnings++] = pbt_arena_strdup(r->arena, w);
+}
+
+/*
+ * Source inputs show their files as the user sees them (proto/a.proto,
+ * not a.proto), as buf does; ignores have matched set names already.
+ */
+static void show_paths(struct pbt_findings *fs, const struct pbt_input *in)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (fs->v[i].path)
+			fs->v[i].path = pbt_arena_strdup(fs->arena,
+				pbt_input_shown_path(in, fs->v[i].path));
+}
+
+/* Move approved findings to r->allowed; warn about bad approvals. */
+static void split_allowed(struct pbt_report *r)
+{
+	struct pbt_findings *fs = &r->findings;
+	size_t i, out = 0;
+
+	for (i = 0; i < fs->n; i++) {
+		struct pbt_finding *f = &fs->v[i];
+
+		if (f->allow_problem)
+			add_warning(r, pbt_arena_printf(r->arena, "%s:%u:%u: %s",
+				f->path ? f->path : "<input>", pbt_pos(f->span.start_line),
+				pbt_pos(f->span.start_col), f->allow_problem));
+		if (f->allow_reason)
+			*pbt_findings_add(&r->allowed) = *f;
+		else
+			fs->v[out++] = *f;
+	}
+	fs->n = out;
+	if (!r->allowed.n)
+		return;
+	fs->allowed = &r->allowed;
+	r->allowed_lines = pbt_arena_calloc(r->arena, r->allowed.n,
+					    sizeof(*r->allowed_lines));
+	for (i = 0; i < r->allowed.n; i++) {
+		const struct pbt_finding *f = &r->allowed.v[i];
+
+		r->allowed_lines[i] = pbt_arena_printf(r->arena, "%s:%u:%u: %s: %s",
+			f->path ? f->path : "<input>", pbt_pos(f->span.start_line),
+			pbt_pos(f->span.start_col), f->rule, f->allow_reason);
+	}
+}
+
 int pbt_breaking(const char *new_path, const char *old_path,
 		 const struct pbt_breaking_opts *opts, struct pbt_report **out,
 		 struct pbt_err *err)
 {
 	struct pbt_breaking_config cfg;
-	struct load_job jn = { new_path, NULL, { 0 } }, jo = { old_path, NULL, { 0 } };
+	struct pbt_input_opts io = {
+		opts->protoc, opts->proto_paths, opts->n_proto_paths, opts->config,
+		opts->paths, opts->n_paths, opts->exclude_paths,
+		opts->n_exclude_paths, new_path,
+	};
+	struct pbt_input_plan plan;
+	struct load_job jn, jo;
 	struct pbt_report *r;
 	pthread_t t;
 	bool threaded;
@@ -62,6 +132,19 @@ int pbt_breaking(const char *new_path, const char *old_path,
 		return rc;
 	}
 	cfg.exclude_imports = opts->exclude_imports;
+	rc = pbt_input_plan_init(&plan, &io, err);
+	if (rc) {
+		pbt_input_plan_release(&plan);
+		pbt_breaking_config_release(&cfg);
+		return rc;
+	}
+	memset(&jn, 0, sizeof(jn));
+	memset(&jo, 0, sizeof(jo));
+	jn.arg = new_path;
+	jn.is_new = true;
+	jn.plan = &plan;
+	jo.arg = old_path;
+	jo.plan = &plan;
 
 	threaded = !pthread_create(&t, NULL, load_thread, &jo);
 	load_thread(&jn);
@@ -69,12 +152,13 @@ int pbt_breaking(const char *new_path, const char *old_path,
 		pthread_join(t, NULL);
 	else
 		load_thread(&jo);
-	if (!jn.schema || !jo.schema) {
-		*err = !jn.schema ? jn.err : jo.err;
+	if (!jn.in.schema || !jo.in.schema) {
+		*err = !jn.in.schema ? jn.err : jo.err;
 		if (err->loc.path)
 			err->loc.path = err->path;
-		pbt_schema_free(jn.schema);
-		pbt_schema_free(jo.schema);
+		pbt_input_release(&jn.in);
+		pbt_input_release(&jo.in);
+		pbt_input_plan_release(&plan);
 		pbt_breaking_config_release(&cfg);
 		return -(int)err->code;
 	}
@@ -82,16 +166,21 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	r = pbt_xcalloc(1, sizeof(*r));
 	r->arena = pbt_arena_new();
 	pbt_findings_init(&r->findings);
-	pbt_compat_run(jo.schema, jn.schema, cfg.enabled, &r->findings);
+	pbt_findings_init(&r->allowed);
+	pbt_compat_run(jo.in.schema, jn.in.schema, cfg.enabled, &r->findings);
 	pbt_findings_filter(&r->findings, keep_finding, &cfg);
+	show_paths(&r->findings, &jn.in);
 	pbt_findings_sort_unique(&r->findings);
 	for (i = 0; i < cfg.n_warnings; i++)
-		r->warnings[r->n_warnings++] = pbt_arena_strdup(r->arena, cfg.warnings[i]);
+		add_warning(r, cfg.warnings[i]);
+	if (!opts->no_inline_allow)
+		split_allowed(r);
 
 	/* Freeing two large arenas costs real time; the process is about to
 	 * exit, but a library cannot know that, so free them. */
-	pbt_schema_free(jn.schema);
-	pbt_schema_free(jo.schema);
+	pbt_input_release(&jn.in);
+	pbt_input_release(&jo.in);
+	pbt_input_plan_release(&plan);
 	pbt_breaking_config_release(&cfg);
 	*out = r;
 	return 0;
@@ -100,6 +189,16 @@ int pbt_breaking(const char *new_path, const char *old_path,
 size_t pbt_report_count(const struct pbt_report *r)
 {
 	return r->findings.n;
+}
+
+size_t pbt_report_n_allowed(const struct pbt_report *r)
+{
+	return r->allowed.n;
+}
+
+const char *pbt_report_allowed(const struct pbt_report *r, size_t i)
+{
+	return i < r->allowed.n ? r->allowed_lines[i] : NULL;
 }
 
 size_t pbt_report_n_warnings(const struct pbt_report *r)
@@ -129,6 +228,7 @@ void pbt_report_free(struct pbt_report *r)
 	if (!r)
 		return;
 	pbt_findings_release(&r->findings);
+	pbt_findings_release(&r->allowed);
 	pbt_arena_free(r->arena);
 	free(r);
 }

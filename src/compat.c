@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "allow.h"
 #include "arena.h"
 #include "buf.h"
 
@@ -40,6 +41,7 @@ void pbt_cx_report(struct pbt_cx *cx, struct pbt_file *file,
 	f->message = pbt_arena_vprintf(cx->out->arena, fmt, ap);
 	va_end(ap);
 	f->subject = pbt_cx_subject(cx);
+	pbt_allow_capture(cx, f);
 	/* Schema strings die with the schemas; findings must not. */
 	if (f->path)
 		f->path = pbt_arena_strdup(cx->out->arena, f->path);

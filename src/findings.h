@@ -26,12 +26,22 @@ struct pbt_finding {
 	const char *subject;
 	/* Which comparison produced it (history: "v3 vs v1"); NULL for pairs. */
 	const char *pair;
+	/*
+	 * Inline approval (allow.c): the reason given by `pbtable:allow RULE
+	 * reason` in the NEW element's leading comment, or NULL; and what is
+	 * wrong with such a comment (no reason, unknown rule), or NULL.
+	 */
+	const char *allow_reason;
+	const char *allow_problem;
 };
 
 struct pbt_findings {
 	struct pbt_arena *arena;
 	struct pbt_finding *v;
 	size_t n, cap;
+	/* Findings approved inline and taken out of this list, for formats
+	 * that show them as suppressed (SARIF); NULL when there are none. */
+	const struct pbt_findings *allowed;
 };
 
 /* An empty list with its own arena; pbt_findings_release() frees both. */

@@ -17,14 +17,25 @@
 struct pbt_breaking_opts {
 	const char *config;	/* --config: a file or YAML/JSON text; NULL: ./pbtable.yaml, ./buf.yaml */
 	bool exclude_imports;	/* drop findings in files marked as imports */
+	/* Source and git inputs (src/input.h). */
+	const char *protoc;	/* --protoc; NULL: protoc on PATH */
+	const char *const *proto_paths;	/* -I; none: build.roots, else the input */
+	size_t n_proto_paths;
+	const char *const *paths;	/* --path: only files under these ... */
+	size_t n_paths;
+	const char *const *exclude_paths;	/* --exclude-path: ... and not these */
+	size_t n_exclude_paths;
+	bool no_inline_allow;	/* ignore `pbtable:allow` comments */
 };
 
 struct pbt_report;
 
 /*
- * Compare NEW against OLD (FileDescriptorSet paths, "-" = stdin for one of
- * them) with the configured rules.  *out receives the sorted, filtered
- * findings; free it with pbt_report_free().
+ * Compare NEW against OLD with the configured rules.  Each is a
+ * FileDescriptorSet ("-" = stdin for one of them), a directory or .proto
+ * file (compiled with protoc), or git:REF[:SUBDIR] (see src/input.h).
+ * *out receives the sorted, filtered findings; free it with
+ * pbt_report_free().
  */
 int pbt_breaking(const char *new_path, const char *old_path,
 		 const struct pbt_breaking_opts *opts, struct pbt_report **out,
@@ -33,6 +44,13 @@ int pbt_breaking(const char *new_path, const char *old_path,
 size_t pbt_report_count(const struct pbt_report *r);
 size_t pbt_report_n_warnings(const struct pbt_report *r);
 const char *pbt_report_warning(const struct pbt_report *r, size_t i);
+/*
+ * Findings approved by `pbtable:allow` comments, left out of the count and
+ * of every format but sarif (where they are marked suppressed).  Line i
+ * reads "path:line:column: RULE_ID: reason".
+ */
+size_t pbt_report_n_allowed(const struct pbt_report *r);
+const char *pbt_report_allowed(const struct pbt_report *r, size_t i);
 /* Render all findings in a format ("text", "json", ...). */
 int pbt_report_render(const struct pbt_report *r, const char *format,
 		      struct pbt_buf *out, struct pbt_err *err);

@@ -20,6 +20,8 @@ extern const struct pbt_format pbt_formats[];
 const struct pbt_format *pbt_format_find(const char *name);
 
 pbt_report_fn pbt_report_text, pbt_report_json;
+pbt_report_fn pbt_report_msvs, pbt_report_junit, pbt_report_github,
+	pbt_report_gitlab, pbt_report_sarif;
 
 /* Positions as buf prints them: unknown (0) becomes 1. */
 static inline unsigned pbt_pos(unsigned v)

@@ -426,15 +426,61 @@ struct pbt_schema *pbt_schema_from_bytes(const char *path,
 					 const unsigned char *data, size_t len,
 					 struct pbt_err *err)
 {
+	return pbt_schema_from_bytes_select(path, data, len, NULL, NULL, err);
+}
+
+static int index_set(struct builder *b, size_t len, const bool *imports);
+
+struct pbt_schema *pbt_schema_from_bytes_select(const char *path,
+						const unsigned char *data,
+						size_t len,
+						pbt_schema_select_fn *select,
+						void *select_data,
+						struct pbt_err *err)
+{
 	struct pbt_arena *a = pbt_arena_new();
 	struct pbt_schema *s = pbt_arena_zalloc(a, sizeof(*s));
 	struct builder b = { s, a, err, { path, 0, 0 } };
-	size_t i, nmsg = 0;
+	bool *imports = NULL;
 
 	s->arena = a;
 	s->path = pbt_arena_strdup(a, path);
 	if (pbt_desc_unpack(a, path, data, len, &s->fds, err))
 		goto fail;
+	if (select) {
+		imports = pbt_arena_calloc(a, s->fds->n_file, sizeof(*imports));
+		if (select(s->fds, imports, select_data, err))
+			goto fail;
+	}
+	if (index_set(&b, len, imports))
+		goto fail;
+	return s;
+fail:
+	pbt_schema_free(s);
+	return NULL;
+}
+
+struct pbt_schema *pbt_schema_new_empty(const char *path)
+{
+	struct pbt_arena *a = pbt_arena_new();
+	struct pbt_schema *s = pbt_arena_zalloc(a, sizeof(*s));
+	struct builder b = { s, a, NULL, { path, 0, 0 } };
+
+	s->arena = a;
+	s->path = pbt_arena_strdup(a, path);
+	s->fds = pbt_arena_zalloc(a, sizeof(*s->fds));
+	google__protobuf__file_descriptor_set__init(s->fds);
+	index_set(&b, 0, NULL);	/* nothing to index: cannot fail */
+	return s;
+}
+
+static int index_set(struct builder *b, size_t len, const bool *imports)
+{
+	struct pbt_schema *s = b->s;
+	struct pbt_arena *a = b->a;
+	size_t i, nmsg = 0;
+	int r;
+
 	s->n_files = s->fds->n_file;
 	s->files = pbt_arena_calloc(a, s->n_files, sizeof(*s->files));
 	/* Size the maps once: about len/100 bytes per message with source
@@ -453,13 +499,13 @@ struct pbt_schema *pbt_schema_from_bytes(const char *path,
 		f->fd = s->fds->file[i];
 		f->index = (uint32_t)i;
 		pbt_map_put(&s->files_by_name, f->fd->name, f);
-		if (index_file(&b, f))
-			goto fail;
+		r = index_file(b, f);
+		if (r)
+			return r;
+		if (imports && imports[i])
+			f->is_import = true;
 	}
-	return s;
-fail:
-	pbt_schema_free(s);
-	return NULL;
+	return 0;
 }
 
 struct pbt_schema *pbt_schema_load(const char *path, struct pbt_err *err)

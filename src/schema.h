@@ -197,6 +197,28 @@ struct pbt_schema *pbt_schema_load(const char *path, struct pbt_err *err);
 struct pbt_schema *pbt_schema_from_bytes(const char *path,
 					 const unsigned char *data, size_t len,
 					 struct pbt_err *err);
+
+/*
+ * Choose the files of a set before it is indexed (buf's image filtering:
+ * --path, and imports of sets that protoc built from sources).  Called
+ * once on the unpacked set: it may remove files from fds->file (keeping
+ * the order, and every dependency of a file it keeps) together with the
+ * same entries of is_import[], and set is_import[i] for file i of what is
+ * left.  A file keeps its own image is_import flag as well.  Leaving no
+ * file at all is allowed: the schema is then empty.  Returns 0 or -PBT_E*.
+ */
+typedef int pbt_schema_select_fn(Google__Protobuf__FileDescriptorSet *fds,
+				 bool *is_import, void *data,
+				 struct pbt_err *err);
+/* pbt_schema_from_bytes() with select applied before indexing. */
+struct pbt_schema *pbt_schema_from_bytes_select(const char *path,
+						const unsigned char *data,
+						size_t len,
+						pbt_schema_select_fn *select,
+						void *select_data,
+						struct pbt_err *err);
+/* A schema with no files (an input that holds no .proto files). */
+struct pbt_schema *pbt_schema_new_empty(const char *path);
 void pbt_schema_free(struct pbt_schema *s);
 
 struct pbt_file *pbt_schema_file(const struct pbt_schema *s, const char *name);

@@ -21,6 +21,7 @@ static const struct {
 	{ "rules", t_rules_cases },
 	{ "schema", t_schema_cases },
 	{ "rule_message", t_rule_message_cases },
+	{ "ci", t_ci_cases },
 };
 
 int main(int argc, char **argv)

@@ -49,5 +49,6 @@ extern const struct t_case t_config_cases[];
 extern const struct t_case t_rules_cases[];
 extern const struct t_case t_schema_cases[];
 extern const struct t_case t_rule_message_cases[];
+extern const struct t_case t_ci_cases[];
 
 #endif

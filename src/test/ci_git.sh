@@ -1,0 +1,103 @@
+#!/bin/sh
+# The CI gate end to end, as a user wires it: a real git repository in a
+# temporary directory, v1 protos committed, then changed and staged, and
+#   1. `pbtable breaking . --against git:HEAD` as typed,
+#   2. the entry and args of .pre-commit-hooks.yaml, run as a command,
+#   3. the pre-commit framework itself (`pre-commit try-repo` on this
+#      repository's hook), when pre-commit is installed (skipped if not),
+# each of which must report the finding and fail.  Prints
+# `ci: N passed, N failed`.
+#   PBTABLE=build/pbtable sh src/test/ci_git.sh
+top=$(pwd)
+PBTABLE=$(cd "$(dirname "${PBTABLE:-build/pbtable}")" && pwd)/$(basename "${PBTABLE:-build/pbtable}")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+want='proto/shop/v1/order.proto:7:3:Field "2" with name "quantity" on message "Order" changed type from "int32" to "string".'
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; echo "# $2"; }
+
+# The finding and exit 100, or a failed test.
+expect() {
+	name=$1 out=$2 rc=$3
+	if [ "$rc" != 100 ]; then
+		not_ok "$name" "exit $rc, want 100: $(head -n 3 "$out")"
+	elif ! grep -qF "$want" "$out"; then
+		not_ok "$name" "finding missing: $(head -n 3 "$out")"
+	else
+		ok "$name"
+	fi
+}
+
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.invalid
+export GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.invalid
+repo=$tmp/repo
+mkdir -p "$repo/proto/shop/v1" "$tmp/bin"
+cd "$repo" || exit 1
+git -c init.defaultBranch=main init -q .
+cat > proto/shop/v1/order.proto <<'PROTO'
+syntax = "proto3";
+
+package shop.v1;
+
+message Order {
+  string id = 1;
+  int32 quantity = 2;
+}
+PROTO
+git add . && git commit -qm v1
+sed 's/int32 quantity/string quantity/' proto/shop/v1/order.proto > x && mv x proto/shop/v1/order.proto
+git add proto
+
+"$PBTABLE" breaking . --against git:HEAD > "$tmp/out" 2>&1
+expect "breaking . --against git:HEAD" "$tmp/out" $?
+
+# The hook's command line, read from .pre-commit-hooks.yaml.
+entry=$(sed -n 's/^  entry: //p' "$top/.pre-commit-hooks.yaml")
+args=$(sed -n 's/^  args: \[\(.*\)\]$/\1/p' "$top/.pre-commit-hooks.yaml" | tr -d '",')
+ln -sf "$PBTABLE" "$tmp/bin/pbtable"
+if [ "$entry" != "pbtable breaking" ] || [ -z "$args" ]; then
+	not_ok "pre-commit hook entry" "cannot read entry/args: '$entry' '$args'"
+else
+	# shellcheck disable=SC2086
+	PATH=$tmp/bin:$PATH $entry $args > "$tmp/out" 2>&1
+	expect "pre-commit hook entry: $entry $args" "$tmp/out" $?
+fi
+
+if command -v pre-commit > /dev/null 2>&1; then
+	# try-repo clones the hook repository: give it one with the hook file.
+	hooks=$tmp/hooks
+	mkdir -p "$hooks" && cp "$top/.pre-commit-hooks.yaml" "$hooks/"
+	(cd "$hooks" && git -c init.defaultBranch=main init -q . && git add . &&
+		git commit -qm hooks)
+	PATH=$tmp/bin:$PATH PRE_COMMIT_HOME=$tmp/pre-commit-home \
+		pre-commit try-repo "$hooks" pbtable-breaking > "$tmp/out" 2>&1
+	rc=$?
+	# pre-commit exits 1 for a failed hook and prints its output.
+	[ $rc = 1 ] && rc=100
+	[ -n "$CI_GIT_VERBOSE" ] && cat "$tmp/out"
+	expect "pre-commit try-repo pbtable-breaking" "$tmp/out" $rc
+else
+	echo "ok - pre-commit framework # SKIP pre-commit not installed"
+fi
+
+# The gate passes once the change is compatible again.
+sed 's/string quantity/int32 quantity/' proto/shop/v1/order.proto > x && mv x proto/shop/v1/order.proto
+printf '  int64 total = 3;\n}\n' > x && sed '$d' proto/shop/v1/order.proto > y &&
+	cat y x > proto/shop/v1/order.proto && rm -f x y
+if "$PBTABLE" breaking . --against git:HEAD > "$tmp/out" 2>&1; then
+	ok "compatible change passes"
+else
+	not_ok "compatible change passes" "$(head -n 3 "$tmp/out")"
+fi
+if [ -n "$(git stash list)" ] || [ "$(git status --short)" != "M  proto/shop/v1/order.proto" ] &&
+	[ "$(git status --short)" != "MM proto/shop/v1/order.proto" ]; then
+	not_ok "work tree, index and stash untouched" "$(git status --short; git stash list)"
+else
+	ok "work tree, index and stash untouched"
+fi
+
+echo "ci: $pass passed, $fail failed"
+[ $fail = 0 ]
