@@ -201,7 +201,7 @@ test-valgrind: $(B)/pbtable $(B)/pbt-test
 		$(B)/pbt-test > $(TEST_LOG)/unit-valgrind.out 2>&1; \
 		rc=$$?; sed 's/^tests:/valgrind unit:/' $(TEST_LOG)/unit-valgrind.out | tail -n 1; \
 		[ $$rc = 0 ] || [ $$rc = 1 ] || echo "valgrind unit: 0 passed, 1 failed" >> $(TEST_LOG)/unit-valgrind.out
-	@VALGRIND_PROG=$(CURDIR)/$(B)/pbtable PBTABLE=src/test/valgrind-wrap.sh SUITE="valgrind golden" \
+	@VALGRIND_BIN=$$(command -v valgrind) VALGRIND_PROG=$(CURDIR)/$(B)/pbtable PBTABLE=src/test/valgrind-wrap.sh SUITE="valgrind golden" \
 		sh src/test/golden.sh > $(TEST_LOG)/golden-valgrind.out 2>&1; tail -n 1 $(TEST_LOG)/golden-valgrind.out
 
 check: deps

@@ -427,7 +427,7 @@ static bool under_any(const char *name, const char *const *v, size_t n)
 	return false;
 }
 
-static int select_files(Google__Protobuf__FileDescriptorSet *fds, bool *imp,
+static int select_files(pbt_file_set *fds, bool *imp,
 			void *data, struct pbt_err *err)
 {
 	struct select *s = data;
@@ -453,10 +453,10 @@ static int select_files(Google__Protobuf__FileDescriptorSet *fds, bool *imp,
 	}
 	/* buf keeps what the chosen files import, marked as imports. */
 	while (top) {
-		const Google__Protobuf__FileDescriptorProto *f = fds->file[stack[--top]];
+		const pbt_file_proto *f = fds->file[stack[--top]];
 
 		for (j = 0; j < f->n_dependency; j++) {
-			Google__Protobuf__FileDescriptorProto **d =
+			pbt_file_proto **d =
 				pbt_map_get(&index, f->dependency[j]);
 			size_t k;
 

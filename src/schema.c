@@ -469,7 +469,7 @@ struct pbt_schema *pbt_schema_new_empty(const char *path)
 	s->arena = a;
 	s->path = pbt_arena_strdup(a, path);
 	s->fds = pbt_arena_zalloc(a, sizeof(*s->fds));
-	google__protobuf__file_descriptor_set__init(s->fds);
+	pbt__ext__lazy_file_descriptor_set__init(s->fds);
 	index_set(&b, 0, NULL);	/* nothing to index: cannot fail */
 	return s;
 }

@@ -207,7 +207,7 @@ struct pbt_schema *pbt_schema_from_bytes(const char *path,
  * left.  A file keeps its own image is_import flag as well.  Leaving no
  * file at all is allowed: the schema is then empty.  Returns 0 or -PBT_E*.
  */
-typedef int pbt_schema_select_fn(Google__Protobuf__FileDescriptorSet *fds,
+typedef int pbt_schema_select_fn(pbt_file_set *fds,
 				 bool *is_import, void *data,
 				 struct pbt_err *err);
 /* pbt_schema_from_bytes() with select applied before indexing. */
