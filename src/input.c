@@ -196,6 +196,37 @@ static char *make_workdir(struct pbt_arena *a, const char *arg, struct pbt_err *
  * (NULL: /dev/null) and stderr to err_path.  Returns 0 and the wait status
  * in *status, or the errno of a program that could not be started.
  */
+/*
+ * Is prog runnable (a path, or a name on $PATH)?  Checked before spawning
+ * because posix_spawnp reports a missing program differently depending on
+ * how the C library (or valgrind) implements it; an error must not.
+ */
+static int findable(const char *prog)
+{
+	const char *path = getenv("PATH"), *p;
+	char buf[4096];
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) ? errno : 0;
+	if (!path)
+		path = "/usr/bin:/bin";
+	for (p = path;; p++) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n && n + strlen(prog) + 2 < sizeof(buf)) {
+			memcpy(buf, p, n);
+			buf[n] = '/';
+			strcpy(buf + n + 1, prog);
+			if (!access(buf, X_OK))
+				return 0;
+		}
+		if (!end)
+			return ENOENT;
+		p = end;
+	}
+}
+
 static int run(const char *const *argv, const char *out_path, const char *err_path,
 	       int *status)
 {
@@ -203,6 +234,9 @@ static int run(const char *const *argv, const char *out_path, const char *err_pa
 	pid_t pid;
 	int r;
 
+	r = findable(argv[0]);
+	if (r)
+		return r;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, out_path ? out_path : "/dev/null",
