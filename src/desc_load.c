@@ -140,10 +140,19 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 	if (!len)
 		return pbt_errf(err, PBT_EINPUT, &loc,
 				"empty file: not a FileDescriptorSet (expected protoc -o output)");
-	what = sniff(data, len);
-	if (what)
-		return pbt_errf(err, PBT_EINPUT, &loc, "not a FileDescriptorSet: %s", what);
+	/*
+	 * Parse first, sniff after: every set starts with 0x0a ('\n') and
+	 * a length byte that may well be '{' or 's', so sniffing first would
+	 * turn valid sets away.  Text that happens to parse as protobuf
+	 * (unknown fields only) yields a set without files.
+	 */
 	fds = google__protobuf__file_descriptor_set__unpack(&pa, len, data);
+	if (!fds || !fds->n_file) {
+		what = sniff(data, len);
+		if (what)
+			return pbt_errf(err, PBT_EINPUT, &loc,
+					"not a FileDescriptorSet: %s", what);
+	}
 	if (!fds)
 		return pbt_errf(err, PBT_EINPUT, &loc,
 				"not a FileDescriptorSet: invalid or truncated protobuf (expected protoc -o output)");

@@ -3,7 +3,9 @@
  * messages, enums, services and extensions that leave their package.
  * A package-level deletion is reported in the NEW file that has the old
  * file's path (at the nearest surviving parent message), or without a
- * file when that path is gone.
+ * file when that path is gone.  Like buf, only packages that NEW still
+ * has are checked, and for messages, enums and extensions only if NEW's
+ * package still declares one of that kind (see package_kept()).
  */
 #include "rules.h"
 
@@ -33,11 +35,18 @@ void pbt_check_package_no_delete(struct pbt_cx *cx, const void *o, const void *n
 
 	for (i = 0; i < old->n_packages; i++) {
 		const struct pbt_package *p = old->package_list[i];
+		struct pbt_file *first = p->files[0];
+		size_t j;
 
-		if (!pbt_schema_package(new, p->name))
-			pbt_cx_report(cx, NULL, NULL, p->files[0],
-				      "Previously present package \"%s\" was deleted.",
-				      p->name);
+		if (pbt_schema_package(new, p->name))
+			continue;
+		/* buf names the package's first file by path (for ignores). */
+		for (j = 1; j < p->n_files; j++)
+			if (strcmp(p->files[j]->name, first->name) < 0)
+				first = p->files[j];
+		pbt_cx_report(cx, NULL, NULL, first,
+			      "Previously present package \"%s\" was deleted.",
+			      p->name);
 	}
 }
 
@@ -68,10 +77,34 @@ static void report_deleted(struct pbt_cx *cx, struct pbt_file *of,
 		      kind, nested_name, of->package);
 }
 
-/* Does a package still exist in NEW (buf only checks those)? */
-static bool package_kept(struct pbt_cx *cx, const struct pbt_file *of)
+enum kind { MESSAGES, ENUMS, SERVICES, EXTENSIONS };
+
+/*
+ * Is the old file's package still there for deletions of this kind?  buf
+ * indexes NEW as package -> name -> element and only checks packages it
+ * finds there.  Its service index has an entry for every package, but
+ * its message, enum and extension indexes only for packages that still
+ * declare one such element (nested ones count): deleting the last enum
+ * of a package is not a PACKAGE_ENUM_NO_DELETE finding.
+ */
+static bool package_kept(struct pbt_cx *cx, const struct pbt_file *of,
+			 enum kind kind)
 {
-	return pbt_schema_package(cx->new, of->package) != NULL;
+	const struct pbt_package *p = pbt_schema_package(cx->new, of->package);
+	size_t i;
+
+	if (!p)
+		return false;
+	for (i = 0; i < p->n_files; i++) {
+		const struct pbt_file *f = p->files[i];
+
+		if (kind == SERVICES ||
+		    (kind == MESSAGES && f->n_messages) ||
+		    (kind == ENUMS && f->n_enums) ||
+		    (kind == EXTENSIONS && f->n_extensions))
+			return true;
+	}
+	return false;
 }
 
 static bool same_package(const struct pbt_file *nf, const struct pbt_file *of)
@@ -88,7 +121,7 @@ void pbt_check_package_message_no_delete(struct pbt_cx *cx, const void *o, const
 	for (i = 0; i < old->n_files; i++) {
 		struct pbt_file *of = &old->files[i];
 
-		if (!package_kept(cx, of))
+		if (!package_kept(cx, of, MESSAGES))
 			continue;
 		for (j = 0; j < of->n_messages; j++) {
 			const struct pbt_message *om = of->messages[j];
@@ -109,7 +142,7 @@ void pbt_check_package_enum_no_delete(struct pbt_cx *cx, const void *o, const vo
 	for (i = 0; i < old->n_files; i++) {
 		struct pbt_file *of = &old->files[i];
 
-		if (!package_kept(cx, of))
+		if (!package_kept(cx, of, ENUMS))
 			continue;
 		for (j = 0; j < of->n_enums; j++) {
 			const struct pbt_enum *oe = of->enums[j];
@@ -130,7 +163,7 @@ void pbt_check_package_service_no_delete(struct pbt_cx *cx, const void *o, const
 	for (i = 0; i < old->n_files; i++) {
 		struct pbt_file *of = &old->files[i];
 
-		if (!package_kept(cx, of))
+		if (!package_kept(cx, of, SERVICES))
 			continue;
 		for (j = 0; j < of->n_services; j++) {
 			const struct pbt_service *os = &of->services[j];
@@ -151,7 +184,7 @@ void pbt_check_package_extension_no_delete(struct pbt_cx *cx, const void *o, con
 	for (i = 0; i < old->n_files; i++) {
 		struct pbt_file *of = &old->files[i];
 
-		if (!package_kept(cx, of))
+		if (!package_kept(cx, of, EXTENSIONS))
 			continue;
 		for (j = 0; j < of->n_extensions; j++) {
 			const struct pbt_field *oe = of->extensions[j];
