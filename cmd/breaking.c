@@ -32,7 +32,7 @@ int cmd_breaking(int argc, char **argv)
 	if (rc)
 		return PBT_EXIT_ERROR;
 	if (npos != 1)
-		return cmd_usage_error(c, "expected one input (NEW)");
+		return cmd_usage_error(c, "missing NEW, the set to check");
 	if (!against)
 		return cmd_usage_error(c, "--against OLD is required");
 	if (!pbt_format_known(format))

@@ -99,7 +99,19 @@ static int expand_id(struct pbt_breaking_config *c, struct pbt_yaml *y,
 			set[pbt_rule_index(r)] = true;
 			return 0;
 		}
-		warn(c, "rule %s is deprecated; using %s instead", id, p);
+		{
+			char list[256];
+			size_t k, o = 0;
+
+			/* "A B C" -> "A, B, C" */
+			for (k = 0; p[k] && o + 3 < sizeof(list); k++) {
+				if (p[k] == ' ')
+					list[o++] = ',';
+				list[o++] = p[k];
+			}
+			list[o] = '\0';
+			warn(c, "rule %s is deprecated; using %s instead", id, list);
+		}
 		while (*p) {
 			char one[64];
 			size_t len = strcspn(p, " ");
