@@ -1,9 +1,9 @@
 /*
  * Rules over whole schemas: files and packages that disappear, and
  * messages, enums, services and extensions that leave their package.
- * A package-level deletion is reported in the NEW file that has the old
- * file's path (at the nearest surviving parent message), or without a
- * file when that path is gone.  Like buf, only packages that NEW still
+ * A package-level deletion is reported at the nearest surviving parent
+ * message, else in the NEW file that has the old file's path, else
+ * without a file (see report_deleted()).  Like buf, only packages that NEW still
  * has are checked, and for messages, enums and extensions only if NEW's
  * package still declares one of that kind (see package_kept()).
  */
@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "arena.h"
 #include "compat.h"
 
 void pbt_check_file_no_delete(struct pbt_cx *cx, const void *o, const void *n)
@@ -61,18 +62,42 @@ static const char *nested(const char *full_name, const char *package)
 }
 
 /*
- * Report `kind` nested_name of package pkg, declared in old file of, as
- * deleted from the package.
+ * Report `kind` nested_name, declared in old file of, as deleted from its
+ * package.  When the old file's path is gone from NEW, buf reports
+ * without a file.  Otherwise it reports at the nearest enclosing message
+ * that survives ("A.B.C" tries "A.B", then "A"), else at line 1 of that
+ * file.  For deleted messages buf searches the whole package for that
+ * parent and reports in whatever file it now lives (by_package); for
+ * enums and extensions only the file with the old path, by nested name.
  */
 static void report_deleted(struct pbt_cx *cx, struct pbt_file *of,
-			   const char *kind, const char *nested_name)
+			   const char *kind, const char *nested_name,
+			   bool by_package)
 {
-	struct pbt_file *nf = pbt_schema_file(cx->new, of->name);
+	struct pbt_file *nf = pbt_schema_file(cx->new, of->name), *at = nf;
 	struct pbt_span span = { 0, 0, 0, 0 };
+	const char *pkg = of->package;
+	char *name, *nested, *dot;
 
-	if (nf)
+	if (nf && !by_package)
 		pbt_loc_deleted(nf, nested_name, &span);
-	pbt_cx_report(cx, nf, &span, of,
+	name = *pkg ? pbt_arena_printf(cx->tmp, "%s.%s", pkg, nested_name) :
+		pbt_arena_strdup(cx->tmp, nested_name);
+	nested = name + (*pkg ? strlen(pkg) + 1 : 0);
+	while (nf && by_package && (dot = strrchr(nested, '.'))) {
+		struct pbt_message *m;
+		struct pbt_path p;
+
+		*dot = '\0';
+		m = pbt_schema_message(cx->new, name);
+		if (!m || strcmp(m->file->package, pkg))
+			continue;
+		at = m->file;
+		pbt_path_message(&p, m);
+		pbt_loc(at, &p, &span);
+		break;
+	}
+	pbt_cx_report(cx, at, &span, of,
 		      "Previously present %s \"%s\" was deleted from package \"%s\".",
 		      kind, nested_name, of->package);
 }
@@ -128,7 +153,7 @@ void pbt_check_package_message_no_delete(struct pbt_cx *cx, const void *o, const
 			const struct pbt_message *nm = pbt_schema_message(cx->new, om->full_name);
 
 			if (!nm || !same_package(nm->file, of))
-				report_deleted(cx, of, "message", om->nested_name);
+				report_deleted(cx, of, "message", om->nested_name, true);
 		}
 	}
 }
@@ -149,7 +174,7 @@ void pbt_check_package_enum_no_delete(struct pbt_cx *cx, const void *o, const vo
 			const struct pbt_enum *ne = pbt_schema_enum(cx->new, oe->full_name);
 
 			if (!ne || !same_package(ne->file, of))
-				report_deleted(cx, of, "enum", oe->nested_name);
+				report_deleted(cx, of, "enum", oe->nested_name, false);
 		}
 	}
 }
@@ -170,7 +195,7 @@ void pbt_check_package_service_no_delete(struct pbt_cx *cx, const void *o, const
 			const struct pbt_service *ns = pbt_schema_service(cx->new, os->full_name);
 
 			if (!ns || !same_package(ns->file, of))
-				report_deleted(cx, of, "service", os->name);
+				report_deleted(cx, of, "service", os->name, false);
 		}
 	}
 }
@@ -193,7 +218,7 @@ void pbt_check_package_extension_no_delete(struct pbt_cx *cx, const void *o, con
 
 			if (!ne || !same_package(ne->file, of))
 				report_deleted(cx, of, "extension",
-					       nested(oe->full_name, of->package));
+					       nested(oe->full_name, of->package), false);
 		}
 	}
 }
