@@ -142,6 +142,14 @@ static void unstable_packages(void)
 	T_CHECK(!pbt_package_unstable("foo"));
 	T_CHECK(!pbt_package_unstable("a.b"));
 	T_CHECK(!pbt_package_unstable("foo.v1beta1x"));
+	/* Zero is no version number for buf: these are stable. */
+	T_CHECK(!pbt_package_unstable("foo.v0alpha1"));
+	T_CHECK(!pbt_package_unstable("foo.v1alpha0"));
+	T_CHECK(!pbt_package_unstable("foo.v1p0alpha1"));
+	T_CHECK(!pbt_package_unstable("foo.v00test"));
+	T_CHECK(pbt_package_unstable("foo.v01alpha1"));
+	T_CHECK(!pbt_package_unstable("foo.v1p1test"));
+	T_CHECK(pbt_package_unstable("foo.v1p1beta"));
 }
 
 static void version_required_except_in_pbtable_yaml(void)
