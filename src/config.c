@@ -57,6 +57,22 @@ static void warn(struct pbt_breaking_config *c, const char *fmt, ...)
 	c->warnings[c->n_warnings++] = w;
 }
 
+/* Warn that id is deprecated; list its replacements "A B" as "A, B". */
+static void warn_replaced(struct pbt_breaking_config *c, const char *id,
+			  const char *replaced_by)
+{
+	char list[256];
+	size_t k, o = 0;
+
+	for (k = 0; replaced_by[k] && o + 3 < sizeof(list); k++) {
+		if (replaced_by[k] == ' ')
+			list[o++] = ',';
+		list[o++] = replaced_by[k];
+	}
+	list[o] = '\0';
+	warn(c, "rule %s is deprecated; using %s instead", id, list);
+}
+
 /*
  * Mark the rules an ID stands for in set[]: a category's members in this
  * version, a rule, or a deprecated rule's replacements.
@@ -99,19 +115,7 @@ static int expand_id(struct pbt_breaking_config *c, struct pbt_yaml *y,
 			set[pbt_rule_index(r)] = true;
 			return 0;
 		}
-		{
-			char list[256];
-			size_t k, o = 0;
-
-			/* "A B C" -> "A, B, C" */
-			for (k = 0; p[k] && o + 3 < sizeof(list); k++) {
-				if (p[k] == ' ')
-					list[o++] = ',';
-				list[o++] = p[k];
-			}
-			list[o] = '\0';
-			warn(c, "rule %s is deprecated; using %s instead", id, list);
-		}
+		warn_replaced(c, id, p);
 		while (*p) {
 			char one[64];
 			size_t len = strcspn(p, " ");
@@ -221,12 +225,13 @@ static int path_list(struct pbt_breaking_config *c, struct pbt_yaml *y, yaml_nod
 					     "ignore path '%s' must be relative to the module root", s);
 		clean = clean_path(c->arena, s);
 		if (!clean)
-			return pbt_yaml_errf(err, y, it,
-					     "ignore path '%s' is outside the module root", s);
+			return pbt_yaml_errf(err, y, it, "ignore path '%s' is "
+					     "outside the module root", s);
 		if (module && !pbt_path_has_prefix(clean, module)) {
-			pbt_yaml_errf(err, y, it, "ignore path '%s' is not inside module '%s'",
-				      s, module);
-			return pbt_err_detail(err, "v2 paths are relative to buf.yaml: write '%s/%s'",
+			pbt_yaml_errf(err, y, it, "ignore path '%s' is not "
+				      "inside module '%s'", s, module);
+			return pbt_err_detail(err, "v2 paths are relative to "
+					      "buf.yaml: write '%s/%s'",
 					      module, clean);
 		}
 		out->v[out->n++] = clean;
@@ -248,20 +253,43 @@ static int known_keys(struct pbt_yaml *y, yaml_node_t *m, const char *where,
 		for (j = 0; known[j] && !ok; j++)
 			ok = key && !strcmp(key, known[j]);
 		if (!ok)
-			return pbt_yaml_errf(err, y, k, "unknown key '%s' in %s",
+			return pbt_yaml_errf(err, y, k,
+					     "unknown key '%s' in %s",
 					     key ? key : "?", where);
 	}
 	return 0;
 }
 
-static int bool_key(struct pbt_yaml *y, yaml_node_t *m, const char *key, bool *out,
-		    struct pbt_err *err)
+/* A boolean key of m into *out (NULL: check only). */
+static int bool_key(struct pbt_yaml *y, yaml_node_t *m, const char *key,
+		    bool *out, struct pbt_err *err)
 {
 	yaml_node_t *v = pbt_yaml_get(y, m, key);
 	bool dummy;
 
-	if (v && !pbt_yaml_is_null(v) && !pbt_yaml_bool(v, out ? out : &dummy))
-		return pbt_yaml_errf(err, y, v, "'%s' must be true or false", key);
+	if (v && !pbt_yaml_is_null(v) &&
+	    !pbt_yaml_bool(v, out ? out : &dummy))
+		return pbt_yaml_errf(err, y, v, "'%s' must be true or false",
+				     key);
+	return 0;
+}
+
+/* Is n, when present, a sequence (of rule IDs, not checked here)? */
+static int id_list_shape(struct pbt_yaml *y, yaml_node_t *n, const char *key,
+			 struct pbt_err *err)
+{
+	if (n && !pbt_yaml_is_null(n) && n->type != YAML_SEQUENCE_NODE)
+		return pbt_yaml_errf(err, y, n, "'%s' must be a list of rule "
+				     "or category IDs", key);
+	return 0;
+}
+
+static int ignore_only_shape(struct pbt_yaml *y, yaml_node_t *io,
+			     struct pbt_err *err)
+{
+	if (io->type != YAML_MAPPING_NODE)
+		return pbt_yaml_errf(err, y, io, "'ignore_only' must map rule "
+				     "or category IDs to paths");
 	return 0;
 }
 
@@ -293,19 +321,16 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 	if (r)
 		return r;
 	if (!apply) {
-		static const char *const lists[] = { "use", "except", NULL };
-
-		for (i = 0; lists[i]; i++) {
-			v = pbt_yaml_get(y, b, lists[i]);
-			if (v && !pbt_yaml_is_null(v) && v->type != YAML_SEQUENCE_NODE)
-				return pbt_yaml_errf(err, y, v,
-						     "'%s' must be a list of rule or category IDs",
-						     lists[i]);
-		}
-		r = path_list(c, y, pbt_yaml_get(y, b, "ignore"), "ignore", module,
-			      &scratch, err);
+		r = id_list_shape(y, pbt_yaml_get(y, b, "use"), "use", err);
 		if (!r)
-			r = bool_key(y, b, "ignore_unstable_packages", NULL, err);
+			r = id_list_shape(y, pbt_yaml_get(y, b, "except"),
+					  "except", err);
+		if (!r)
+			r = path_list(c, y, pbt_yaml_get(y, b, "ignore"),
+				      "ignore", module, &scratch, err);
+		if (!r)
+			r = bool_key(y, b, "ignore_unstable_packages", NULL,
+				     err);
 		if (!r)
 			r = bool_key(y, b, "disable_builtin", NULL, err);
 		if (r)
@@ -313,15 +338,11 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 		io = pbt_yaml_get(y, b, "ignore_only");
 		if (!io || pbt_yaml_is_null(io))
 			return 0;
-		if (io->type != YAML_MAPPING_NODE)
-			return pbt_yaml_errf(err, y, io,
-					     "'ignore_only' must map rule or category IDs to paths");
-		for (i = 0; pbt_yaml_pair(y, io, i, &k, &v); i++) {
-			r = path_list(c, y, v, pbt_yaml_str(k), module, &scratch, err);
-			if (r)
-				return r;
-		}
-		return 0;
+		r = ignore_only_shape(y, io, err);
+		for (i = 0; !r && pbt_yaml_pair(y, io, i, &k, &v); i++)
+			r = path_list(c, y, v, pbt_yaml_str(k), module,
+				      &scratch, err);
+		return r;
 	}
 	r = id_list(c, y, pbt_yaml_get(y, b, "use"), "use", use, &any_use, err);
 	if (r)
@@ -346,22 +367,27 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 		for (i = 0; i < pbt_n_rules && !any; i++)
 			any = c->enabled[i] && pbt_rules[i].check;
 		if (!any) {
-			pbt_yaml_errf(err, y, b, "no breaking rules left to run");
-			return pbt_err_detail(err, "'except' removes every rule of 'use', or "
-					      "'use' names only deprecated rules that check nothing");
+			pbt_yaml_errf(err, y, b,
+				      "no breaking rules left to run");
+			return pbt_err_detail(err, "'except' removes every "
+					      "rule of 'use', or 'use' names "
+					      "only deprecated rules that "
+					      "check nothing");
 		}
 	}
-	r = path_list(c, y, pbt_yaml_get(y, b, "ignore"), "ignore", NULL, &c->ignore, err);
+	r = path_list(c, y, pbt_yaml_get(y, b, "ignore"), "ignore", NULL,
+		      &c->ignore, err);
 	if (r)
 		return r;
-	r = bool_key(y, b, "ignore_unstable_packages", &c->ignore_unstable_packages, err);
+	r = bool_key(y, b, "ignore_unstable_packages",
+		     &c->ignore_unstable_packages, err);
 	if (r)
 		return r;
 	io = pbt_yaml_get(y, b, "ignore_only");
 	if (io && !pbt_yaml_is_null(io)) {
-		if (io->type != YAML_MAPPING_NODE)
-			return pbt_yaml_errf(err, y, io,
-					     "'ignore_only' must map rule or category IDs to paths");
+		r = ignore_only_shape(y, io, err);
+		if (r)
+			return r;
 		for (i = 0; pbt_yaml_pair(y, io, i, &k, &v); i++) {
 			bool ids[PBT_MAX_RULES] = { false };
 			struct pbt_pathlist paths = { NULL, 0 };
@@ -369,7 +395,8 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 			r = expand_id(c, y, k, ids, err);
 			if (r)
 				return r;
-			r = path_list(c, y, v, pbt_yaml_str(k), NULL, &paths, err);
+			r = path_list(c, y, v, pbt_yaml_str(k), NULL, &paths,
+				      err);
 			if (r)
 				return r;
 			for (j = 0; j < pbt_n_rules; j++) {
@@ -400,7 +427,8 @@ static int parse_modules(struct pbt_breaking_config *c, struct pbt_yaml *y,
 			 yaml_node_t *mods, struct pbt_err *err)
 {
 	static const char *const known[] = {
-		"path", "name", "includes", "excludes", "lint", "breaking", NULL,
+		"path", "name", "includes", "excludes", "lint", "breaking",
+		NULL,
 	};
 	size_t i;
 	int r;
@@ -414,7 +442,8 @@ static int parse_modules(struct pbt_breaking_config *c, struct pbt_yaml *y,
 		const char *path = ".";
 
 		if (m->type != YAML_MAPPING_NODE)
-			return pbt_yaml_errf(err, y, m, "'modules' entries must be mappings");
+			return pbt_yaml_errf(err, y, m, "'modules' entries "
+					     "must be mappings");
 		r = known_keys(y, m, "a module", known, err);
 		if (r)
 			return r;
@@ -423,14 +452,17 @@ static int parse_modules(struct pbt_breaking_config *c, struct pbt_yaml *y,
 			const char *s = pbt_yaml_str(pn);
 
 			if (!s)
-				return pbt_yaml_errf(err, y, pn, "module 'path' must be a path");
+				return pbt_yaml_errf(err, y, pn, "module "
+						     "'path' must be a path");
 			if (s[0] == '/')
-				return pbt_yaml_errf(err, y, pn,
-						     "module path '%s' must be relative", s);
+				return pbt_yaml_errf(err, y, pn, "module path "
+						     "'%s' must be relative",
+						     s);
 			path = clean_path(c->arena, s);
 			if (!path)
-				return pbt_yaml_errf(err, y, pn,
-						     "module path '%s' is outside the root", s);
+				return pbt_yaml_errf(err, y, pn, "module path "
+						     "'%s' is outside the root",
+						     s);
 		}
 		b = pbt_yaml_get(y, m, "breaking");
 		if (!b)
@@ -438,9 +470,9 @@ static int parse_modules(struct pbt_breaking_config *c, struct pbt_yaml *y,
 		r = parse_breaking(c, y, b, path, err);
 		if (r)
 			return r;
-		warn(c, "%s:%u: module '%s' has its own 'breaking' section; like buf, "
-		     "pbtable applies only the top-level one to descriptor sets",
-		     y->name, pbt_yaml_line(b), path);
+		warn(c, "%s:%u: module '%s' has its own 'breaking' section; "
+		     "like buf, pbtable applies only the top-level one to "
+		     "descriptor sets", y->name, pbt_yaml_line(b), path);
 	}
 	return 0;
 }
@@ -460,12 +492,12 @@ int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 		"version", "name", "deps", "build", "breaking", "lint", NULL,
 	};
 	static const char *const keys_v2[] = {
-		"version", "name", "modules", "deps", "lint", "breaking", "plugins",
-		"policies", NULL,
+		"version", "name", "modules", "deps", "lint", "breaking",
+		"plugins", "policies", NULL,
 	};
 	bool own = is_pbtable_yaml(name);
 	struct pbt_yaml y;
-	yaml_node_t *root, *ver, *b;
+	yaml_node_t *root, *ver, *b, *mods;
 	size_t i;
 	int r;
 
@@ -481,7 +513,8 @@ int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 		/* buf: "version" is not set (or EOF for an empty file). */
 		pbt_errf(err, PBT_ECONFIG, &(struct pbt_loc){ c->source, 1, 0 },
 			 "empty config: 'version' is not set");
-		return pbt_err_detail(err, "start it with \"version: v2\" (or v1, v1beta1)");
+		return pbt_err_detail(err, "start it with \"version: v2\" "
+				      "(or v1, v1beta1)");
 	}
 	if (root->type != YAML_MAPPING_NODE) {
 		r = pbt_yaml_errf(err, &y, root, "expected a mapping with 'version' and 'breaking'");
@@ -504,10 +537,11 @@ int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 			goto out;
 		}
 	} else if (own) {
-		c->version = PBT_V1;	/* pbtable's default, as without a config */
+		c->version = PBT_V1;	/* as without any config */
 	} else {
 		r = pbt_yaml_errf(err, &y, root, "'version' is not set");
-		pbt_err_detail(err, "add \"version: v2\" (or v1, v1beta1), as buf requires");
+		pbt_err_detail(err, "add \"version: v2\" (or v1, v1beta1), "
+			       "as buf requires");
 		goto out;
 	}
 	if (!own) {
@@ -525,8 +559,9 @@ int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 		if (r)
 			goto out;
 	}
-	if (c->version == PBT_V2 && pbt_yaml_get(&y, root, "modules"))
-		r = parse_modules(c, &y, pbt_yaml_get(&y, root, "modules"), err);
+	mods = pbt_yaml_get(&y, root, "modules");
+	if (c->version == PBT_V2 && mods)
+		r = parse_modules(c, &y, mods, err);
 out:
 	pbt_yaml_release(&y);
 	return r;
@@ -573,6 +608,7 @@ int pbt_breaking_config_load(struct pbt_breaking_config *c, const char *arg,
 	int r;
 
 	if (arg && *arg) {
+		struct pbt_loc loc = { arg, 0, 0 };
 		struct stat st;
 		const char *ext = strrchr(arg, '.');
 
@@ -584,13 +620,14 @@ int pbt_breaking_config_load(struct pbt_breaking_config *c, const char *arg,
 			return r;
 		}
 		if (!stat(arg, &st) && S_ISDIR(st.st_mode))
-			return pbt_errf(err, PBT_ECONFIG, &(struct pbt_loc){ arg, 0, 0 },
+			return pbt_errf(err, PBT_ECONFIG, &loc,
 					"is a directory, not a config file");
-		/* buf takes these extensions for file names, anything else as text. */
+		/* buf takes these names for files, anything else as text. */
 		if (ext && (!strcmp(ext, ".yaml") || !strcmp(ext, ".yml") ||
 			    !strcmp(ext, ".json")) && !strpbrk(arg, "{:\n"))
-			return pbt_errf(err, PBT_ECONFIG, &(struct pbt_loc){ arg, 0, 0 },
-					"cannot open config file: %s", strerror(errno));
+			return pbt_errf(err, PBT_ECONFIG, &loc,
+					"cannot open config file: %s",
+					strerror(errno));
 		/* Not a file: the config itself, as buf accepts it. */
 		if (!strchr(arg, ':') && !strchr(arg, '{'))
 			return pbt_errf(err, PBT_ECONFIG, &(struct pbt_loc){ arg, 0, 0 },

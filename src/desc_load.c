@@ -77,7 +77,8 @@ int pbt_read_file(const char *path, unsigned char **data, size_t *len,
 			close(fd);
 			return pbt_errf(err, PBT_EINPUT,
 					&(struct pbt_loc){ path, 0, 0 },
-					"is a directory, not a FileDescriptorSet");
+					"is a directory, not a "
+					"FileDescriptorSet");
 		}
 		if (S_ISREG(st.st_mode)) {
 			if ((unsigned long long)st.st_size > PBT_MAX_INPUT_BYTES) {
@@ -135,13 +136,16 @@ static const char *sniff(const unsigned char *d, size_t n)
 	while (i < n && (d[i] == ' ' || d[i] == '\n' || d[i] == '\t' || d[i] == '\r'))
 		i++;
 	if (i < n && (d[i] == '{' || d[i] == '['))
-		return "JSON text (pbtable reads the binary encoding: protoc -o, buf build -o x.binpb)";
-	if (starts_word(d + i, n - i, "file ") || starts_word(d + i, n - i, "file {") ||
+		return "JSON text (pbtable reads the binary encoding: "
+		       "protoc -o, buf build -o x.binpb)";
+	if (starts_word(d + i, n - i, "file ") ||
 	    starts_word(d + i, n - i, "file{"))
-		return "protobuf text format (encode it with protoc --encode=google.protobuf.FileDescriptorSet)";
+		return "protobuf text format (encode it with "
+		       "protoc --encode=google.protobuf.FileDescriptorSet)";
 	for (k = 0; proto_words[k]; k++)
 		if (starts_word(d + i, n - i, proto_words[k]))
-			return ".proto source text (compile it first: protoc --include_imports -o)";
+			return ".proto source text (compile it first: "
+			       "protoc --include_imports -o)";
 	return NULL;
 }
 
@@ -159,7 +163,8 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 
 	if (!len)
 		return pbt_errf(err, PBT_EINPUT, &loc,
-				"empty %s, not a FileDescriptorSet (protoc -o output)",
+				"empty %s, not a FileDescriptorSet "
+				"(protoc -o output)",
 				strcmp(path, "-") ? "file" : "input");
 	/*
 	 * Parse first, sniff after: every set starts with 0x0a ('\n') and
@@ -176,7 +181,8 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 	}
 	if (!fds)
 		return pbt_errf(err, PBT_EINPUT, &loc,
-				"not a FileDescriptorSet: invalid or truncated protobuf");
+				"not a FileDescriptorSet: "
+				"invalid or truncated protobuf");
 	if (!fds->n_file)
 		return pbt_errf(err, PBT_EINPUT, &loc,
 				"not a FileDescriptorSet: it holds no files");

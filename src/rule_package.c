@@ -3,9 +3,9 @@
  * messages, enums, services and extensions that leave their package.
  * A package-level deletion is reported at the nearest surviving parent
  * message, else in the NEW file that has the old file's path, else
- * without a file (see report_deleted()).  Like buf, only packages that NEW still
- * has are checked, and for messages, enums and extensions only if NEW's
- * package still declares one of that kind (see package_kept()).
+ * without a file (see report_deleted()).  Like buf, only packages that
+ * NEW still has are checked, and for messages, enums and extensions
+ * only if NEW's package still declares one of that kind (package_kept()).
  */
 #include "rules.h"
 
@@ -153,7 +153,8 @@ void pbt_check_package_message_no_delete(struct pbt_cx *cx, const void *o, const
 			const struct pbt_message *nm = pbt_schema_message(cx->new, om->full_name);
 
 			if (!nm || !same_package(nm->file, of))
-				report_deleted(cx, of, "message", om->nested_name, true);
+				report_deleted(cx, of, "message",
+					       om->nested_name, true);
 		}
 	}
 }
@@ -174,7 +175,8 @@ void pbt_check_package_enum_no_delete(struct pbt_cx *cx, const void *o, const vo
 			const struct pbt_enum *ne = pbt_schema_enum(cx->new, oe->full_name);
 
 			if (!ne || !same_package(ne->file, of))
-				report_deleted(cx, of, "enum", oe->nested_name, false);
+				report_deleted(cx, of, "enum",
+					       oe->nested_name, false);
 		}
 	}
 }
@@ -195,7 +197,8 @@ void pbt_check_package_service_no_delete(struct pbt_cx *cx, const void *o, const
 			const struct pbt_service *ns = pbt_schema_service(cx->new, os->full_name);
 
 			if (!ns || !same_package(ns->file, of))
-				report_deleted(cx, of, "service", os->name, false);
+				report_deleted(cx, of, "service",
+					       os->name, false);
 		}
 	}
 }
@@ -218,7 +221,8 @@ void pbt_check_package_extension_no_delete(struct pbt_cx *cx, const void *o, con
 
 			if (!ne || !same_package(ne->file, of))
 				report_deleted(cx, of, "extension",
-					       nested(oe->full_name, of->package), false);
+					       nested(oe->full_name,
+						      of->package), false);
 		}
 	}
 }

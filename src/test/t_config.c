@@ -165,7 +165,7 @@ static void version_required_except_in_pbtable_yaml(void)
 	T_CHECK(parse(&c, "", &err) == -PBT_ECONFIG);
 	T_EQ_STR(err.msg, "empty config: 'version' is not set");
 	pbt_breaking_config_release(&c);
-	/* pbtable.yaml is ours: v1 without a version, other sections allowed. */
+	/* pbtable.yaml is ours: v1 when unversioned, other sections too. */
 	pbt_breaking_config_init(&c);
 	T_CHECK(pbt_breaking_config_parse(&c, "dir/pbtable.yaml", own,
 					  strlen(own), &err) == 0);
@@ -185,7 +185,8 @@ static void unknown_top_level_key(void)
 	pbt_breaking_config_release(&c);
 	T_CHECK(parse(&c, "version: v1\nmodules: []\n", &err) != 0);
 	pbt_breaking_config_release(&c);
-	T_CHECK(parse(&c, "version: v2\nmodules: []\nlint: {}\ndeps: []\n", &err) == 0);
+	T_CHECK(parse(&c, "version: v2\nmodules: []\nlint: {}\ndeps: []\n",
+		      &err) == 0);
 	pbt_breaking_config_release(&c);
 }
 
@@ -195,8 +196,8 @@ static void ignore_paths_cleaned(void)
 	struct pbt_err err;
 	struct pbt_finding f;
 
-	T_CHECK(parse(&c, "version: v1\nbreaking:\n  ignore: [./x//v1/, y/../z, w/.]\n",
-		      &err) == 0);
+	T_CHECK(parse(&c, "version: v1\nbreaking:\n"
+		      "  ignore: [./x//v1/, y/../z, w/.]\n", &err) == 0);
 	T_EQ_INT(c.ignore.n, 3);
 	T_EQ_STR(c.ignore.v[0], "x/v1");
 	T_EQ_STR(c.ignore.v[1], "z");
@@ -206,7 +207,8 @@ static void ignore_paths_cleaned(void)
 	f.path = "x/v1/a.proto";
 	T_CHECK(pbt_breaking_config_ignores(&c, &f));
 	pbt_breaking_config_release(&c);
-	T_CHECK(parse(&c, "version: v1\nbreaking:\n  ignore:\n    - a/../../b\n", &err) != 0);
+	T_CHECK(parse(&c, "version: v1\nbreaking:\n  ignore:\n"
+		      "    - a/../../b\n", &err) != 0);
 	T_EQ_STR(err.msg, "ignore path 'a/../../b' is outside the module root");
 	T_EQ_INT(err.loc.line, 4);
 	pbt_breaking_config_release(&c);
@@ -217,18 +219,22 @@ static void v2_module_sections_are_checked_not_applied(void)
 	struct pbt_breaking_config c;
 	struct pbt_err err;
 
-	/* buf applies the top-level section to images, even with a module at ".". */
+	/* buf applies the top-level section to images, even with module ".". */
 	T_CHECK(parse(&c, "version: v2\nbreaking:\n  use: [WIRE]\nmodules:\n"
-		      "  - path: .\n    breaking:\n      use: [PACKAGE]\n", &err) == 0);
-	T_CHECK(on(&c, "FIELD_WIRE_COMPATIBLE_TYPE") && !on(&c, "PACKAGE_NO_DELETE"));
+		      "  - path: .\n    breaking:\n      use: [PACKAGE]\n",
+		      &err) == 0);
+	T_CHECK(on(&c, "FIELD_WIRE_COMPATIBLE_TYPE"));
+	T_CHECK(!on(&c, "PACKAGE_NO_DELETE"));
 	T_EQ_INT(c.n_warnings, 1);
 	pbt_breaking_config_release(&c);
-	T_CHECK(parse(&c, "version: v2\nmodules:\n  - path: proto\n    breaking:\n"
-		      "      ignore: [foo]\n", &err) != 0);
+	T_CHECK(parse(&c, "version: v2\nmodules:\n  - path: proto\n"
+		      "    breaking:\n      ignore: [foo]\n", &err) != 0);
 	T_EQ_STR(err.msg, "ignore path 'foo' is not inside module 'proto'");
-	T_EQ_STR(err.detail, "v2 paths are relative to buf.yaml: write 'proto/foo'");
+	T_EQ_STR(err.detail,
+		 "v2 paths are relative to buf.yaml: write 'proto/foo'");
 	pbt_breaking_config_release(&c);
-	T_CHECK(parse(&c, "version: v2\nmodules:\n  - path: ../x\n", &err) != 0);
+	T_CHECK(parse(&c, "version: v2\nmodules:\n  - path: ../x\n",
+		      &err) != 0);
 	T_EQ_STR(err.msg, "module path '../x' is outside the root");
 	pbt_breaking_config_release(&c);
 }
@@ -238,12 +244,13 @@ static void nothing_left_to_run(void)
 	struct pbt_breaking_config c;
 	struct pbt_err err;
 
-	T_CHECK(parse(&c, "version: v1\nbreaking:\n  use: [FILE]\n  except: [FILE]\n",
-		      &err) != 0);
+	T_CHECK(parse(&c, "version: v1\nbreaking:\n  use: [FILE]\n"
+		      "  except: [FILE]\n", &err) != 0);
 	T_EQ_STR(err.msg, "no breaking rules left to run");
 	T_EQ_INT(err.loc.line, 3);
 	pbt_breaking_config_release(&c);
-	T_CHECK(parse(&c, "version: v1\nbreaking:\n  use: [MESSAGE_SAME_MESSAGE_SET_WIRE_FORMAT]\n",
+	T_CHECK(parse(&c, "version: v1\nbreaking:\n"
+		      "  use: [MESSAGE_SAME_MESSAGE_SET_WIRE_FORMAT]\n",
 		      &err) != 0);
 	pbt_breaking_config_release(&c);
 	/* An empty ID is skipped, as buf does: the defaults stay. */
@@ -251,7 +258,8 @@ static void nothing_left_to_run(void)
 	T_EQ_INT(count_on(&c), 49);
 	pbt_breaking_config_release(&c);
 	/* One warning for a rule named twice. */
-	T_CHECK(parse(&c, "version: v1\nbreaking:\n  use: [FIELD_SAME_CTYPE, FILE_SAME_GO_PACKAGE]\n"
+	T_CHECK(parse(&c, "version: v1\nbreaking:\n"
+		      "  use: [FIELD_SAME_CTYPE, FILE_SAME_GO_PACKAGE]\n"
 		      "  except: [FIELD_SAME_CTYPE]\n", &err) == 0);
 	T_EQ_INT(c.n_warnings, 1);
 	T_EQ_INT(count_on(&c), 1);
@@ -266,7 +274,8 @@ const struct t_case t_config_cases[] = {
 	{ "use_except_and_deprecated", use_except_and_deprecated },
 	{ "ignores", ignores },
 	{ "unstable_packages", unstable_packages },
-	{ "version_required_except_in_pbtable_yaml", version_required_except_in_pbtable_yaml },
+	{ "version_required_except_in_pbtable_yaml",
+	  version_required_except_in_pbtable_yaml },
 	{ "unknown_top_level_key", unknown_top_level_key },
 	{ "ignore_paths_cleaned", ignore_paths_cleaned },
 	{ "v2_module_sections_are_checked_not_applied",
