@@ -97,16 +97,15 @@ static int expand_id(struct pbt_breaking_config *c, struct pbt_yaml *y,
 		return 0;
 	}
 	r = pbt_rule_find(id);
-	if (!r || !pbt_rule_exists(r, c->version)) {
-		pbt_yaml_errf(err, y, n, "unknown rule or category '%s'", id);
-		if (r)
-			pbt_err_detail(err, "'%s' does not exist in config version %s",
-				       id, c->version == PBT_V2 ? "v2" :
-				       c->version == PBT_V1 ? "v1" : "v1beta1");
-		else
-			pbt_err_detail(err, "run `pbtable rules` for the list");
-		return -PBT_ECONFIG;
-	}
+	/* One line each, as buf's "is not a known rule or category ID". */
+	if (!r)
+		return pbt_yaml_errf(err, y, n, "unknown rule or category '%s'",
+				     id);
+	if (!pbt_rule_exists(r, c->version))
+		return pbt_yaml_errf(err, y, n, "rule '%s' does not exist in "
+				     "config version %s", id,
+				     c->version == PBT_V2 ? "v2" :
+				     c->version == PBT_V1 ? "v1" : "v1beta1");
 	if (pbt_rule_deprecated(r)) {
 		const char *p = r->replaced_by;
 
@@ -227,13 +226,12 @@ static int path_list(struct pbt_breaking_config *c, struct pbt_yaml *y, yaml_nod
 		if (!clean)
 			return pbt_yaml_errf(err, y, it, "ignore path '%s' is "
 					     "outside the module root", s);
-		if (module && !pbt_path_has_prefix(clean, module)) {
-			pbt_yaml_errf(err, y, it, "ignore path '%s' is not "
-				      "inside module '%s'", s, module);
-			return pbt_err_detail(err, "v2 paths are relative to "
-					      "buf.yaml: write '%s/%s'",
-					      module, clean);
-		}
+		if (module && !pbt_path_has_prefix(clean, module))
+			return pbt_yaml_errf(err, y, it, "ignore path '%s' is "
+					     "not inside module '%s' (paths "
+					     "are relative to buf.yaml: "
+					     "'%s/%s')", s, module, module,
+					     clean);
 		out->v[out->n++] = clean;
 	}
 	return 0;
@@ -366,14 +364,11 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 
 		for (i = 0; i < pbt_n_rules && !any; i++)
 			any = c->enabled[i] && pbt_rules[i].check;
-		if (!any) {
-			pbt_yaml_errf(err, y, b,
-				      "no breaking rules left to run");
-			return pbt_err_detail(err, "'except' removes every "
-					      "rule of 'use', or 'use' names "
-					      "only deprecated rules that "
-					      "check nothing");
-		}
+		if (!any)
+			return pbt_yaml_errf(err, y, b, "no breaking rules "
+					     "left to run ('except' removes "
+					     "all of 'use', or 'use' has only "
+					     "rules that check nothing)");
 	}
 	r = path_list(c, y, pbt_yaml_get(y, b, "ignore"), "ignore", NULL,
 		      &c->ignore, err);
@@ -511,13 +506,14 @@ int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 		if (own)
 			return 0;
 		/* buf: "version" is not set (or EOF for an empty file). */
-		pbt_errf(err, PBT_ECONFIG, &(struct pbt_loc){ c->source, 1, 0 },
-			 "empty config: 'version' is not set");
-		return pbt_err_detail(err, "start it with \"version: v2\" "
-				      "(or v1, v1beta1)");
+		return pbt_errf(err, PBT_ECONFIG,
+				&(struct pbt_loc){ c->source, 1, 0 },
+				"empty config: 'version' is not set "
+				"(start with \"version: v2\")");
 	}
 	if (root->type != YAML_MAPPING_NODE) {
-		r = pbt_yaml_errf(err, &y, root, "expected a mapping with 'version' and 'breaking'");
+		r = pbt_yaml_errf(err, &y, root, "expected a mapping with "
+				  "'version' and 'breaking'");
 		goto out;
 	}
 	ver = pbt_yaml_get(&y, root, "version");
@@ -539,9 +535,8 @@ int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 	} else if (own) {
 		c->version = PBT_V1;	/* as without any config */
 	} else {
-		r = pbt_yaml_errf(err, &y, root, "'version' is not set");
-		pbt_err_detail(err, "add \"version: v2\" (or v1, v1beta1), "
-			       "as buf requires");
+		r = pbt_yaml_errf(err, &y, root, "'version' is not set (add "
+				  "\"version: v2\", or v1, v1beta1)");
 		goto out;
 	}
 	if (!own) {

@@ -201,13 +201,14 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 		const Google__Protobuf__FileDescriptorProto *f = fds->file[i];
 
 		for (j = 0; j < f->n_dependency; j++)
-			if (!f->dependency[j] || !pbt_map_get(&names, f->dependency[j])) {
-				pbt_errf(err, PBT_EINPUT, &loc,
-					 "'%s' imports '%s', which is not in the set",
-					 f->name, f->dependency[j] ? f->dependency[j] : "");
-				return pbt_err_detail(err,
-					"build the set with protoc --include_imports (or buf build)");
-			}
+			if (!f->dependency[j] ||
+			    !pbt_map_get(&names, f->dependency[j]))
+				return pbt_errf(err, PBT_EINPUT, &loc,
+						"'%s' imports '%s', which is not "
+						"in the set (use protoc "
+						"--include_imports)", f->name,
+						f->dependency[j] ?
+						f->dependency[j] : "");
 	}
 	*out = fds;
 	return 0;

@@ -44,8 +44,9 @@ static void rule_absent_from_version(void)
 	struct pbt_err err;
 
 	T_CHECK(parse(&c, "version: v2\nbreaking:\n  use: [FIELD_SAME_CTYPE]\n", &err) != 0);
-	T_EQ_STR(err.msg, "unknown rule or category 'FIELD_SAME_CTYPE'");
-	T_EQ_STR(err.detail, "'FIELD_SAME_CTYPE' does not exist in config version v2");
+	T_EQ_STR(err.msg,
+		 "rule 'FIELD_SAME_CTYPE' does not exist in config version v2");
+	T_EQ_STR(err.detail, "");
 	pbt_breaking_config_release(&c);
 	T_CHECK(parse(&c, "version: v1\nbreaking:\n  use: [CSR]\n", &err) != 0);
 	pbt_breaking_config_release(&c);
@@ -159,11 +160,13 @@ static void version_required_except_in_pbtable_yaml(void)
 	struct pbt_err err;
 
 	T_CHECK(parse(&c, "breaking:\n  use: [FILE]\n", &err) == -PBT_ECONFIG);
-	T_EQ_STR(err.msg, "'version' is not set");
+	T_EQ_STR(err.msg,
+		 "'version' is not set (add \"version: v2\", or v1, v1beta1)");
 	T_EQ_INT(err.loc.line, 1);
 	pbt_breaking_config_release(&c);
 	T_CHECK(parse(&c, "", &err) == -PBT_ECONFIG);
-	T_EQ_STR(err.msg, "empty config: 'version' is not set");
+	T_EQ_STR(err.msg, "empty config: 'version' is not set "
+		 "(start with \"version: v2\")");
 	pbt_breaking_config_release(&c);
 	/* pbtable.yaml is ours: v1 when unversioned, other sections too. */
 	pbt_breaking_config_init(&c);
@@ -229,9 +232,8 @@ static void v2_module_sections_are_checked_not_applied(void)
 	pbt_breaking_config_release(&c);
 	T_CHECK(parse(&c, "version: v2\nmodules:\n  - path: proto\n"
 		      "    breaking:\n      ignore: [foo]\n", &err) != 0);
-	T_EQ_STR(err.msg, "ignore path 'foo' is not inside module 'proto'");
-	T_EQ_STR(err.detail,
-		 "v2 paths are relative to buf.yaml: write 'proto/foo'");
+	T_EQ_STR(err.msg, "ignore path 'foo' is not inside module 'proto' "
+		 "(paths are relative to buf.yaml: 'proto/foo')");
 	pbt_breaking_config_release(&c);
 	T_CHECK(parse(&c, "version: v2\nmodules:\n  - path: ../x\n",
 		      &err) != 0);
@@ -246,7 +248,8 @@ static void nothing_left_to_run(void)
 
 	T_CHECK(parse(&c, "version: v1\nbreaking:\n  use: [FILE]\n"
 		      "  except: [FILE]\n", &err) != 0);
-	T_EQ_STR(err.msg, "no breaking rules left to run");
+	T_EQ_STR(err.msg, "no breaking rules left to run ('except' removes "
+		 "all of 'use', or 'use' has only rules that check nothing)");
 	T_EQ_INT(err.loc.line, 3);
 	pbt_breaking_config_release(&c);
 	T_CHECK(parse(&c, "version: v1\nbreaking:\n"
