@@ -64,7 +64,7 @@ static int run(const struct cmd *c, size_t npos, const char **pos,
 	int rc;
 
 	if (npos != 1)
-		return cmd_usage_error(c, "expected one input (NEW)");
+		return cmd_usage_error(c, "missing NEW, the set to check");
 	if (!against)
 		return cmd_usage_error(c, "--against OLD is required");
 	if (!pbt_format_known(format))

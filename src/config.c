@@ -42,12 +42,35 @@ static void warn(struct pbt_breaking_config *c, const char *fmt, ...)
 static void warn(struct pbt_breaking_config *c, const char *fmt, ...)
 {
 	va_list ap;
+	const char *w;
+	size_t i;
 
 	if (c->n_warnings >= PBT_MAX_WARNINGS)
 		return;
 	va_start(ap, fmt);
-	c->warnings[c->n_warnings++] = pbt_arena_vprintf(c->arena, fmt, ap);
+	w = pbt_arena_vprintf(c->arena, fmt, ap);
 	va_end(ap);
+	/* A rule named in both 'use' and 'except' warns once, as in buf. */
+	for (i = 0; i < c->n_warnings; i++)
+		if (!strcmp(c->warnings[i], w))
+			return;
+	c->warnings[c->n_warnings++] = w;
+}
+
+/* Warn that id is deprecated; list its replacements "A B" as "A, B". */
+static void warn_replaced(struct pbt_breaking_config *c, const char *id,
+			  const char *replaced_by)
+{
+	char list[256];
+	size_t k, o = 0;
+
+	for (k = 0; replaced_by[k] && o + 3 < sizeof(list); k++) {
+		if (replaced_by[k] == ' ')
+			list[o++] = ',';
+		list[o++] = replaced_by[k];
+	}
+	list[o] = '\0';
+	warn(c, "rule %s is deprecated; using %s instead", id, list);
 }
 
 /*
@@ -62,8 +85,10 @@ static int expand_id(struct pbt_breaking_config *c, struct pbt_yaml *y,
 	unsigned cat;
 	size_t i;
 
-	if (!id || !*id)
+	if (!id)
 		return pbt_yaml_errf(err, y, n, "expected a rule or category ID");
+	if (!*id)
+		return 0;	/* buf skips empty IDs */
 	cat = pbt_category_find(id, c->version);
 	if (cat) {
 		for (i = 0; i < pbt_n_rules; i++)
@@ -72,16 +97,15 @@ static int expand_id(struct pbt_breaking_config *c, struct pbt_yaml *y,
 		return 0;
 	}
 	r = pbt_rule_find(id);
-	if (!r || !pbt_rule_exists(r, c->version)) {
-		pbt_yaml_errf(err, y, n, "unknown rule or category '%s'", id);
-		if (r)
-			pbt_err_detail(err, "'%s' does not exist in config version %s",
-				       id, c->version == PBT_V2 ? "v2" :
-				       c->version == PBT_V1 ? "v1" : "v1beta1");
-		else
-			pbt_err_detail(err, "run `pbtable rules` for the list");
-		return -PBT_ECONFIG;
-	}
+	/* One line each, as buf's "is not a known rule or category ID". */
+	if (!r)
+		return pbt_yaml_errf(err, y, n, "unknown rule or category '%s'",
+				     id);
+	if (!pbt_rule_exists(r, c->version))
+		return pbt_yaml_errf(err, y, n, "rule '%s' does not exist in "
+				     "config version %s", id,
+				     c->version == PBT_V2 ? "v2" :
+				     c->version == PBT_V1 ? "v1" : "v1beta1");
 	if (pbt_rule_deprecated(r)) {
 		const char *p = r->replaced_by;
 
@@ -90,7 +114,7 @@ static int expand_id(struct pbt_breaking_config *c, struct pbt_yaml *y,
 			set[pbt_rule_index(r)] = true;
 			return 0;
 		}
-		warn(c, "rule %s is deprecated; running %s instead", id, p);
+		warn_replaced(c, id, p);
 		while (*p) {
 			char one[64];
 			size_t len = strcspn(p, " ");
@@ -125,32 +149,64 @@ static int id_list(struct pbt_breaking_config *c, struct pbt_yaml *y, yaml_node_
 	if (n->type != YAML_SEQUENCE_NODE)
 		return pbt_yaml_errf(err, y, n, "'%s' must be a list of rule or category IDs", key);
 	for (i = 0; i < pbt_yaml_len(n); i++) {
-		r = expand_id(c, y, pbt_yaml_item(y, n, i), set, err);
+		yaml_node_t *it = pbt_yaml_item(y, n, i);
+		const char *id = pbt_yaml_str(it);
+
+		r = expand_id(c, y, it, set, err);
 		if (r)
 			return r;
-		*any = true;
+		if (id && *id)
+			*any = true;
 	}
 	return 0;
 }
 
-/* Strip "./" and a trailing "/"; "." stays as the module root. */
+/*
+ * Go's path.Clean, which buf applies to ignore and module paths: empty
+ * and "." components go, ".." removes the one before.  NULL when the
+ * path climbs out of the root; "." for the root itself.
+ */
 static const char *clean_path(struct pbt_arena *a, const char *p)
 {
-	size_t n;
+	char *out = pbt_arena_alloc(a, strlen(p) + 2);
+	size_t o = 0;
 
-	while (p[0] == '.' && p[1] == '/')
-		p += 2;
-	n = strlen(p);
-	while (n > 1 && p[n - 1] == '/')
-		n--;
-	return pbt_arena_strndup(a, p, n);
+	while (*p) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (!o)
+				return NULL;
+			while (o && out[o - 1] != '/')
+				o--;
+			if (o)
+				o--;
+		} else if (len && !(len == 1 && p[0] == '.')) {
+			if (o)
+				out[o++] = '/';
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	if (!o)
+		out[o++] = '.';
+	out[o] = '\0';
+	return out;
 }
 
+/*
+ * A list of ignore paths.  module: the v2 module the section belongs to
+ * (NULL at top level); its paths are written relative to buf.yaml and
+ * must lie inside the module, as buf requires.
+ */
 static int path_list(struct pbt_breaking_config *c, struct pbt_yaml *y, yaml_node_t *n,
 		     const char *key, const char *module, struct pbt_pathlist *out,
 		     struct pbt_err *err)
 {
-	size_t i, cnt = pbt_yaml_len(n), ml = module ? strlen(module) : 0;
+	size_t i, cnt = pbt_yaml_len(n);
 
 	if (!n || pbt_yaml_is_null(n))
 		return 0;
@@ -159,22 +215,88 @@ static int path_list(struct pbt_breaking_config *c, struct pbt_yaml *y, yaml_nod
 	out->v = pbt_arena_calloc(c->arena, cnt + out->n, sizeof(*out->v));
 	for (i = 0; i < cnt; i++) {
 		yaml_node_t *it = pbt_yaml_item(y, n, i);
-		const char *s = pbt_yaml_str(it);
+		const char *s = pbt_yaml_str(it), *clean;
 
 		if (!s || !*s)
 			return pbt_yaml_errf(err, y, it, "'%s' entries must be paths", key);
 		if (s[0] == '/')
 			return pbt_yaml_errf(err, y, it,
 					     "ignore path '%s' must be relative to the module root", s);
-		s = clean_path(c->arena, s);
-		/* v2: paths are written relative to buf.yaml, module path included. */
-		if (ml && !strncmp(s, module, ml) && (s[ml] == '/' || !s[ml]))
-			s = s[ml] ? s + ml + 1 : ".";
-		out->v[out->n++] = s;
+		clean = clean_path(c->arena, s);
+		if (!clean)
+			return pbt_yaml_errf(err, y, it, "ignore path '%s' is "
+					     "outside the module root", s);
+		if (module && !pbt_path_has_prefix(clean, module))
+			return pbt_yaml_errf(err, y, it, "ignore path '%s' is "
+					     "not inside module '%s' (paths "
+					     "are relative to buf.yaml: "
+					     "'%s/%s')", s, module, module,
+					     clean);
+		out->v[out->n++] = clean;
 	}
 	return 0;
 }
 
+/* Report the first key of mapping m that is not in known[]. */
+static int known_keys(struct pbt_yaml *y, yaml_node_t *m, const char *where,
+		      const char *const *known, struct pbt_err *err)
+{
+	yaml_node_t *k, *v;
+	size_t i, j;
+
+	for (i = 0; pbt_yaml_pair(y, m, i, &k, &v); i++) {
+		const char *key = pbt_yaml_str(k);
+		bool ok = false;
+
+		for (j = 0; known[j] && !ok; j++)
+			ok = key && !strcmp(key, known[j]);
+		if (!ok)
+			return pbt_yaml_errf(err, y, k,
+					     "unknown key '%s' in %s",
+					     key ? key : "?", where);
+	}
+	return 0;
+}
+
+/* A boolean key of m into *out (NULL: check only). */
+static int bool_key(struct pbt_yaml *y, yaml_node_t *m, const char *key,
+		    bool *out, struct pbt_err *err)
+{
+	yaml_node_t *v = pbt_yaml_get(y, m, key);
+	bool dummy;
+
+	if (v && !pbt_yaml_is_null(v) &&
+	    !pbt_yaml_bool(v, out ? out : &dummy))
+		return pbt_yaml_errf(err, y, v, "'%s' must be true or false",
+				     key);
+	return 0;
+}
+
+/* Is n, when present, a sequence (of rule IDs, not checked here)? */
+static int id_list_shape(struct pbt_yaml *y, yaml_node_t *n, const char *key,
+			 struct pbt_err *err)
+{
+	if (n && !pbt_yaml_is_null(n) && n->type != YAML_SEQUENCE_NODE)
+		return pbt_yaml_errf(err, y, n, "'%s' must be a list of rule "
+				     "or category IDs", key);
+	return 0;
+}
+
+static int ignore_only_shape(struct pbt_yaml *y, yaml_node_t *io,
+			     struct pbt_err *err)
+{
+	if (io->type != YAML_MAPPING_NODE)
+		return pbt_yaml_errf(err, y, io, "'ignore_only' must map rule "
+				     "or category IDs to paths");
+	return 0;
+}
+
+/*
+ * A `breaking:` section.  With module set it is a v2 module's own
+ * section, which buf parses and checks (keys, types, paths inside the
+ * module) but never applies to descriptor-set inputs: only the shape is
+ * checked and c keeps the top-level settings.
+ */
 static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 			  yaml_node_t *b, const char *module, struct pbt_err *err)
 {
@@ -183,7 +305,8 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 		"disable_builtin", NULL,
 	};
 	bool use[PBT_MAX_RULES] = { false }, except[PBT_MAX_RULES] = { false };
-	bool any_use, any_except, disable = false;
+	bool any_use, any_except, disable = false, apply = !module;
+	struct pbt_pathlist scratch = { NULL, 0 };
 	yaml_node_t *k, *v, *io;
 	size_t i, j;
 	int r;
@@ -192,15 +315,32 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 		return 0;
 	if (b->type != YAML_MAPPING_NODE)
 		return pbt_yaml_errf(err, y, b, "'breaking' must be a mapping");
-	for (i = 0; pbt_yaml_pair(y, b, i, &k, &v); i++) {
-		const char *key = pbt_yaml_str(k);
-		bool ok = false;
-
-		for (j = 0; known[j] && !ok; j++)
-			ok = key && !strcmp(key, known[j]);
-		if (!ok)
-			return pbt_yaml_errf(err, y, k, "unknown key '%s' in 'breaking'",
-					     key ? key : "?");
+	r = known_keys(y, b, "'breaking'", known, err);
+	if (r)
+		return r;
+	if (!apply) {
+		r = id_list_shape(y, pbt_yaml_get(y, b, "use"), "use", err);
+		if (!r)
+			r = id_list_shape(y, pbt_yaml_get(y, b, "except"),
+					  "except", err);
+		if (!r)
+			r = path_list(c, y, pbt_yaml_get(y, b, "ignore"),
+				      "ignore", module, &scratch, err);
+		if (!r)
+			r = bool_key(y, b, "ignore_unstable_packages", NULL,
+				     err);
+		if (!r)
+			r = bool_key(y, b, "disable_builtin", NULL, err);
+		if (r)
+			return r;
+		io = pbt_yaml_get(y, b, "ignore_only");
+		if (!io || pbt_yaml_is_null(io))
+			return 0;
+		r = ignore_only_shape(y, io, err);
+		for (i = 0; !r && pbt_yaml_pair(y, io, i, &k, &v); i++)
+			r = path_list(c, y, v, pbt_yaml_str(k), module,
+				      &scratch, err);
+		return r;
 	}
 	r = id_list(c, y, pbt_yaml_get(y, b, "use"), "use", use, &any_use, err);
 	if (r)
@@ -208,27 +348,41 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 	r = id_list(c, y, pbt_yaml_get(y, b, "except"), "except", except, &any_except, err);
 	if (r)
 		return r;
-	v = pbt_yaml_get(y, b, "disable_builtin");
-	if (v && !pbt_yaml_is_null(v) && !pbt_yaml_bool(v, &disable))
-		return pbt_yaml_errf(err, y, v, "'disable_builtin' must be true or false");
+	r = bool_key(y, b, "disable_builtin", &disable, err);
+	if (r)
+		return r;
 	for (i = 0; i < pbt_n_rules; i++) {
 		bool on = any_use ? use[i] : pbt_rule_is_default(&pbt_rules[i], c->version);
 
 		c->enabled[i] = on && !except[i] && !disable;
 	}
-	if (disable)
+	if (disable) {
 		warn(c, "disable_builtin is set: no built-in rules run");
-	r = path_list(c, y, pbt_yaml_get(y, b, "ignore"), "ignore", module, &c->ignore, err);
+	} else {
+		/* buf fails when nothing that checks anything is left. */
+		bool any = false;
+
+		for (i = 0; i < pbt_n_rules && !any; i++)
+			any = c->enabled[i] && pbt_rules[i].check;
+		if (!any)
+			return pbt_yaml_errf(err, y, b, "no breaking rules "
+					     "left to run ('except' removes "
+					     "all of 'use', or 'use' has only "
+					     "rules that check nothing)");
+	}
+	r = path_list(c, y, pbt_yaml_get(y, b, "ignore"), "ignore", NULL,
+		      &c->ignore, err);
 	if (r)
 		return r;
-	v = pbt_yaml_get(y, b, "ignore_unstable_packages");
-	if (v && !pbt_yaml_is_null(v) && !pbt_yaml_bool(v, &c->ignore_unstable_packages))
-		return pbt_yaml_errf(err, y, v, "'ignore_unstable_packages' must be true or false");
+	r = bool_key(y, b, "ignore_unstable_packages",
+		     &c->ignore_unstable_packages, err);
+	if (r)
+		return r;
 	io = pbt_yaml_get(y, b, "ignore_only");
 	if (io && !pbt_yaml_is_null(io)) {
-		if (io->type != YAML_MAPPING_NODE)
-			return pbt_yaml_errf(err, y, io,
-					     "'ignore_only' must map rule or category IDs to paths");
+		r = ignore_only_shape(y, io, err);
+		if (r)
+			return r;
 		for (i = 0; pbt_yaml_pair(y, io, i, &k, &v); i++) {
 			bool ids[PBT_MAX_RULES] = { false };
 			struct pbt_pathlist paths = { NULL, 0 };
@@ -236,7 +390,8 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 			r = expand_id(c, y, k, ids, err);
 			if (r)
 				return r;
-			r = path_list(c, y, v, pbt_yaml_str(k), module, &paths, err);
+			r = path_list(c, y, v, pbt_yaml_str(k), NULL, &paths,
+				      err);
 			if (r)
 				return r;
 			for (j = 0; j < pbt_n_rules; j++) {
@@ -257,12 +412,87 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 	return 0;
 }
 
+/*
+ * v2 `modules:`.  buf checks each entry, but for descriptor-set inputs
+ * (all pbtable reads) it applies only the top-level `breaking:`, even
+ * to a module at ".", so a module's own section is checked and then
+ * left out, with a warning.
+ */
+static int parse_modules(struct pbt_breaking_config *c, struct pbt_yaml *y,
+			 yaml_node_t *mods, struct pbt_err *err)
+{
+	static const char *const known[] = {
+		"path", "name", "includes", "excludes", "lint", "breaking",
+		NULL,
+	};
+	size_t i;
+	int r;
+
+	if (pbt_yaml_is_null(mods))
+		return 0;
+	if (mods->type != YAML_SEQUENCE_NODE)
+		return pbt_yaml_errf(err, y, mods, "'modules' must be a list");
+	for (i = 0; i < pbt_yaml_len(mods); i++) {
+		yaml_node_t *m = pbt_yaml_item(y, mods, i), *pn, *b;
+		const char *path = ".";
+
+		if (m->type != YAML_MAPPING_NODE)
+			return pbt_yaml_errf(err, y, m, "'modules' entries "
+					     "must be mappings");
+		r = known_keys(y, m, "a module", known, err);
+		if (r)
+			return r;
+		pn = pbt_yaml_get(y, m, "path");
+		if (pn && !pbt_yaml_is_null(pn)) {
+			const char *s = pbt_yaml_str(pn);
+
+			if (!s)
+				return pbt_yaml_errf(err, y, pn, "module "
+						     "'path' must be a path");
+			if (s[0] == '/')
+				return pbt_yaml_errf(err, y, pn, "module path "
+						     "'%s' must be relative",
+						     s);
+			path = clean_path(c->arena, s);
+			if (!path)
+				return pbt_yaml_errf(err, y, pn, "module path "
+						     "'%s' is outside the root",
+						     s);
+		}
+		b = pbt_yaml_get(y, m, "breaking");
+		if (!b)
+			continue;
+		r = parse_breaking(c, y, b, path, err);
+		if (r)
+			return r;
+		warn(c, "%s:%u: module '%s' has its own 'breaking' section; "
+		     "like buf, pbtable applies only the top-level one to "
+		     "descriptor sets", y->name, pbt_yaml_line(b), path);
+	}
+	return 0;
+}
+
+/* Is this pbtable's own config file (version optional, other keys allowed)? */
+static bool is_pbtable_yaml(const char *name)
+{
+	const char *base = strrchr(name, '/');
+
+	return !strcmp(base ? base + 1 : name, "pbtable.yaml");
+}
+
 int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 			      const char *text, size_t len, struct pbt_err *err)
 {
+	static const char *const keys_v1[] = {
+		"version", "name", "deps", "build", "breaking", "lint", NULL,
+	};
+	static const char *const keys_v2[] = {
+		"version", "name", "modules", "deps", "lint", "breaking",
+		"plugins", "policies", NULL,
+	};
+	bool own = is_pbtable_yaml(name);
 	struct pbt_yaml y;
 	yaml_node_t *root, *ver, *b, *mods;
-	const char *module = NULL;
 	size_t i;
 	int r;
 
@@ -273,10 +503,17 @@ int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 	root = pbt_yaml_root(&y);
 	if (!root || pbt_yaml_is_null(root)) {
 		pbt_yaml_release(&y);
-		return 0;
+		if (own)
+			return 0;
+		/* buf: "version" is not set (or EOF for an empty file). */
+		return pbt_errf(err, PBT_ECONFIG,
+				&(struct pbt_loc){ c->source, 1, 0 },
+				"empty config: 'version' is not set "
+				"(start with \"version: v2\")");
 	}
 	if (root->type != YAML_MAPPING_NODE) {
-		r = pbt_yaml_errf(err, &y, root, "expected a mapping with 'version' and 'breaking'");
+		r = pbt_yaml_errf(err, &y, root, "expected a mapping with "
+				  "'version' and 'breaking'");
 		goto out;
 	}
 	ver = pbt_yaml_get(&y, root, "version");
@@ -295,28 +532,31 @@ int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 					  v ? v : "?");
 			goto out;
 		}
+	} else if (own) {
+		c->version = PBT_V1;	/* as without any config */
 	} else {
-		/* buf reads a buf.yaml without a version as v1beta1. */
-		c->version = PBT_V1BETA1;
+		r = pbt_yaml_errf(err, &y, root, "'version' is not set (add "
+				  "\"version: v2\", or v1, v1beta1)");
+		goto out;
+	}
+	if (!own) {
+		r = known_keys(&y, root, c->version == PBT_V2 ? "a v2 config" :
+			       "a v1/v1beta1 config",
+			       c->version == PBT_V2 ? keys_v2 : keys_v1, err);
+		if (r)
+			goto out;
 	}
 	for (i = 0; i < pbt_n_rules; i++)
 		c->enabled[i] = pbt_rule_is_default(&pbt_rules[i], c->version);
 	b = pbt_yaml_get(&y, root, "breaking");
-	mods = pbt_yaml_get(&y, root, "modules");
-	if (!b && c->version == PBT_V2 && mods && mods->type == YAML_SEQUENCE_NODE) {
-		/* v2: a module's own section replaces the top-level one; an
-		 * image carries no module boundaries, so the first module
-		 * with a section stands for all. */
-		for (i = 0; i < pbt_yaml_len(mods) && !b; i++) {
-			yaml_node_t *m = pbt_yaml_item(&y, mods, i);
-
-			b = pbt_yaml_get(&y, m, "breaking");
-			if (b)
-				module = pbt_yaml_str(pbt_yaml_get(&y, m, "path"));
-		}
+	if (b) {
+		r = parse_breaking(c, &y, b, NULL, err);
+		if (r)
+			goto out;
 	}
-	if (b)
-		r = parse_breaking(c, &y, b, module, err);
+	mods = pbt_yaml_get(&y, root, "modules");
+	if (c->version == PBT_V2 && mods)
+		r = parse_modules(c, &y, mods, err);
 out:
 	pbt_yaml_release(&y);
 	return r;
@@ -362,7 +602,11 @@ int pbt_breaking_config_load(struct pbt_breaking_config *c, const char *arg,
 	size_t len;
 	int r;
 
-	if (arg) {
+	if (arg && *arg) {
+		struct pbt_loc loc = { arg, 0, 0 };
+		struct stat st;
+		const char *ext = strrchr(arg, '.');
+
 		if (is_file(arg)) {
 			r = read_text(arg, &text, &len, err);
 			if (!r)
@@ -370,6 +614,15 @@ int pbt_breaking_config_load(struct pbt_breaking_config *c, const char *arg,
 			free(text);
 			return r;
 		}
+		if (!stat(arg, &st) && S_ISDIR(st.st_mode))
+			return pbt_errf(err, PBT_ECONFIG, &loc,
+					"is a directory, not a config file");
+		/* buf takes these names for files, anything else as text. */
+		if (ext && (!strcmp(ext, ".yaml") || !strcmp(ext, ".yml") ||
+			    !strcmp(ext, ".json")) && !strpbrk(arg, "{:\n"))
+			return pbt_errf(err, PBT_ECONFIG, &loc,
+					"cannot open config file: %s",
+					strerror(errno));
 		/* Not a file: the config itself, as buf accepts it. */
 		if (!strchr(arg, ':') && !strchr(arg, '{'))
 			return pbt_errf(err, PBT_ECONFIG, &(struct pbt_loc){ arg, 0, 0 },
@@ -409,13 +662,22 @@ bool pbt_path_has_prefix(const char *path, const char *prefix)
 	return !strncmp(path, prefix, n) && (path[n] == '\0' || path[n] == '/');
 }
 
+/*
+ * Skip a run of digits; true if there was one and its value is not 0
+ * (buf refuses v0, v1p0alpha1 and v1alpha0 as versions: such packages
+ * count as stable).
+ */
 static bool digits(const char **p)
 {
 	const char *s = *p;
+	bool nonzero = false;
 
-	while (**p >= '0' && **p <= '9')
+	while (**p >= '0' && **p <= '9') {
+		if (**p != '0')
+			nonzero = true;
 		(*p)++;
-	return *p > s;
+	}
+	return *p > s && nonzero;
 }
 
 static bool starts(const char **p, const char *word)
@@ -430,8 +692,9 @@ static bool starts(const char **p, const char *word)
 
 /*
  * buf's protoversion: the last of >= 2 package components is vN,
- * vNalphaM, vNbetaM, vNpMalphaK, vNpMbetaK or vNtest[...]; all but vN are
- * unstable.
+ * vNalpha[M], vNbeta[M], vNpMalpha[K], vNpMbeta[K] or vNtest[...], with
+ * numbers above 0; all but vN are unstable.  Checked against buf 1.75
+ * on 40 package names (config_ignore_unstable_package_names).
  */
 bool pbt_package_unstable(const char *pkg)
 {
@@ -452,8 +715,9 @@ bool pbt_package_unstable(const char *pkg)
 			return false;
 	}
 	if (starts(&p, "alpha") || starts(&p, "beta")) {
-		digits(&p);
-		return !*p;
+		if (!*p)
+			return true;
+		return digits(&p) && !*p;
 	}
 	return false;
 }

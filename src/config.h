@@ -41,17 +41,25 @@ void pbt_breaking_config_release(struct pbt_breaking_config *c);
 
 /*
  * Parse a config document (YAML or JSON text).  `name` names it in
- * errors.  A document without a `breaking:` section leaves the defaults
- * of its version.  Returns 0 or -PBT_ECONFIG with file:line in err.
+ * errors.  As in buf, `version` is required and unknown top-level keys
+ * are errors, except in a file named pbtable.yaml (pbtable's own: v1
+ * when unversioned, other sections allowed).  A document without a
+ * `breaking:` section leaves the defaults of its version.  v2 `modules:`
+ * entries are checked, but their own `breaking:` sections are not
+ * applied (buf applies only the top-level one to image inputs); that
+ * gives a warning.  Ignore paths are cleaned like Go's path.Clean.
+ * A selection that leaves no rule to run is an error, as in buf.
+ * Returns 0 or -PBT_ECONFIG with file:line in err.
  */
 int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 			      const char *text, size_t len, struct pbt_err *err);
 
 /*
  * Load the config the way `breaking --config ARG` does: ARG is a file
- * path if such a file exists, else the config text itself.  With ARG
- * NULL, use ./pbtable.yaml when it has a breaking section, else
- * ./buf.yaml, else the defaults.
+ * path if such a file exists (a missing *.yaml, *.yml or *.json is an
+ * error), else the config text itself.  With ARG NULL or "", use
+ * ./pbtable.yaml when it has a breaking section, else ./buf.yaml, else
+ * the defaults.
  */
 int pbt_breaking_config_load(struct pbt_breaking_config *c, const char *arg,
 			     struct pbt_err *err);

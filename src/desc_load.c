@@ -7,6 +7,7 @@
 #include "desc_load.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +81,8 @@ int pbt_read_file(const char *path, unsigned char **data, size_t *len,
 			close(fd);
 			return pbt_errf(err, PBT_EINPUT,
 					&(struct pbt_loc){ path, 0, 0 },
-					"is a directory, not a descriptor set");
+					"is a directory, not a "
+					"FileDescriptorSet");
 		}
 		if (S_ISREG(st.st_mode)) {
 			if ((unsigned long long)st.st_size > PBT_MAX_INPUT_BYTES) {
@@ -110,22 +112,44 @@ static void pb_free(void *arena, void *p)
 	(void)p;
 }
 
-/* Recognise common wrong inputs so the error says what the file is. */
+static bool starts_word(const unsigned char *d, size_t n, const char *w)
+{
+	size_t l = strlen(w);
+
+	return n >= l && !memcmp(d, w, l);
+}
+
+/*
+ * Recognise common wrong inputs so the error says what the file is.
+ * Called only once protobuf-c has refused the bytes.
+ */
 static const char *sniff(const unsigned char *d, size_t n)
 {
-	size_t i = 0;
+	static const char *const proto_words[] = {
+		"syntax", "edition", "package", "import", "option", "message",
+		"enum", "service", "extend", "//", "/*", NULL,
+	};
+	size_t i = 0, k;
 
 	if (n >= 2 && d[0] == 0x1f && d[1] == 0x8b)
-		return "gzip-compressed: decompress it first";
+		return "gzip-compressed (decompress it first)";
 	if (n >= 4 && d[0] == 0x28 && d[1] == 0xb5 && d[2] == 0x2f && d[3] == 0xfd)
-		return "zstd-compressed: decompress it first";
+		return "zstd-compressed (decompress it first)";
+	if (n >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf)
+		i = 3;	/* UTF-8 byte order mark */
 	while (i < n && (d[i] == ' ' || d[i] == '\n' || d[i] == '\t' || d[i] == '\r'))
 		i++;
 	if (i < n && (d[i] == '{' || d[i] == '['))
-		return "looks like JSON; expected a binary FileDescriptorSet (protoc -o)";
-	if (n - i >= 6 && (!memcmp(d + i, "syntax", 6) || !memcmp(d + i, "editio", 6) ||
-		       !memcmp(d + i, "packag", 6)))
-		return "looks like .proto source; expected a binary FileDescriptorSet (protoc -o)";
+		return "JSON text (pbtable reads the binary encoding: "
+		       "protoc -o, buf build -o x.binpb)";
+	if (starts_word(d + i, n - i, "file ") ||
+	    starts_word(d + i, n - i, "file{"))
+		return "protobuf text format (encode it with "
+		       "protoc --encode=google.protobuf.FileDescriptorSet)";
+	for (k = 0; proto_words[k]; k++)
+		if (starts_word(d + i, n - i, proto_words[k]))
+			return ".proto source text (compile it first: "
+			       "protoc --include_imports -o)";
 	return NULL;
 }
 
@@ -136,26 +160,39 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 {
 	ProtobufCAllocator pa = { pb_alloc, pb_free, arena };
 	Pbt__Ext__LazyFileDescriptorSet *fds;
-	struct pbt_loc loc = { path, 0, 0 };
+	struct pbt_loc loc = { strcmp(path, "-") ? path : "<stdin>", 0, 0 };
 	struct pbt_map names;
 	const char *what;
 	size_t i, j, deep;
 
 	if (!len)
 		return pbt_errf(err, PBT_EINPUT, &loc,
-				"empty file: not a FileDescriptorSet (expected protoc -o output)");
-	what = sniff(data, len);
-	if (what)
-		return pbt_errf(err, PBT_EINPUT, &loc, "not a FileDescriptorSet: %s", what);
+				"empty %s, not a FileDescriptorSet "
+				"(protoc -o output)",
+				strcmp(path, "-") ? "file" : "input");
 	if (pbt_wire_check_depth(&pbt__ext__lazy_file_descriptor_set__descriptor,
 				 data, len, MAX_NESTING, &deep))
 		return pbt_errf(err, PBT_EINPUT, &loc,
-				"not a usable FileDescriptorSet: messages nested more than %d levels deep (at byte %zu)",
+				"not a usable FileDescriptorSet: messages nested "
+				"more than %d levels deep (at byte %zu)",
 				MAX_NESTING, deep);
+	/*
+	 * Parse first, sniff after: every set starts with 0x0a ('\n') and
+	 * a length byte that may well be '{' or 's', so sniffing first would
+	 * turn valid sets away.  Text that happens to parse as protobuf
+	 * (unknown fields only) yields a set without files.
+	 */
 	fds = pbt__ext__lazy_file_descriptor_set__unpack(&pa, len, data);
+	if (!fds || !fds->n_file) {
+		what = sniff(data, len);
+		if (what)
+			return pbt_errf(err, PBT_EINPUT, &loc,
+					"not a FileDescriptorSet: %s", what);
+	}
 	if (!fds)
 		return pbt_errf(err, PBT_EINPUT, &loc,
-				"not a FileDescriptorSet: invalid or truncated protobuf (expected protoc -o output)");
+				"not a FileDescriptorSet: "
+				"invalid or truncated protobuf");
 	if (!fds->n_file)
 		return pbt_errf(err, PBT_EINPUT, &loc,
 				"not a FileDescriptorSet: it holds no files");
@@ -174,13 +211,14 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 		const Pbt__Ext__LazyFileDescriptorProto *f = fds->file[i];
 
 		for (j = 0; j < f->n_dependency; j++)
-			if (!f->dependency[j] || !pbt_map_get(&names, f->dependency[j])) {
-				pbt_errf(err, PBT_EINPUT, &loc,
-					 "'%s' imports '%s', which is not in the set",
-					 f->name, f->dependency[j] ? f->dependency[j] : "");
-				return pbt_err_detail(err,
-					"build the set with protoc --include_imports (or buf build)");
-			}
+			if (!f->dependency[j] ||
+			    !pbt_map_get(&names, f->dependency[j]))
+				return pbt_errf(err, PBT_EINPUT, &loc,
+						"'%s' imports '%s', which is not "
+						"in the set (use protoc "
+						"--include_imports)", f->name,
+						f->dependency[j] ?
+						f->dependency[j] : "");
 	}
 	*out = fds;
 	return 0;

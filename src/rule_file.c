@@ -120,27 +120,29 @@ static const char *syntax_name(const struct pbt_file *f)
 	}
 }
 
+/*
+ * buf compares the syntax only: "proto2" (also for a file without a
+ * syntax statement), "proto3" or "editions", so moving from edition 2023
+ * to 2024 is no finding.  The location is the syntax statement, which
+ * buf's compiler records at path 12 for `edition = ...;` too; protoc
+ * records editions at path 14.
+ */
 void pbt_check_file_same_syntax(struct pbt_cx *cx, const void *o, const void *n)
 {
 	struct pbt_file *of = (struct pbt_file *)o, *nf = (struct pbt_file *)n;
 	struct pbt_path p = { .n = 0 };
 	struct pbt_span span = { 0, 0, 0, 0 };
-	const char *os = syntax_name(of), *ns = syntax_name(nf);
 
-	if (of->syntax == nf->syntax && of->edition == nf->edition)
+	if (of->syntax == nf->syntax)
 		return;
-	if (of->syntax == PBT_SYNTAX_EDITIONS && nf->syntax == PBT_SYNTAX_EDITIONS) {
-		os = pbt_arena_printf(cx->tmp, "edition %s", pbt_edition_name(of->edition));
-		ns = pbt_arena_printf(cx->tmp, "edition %s", pbt_edition_name(nf->edition));
-	}
-	pbt_path_push(&p, nf->syntax == PBT_SYNTAX_EDITIONS ? 14 : 12);
-	if (!pbt_loc(nf, &p, &span)) {
+	pbt_path_push(&p, 12);	/* FileDescriptorProto.syntax */
+	if (!pbt_loc(nf, &p, &span) && nf->syntax == PBT_SYNTAX_EDITIONS) {
 		p.n = 0;
-		pbt_path_push(&p, 12);
+		pbt_path_push(&p, 14);	/* FileDescriptorProto.edition */
 		pbt_loc(nf, &p, &span);
 	}
 	pbt_cx_report(cx, nf, &span, of, "File syntax changed from \"%s\" to \"%s\".",
-		      os, ns);
+		      syntax_name(of), syntax_name(nf));
 }
 
 /* ---------------------------------------------------------------- options */

@@ -152,11 +152,27 @@ static void rejects_bad_input(void)
 	static const unsigned char junk[] = { 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01 };
 
 	T_CHECK(pbt_schema_from_bytes("x", (const unsigned char *)"", 0, &err) == NULL);
-	T_EQ_STR(err.msg, "empty file: not a FileDescriptorSet (expected protoc -o output)");
+	T_EQ_STR(err.msg,
+		 "empty file, not a FileDescriptorSet (protoc -o output)");
 	T_CHECK(pbt_schema_from_bytes("x", junk, sizeof(junk), &err) == NULL);
 	T_EQ_INT(err.code, PBT_EINPUT);
 	T_CHECK(pbt_schema_from_bytes("x", (const unsigned char *)"{\"file\":[]}", 11, &err) == NULL);
-	T_EQ_STR(err.msg, "not a FileDescriptorSet: looks like JSON; expected a binary FileDescriptorSet (protoc -o)");
+	T_EQ_STR(err.msg, "not a FileDescriptorSet: JSON text (pbtable reads "
+		 "the binary encoding: protoc -o, buf build -o x.binpb)");
+	/*
+	 * A valid set whose first file is 123 bytes long starts with 0x0a
+	 * 0x7b, "\n{": it must load, not be taken for JSON.
+	 */
+	{
+		unsigned char set[2 + 123] = { 0x0a, 123, 0x0a, 121 };
+		struct pbt_schema *s;
+
+		memset(set + 4, 'a', 121);
+		s = pbt_schema_from_bytes("x", set, sizeof(set), &err);
+		T_CHECK(s != NULL);
+		T_EQ_INT(s ? s->n_files : 0, 1);
+		pbt_schema_free(s);
+	}
 }
 
 const struct t_case t_schema_cases[] = {
