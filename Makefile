@@ -56,12 +56,24 @@ LIB_OBJS += src/breaking.o
 LIB_OBJS += src/report.o
 LIB_OBJS += src/report_text.o
 LIB_OBJS += src/report_json.o
+LIB_OBJS += src/sha256.o
+LIB_OBJS += src/sql_quote.o
+LIB_OBJS += src/fingerprint.o
+LIB_OBJS += src/ddl_config.o
+LIB_OBJS += src/ddl_helpers.o
+LIB_OBJS += src/pgmap.o
+LIB_OBJS += src/ddl.o
+LIB_OBJS += src/migrate.o
+LIB_OBJS += src/pgconn.o
+LIB_OBJS += src/outfile.o
 
 CMD_OBJS += cmd/main.o
 CMD_OBJS += cmd/opt.o
 CMD_OBJS += cmd/breaking.o
 CMD_OBJS += cmd/rules.o
 CMD_OBJS += cmd/bench_load.o
+CMD_OBJS += cmd/ddl.o
+CMD_OBJS += cmd/migrate.o
 
 
 TEST_OBJS += src/test/main.o
