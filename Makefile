@@ -82,6 +82,9 @@ TEST_OBJS += src/test/t_map.o
 TEST_OBJS += src/test/t_config.o
 TEST_OBJS += src/test/t_rules.o
 TEST_OBJS += src/test/t_schema.o
+TEST_OBJS += src/test/t_sql_quote.o
+TEST_OBJS += src/test/t_fingerprint.o
+TEST_OBJS += src/test/t_ddl_config.o
 
 
 # ---------------------------------------------------------------- variants
@@ -150,6 +153,7 @@ test: $(B)/pbtable $(B)/pbt-test
 	@mkdir -p $(TEST_LOG)
 	@$(B)/pbt-test > $(TEST_LOG)/unit.out 2>&1; tail -n 1 $(TEST_LOG)/unit.out
 	@PBTABLE=$(B)/pbtable sh src/test/golden.sh > $(TEST_LOG)/golden.out 2>&1; tail -n 1 $(TEST_LOG)/golden.out
+	@PBTABLE=$(B)/pbtable sh src/test/pg_ddl.sh > $(TEST_LOG)/pg.out 2>&1; tail -n 1 $(TEST_LOG)/pg.out
 
 test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test
 	@mkdir -p $(TEST_LOG)
@@ -157,6 +161,8 @@ test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test
 		sed 's/^tests:/asan unit:/' $(TEST_LOG)/unit-asan.out | tail -n 1
 	@PBTABLE=$(ASAN)/pbtable SUITE="asan golden" sh src/test/golden.sh > $(TEST_LOG)/golden-asan.out 2>&1; \
 		tail -n 1 $(TEST_LOG)/golden-asan.out
+	@ASAN_OPTIONS=detect_leaks=1 PBTABLE=$(ASAN)/pbtable SUITE="asan pg" sh src/test/pg_ddl.sh \
+		> $(TEST_LOG)/pg-asan.out 2>&1; tail -n 1 $(TEST_LOG)/pg-asan.out
 
 check: deps
 	@$(MAKE) --no-print-directory all $(B)/pbt-test $(ASAN)/pbtable $(ASAN)/pbt-test

@@ -96,8 +96,9 @@ void pbt_sql_render(const struct pbt_sql *s, struct pbt_buf *out)
 		pbt_buf_adds(out, "COMMIT;\n");
 	}
 	if (s->n_post)
-		pbt_buf_adds(out, "\n-- Outside the transaction: these cannot run inside one, and take\n"
-			     "-- only a SHARE UPDATE EXCLUSIVE lock (reads and writes go on).\n");
+		pbt_buf_adds(out, "\n-- After COMMIT, one statement at a time (CREATE INDEX CONCURRENTLY cannot\n"
+			     "-- run in a transaction block).  These take only a SHARE UPDATE EXCLUSIVE\n"
+			     "-- lock: reads and writes go on.\n");
 	for (i = 0; i < s->n_post; i++) {
 		if (s->post_notes[i])
 			pbt_buf_addf(out, "%s\n", s->post_notes[i]);
@@ -453,8 +454,8 @@ void pbt_ddl_index(struct pbt_buf *b, const struct pbt_ptable *t,
 	pbt_buf_adds(b, ");");
 }
 
-static void index_comment(struct pbt_buf *b, const struct pbt_ptable *t,
-			  const struct pbt_pgindex *ix)
+void pbt_ddl_index_comment(struct pbt_buf *b, const struct pbt_ptable *t,
+			   const struct pbt_pgindex *ix)
 {
 	struct pbt_buf fp = PBT_BUF_INIT, cols = PBT_BUF_INIT;
 	size_t i;
@@ -682,7 +683,7 @@ void pbt_ddl_table(struct pbt_sql *s, const struct pbt_ptable *t, unsigned flags
 	size_t i;
 
 	qualified(&tbl, t, t->name);
-	pbt_buf_addf(b, "-- %s: message %s\n", tbl.buf, t->message);
+	pbt_sql_comment(b, "%s: message %s", tbl.buf, t->message);
 	pbt_buf_addf(b, "CREATE TABLE %s (\n\tdata jsonb NOT NULL", tbl.buf);
 	if (t->rowid)
 		pbt_buf_adds(b, ",\n\t" PBT_ROWID_COLUMN " bigint GENERATED ALWAYS AS IDENTITY");
@@ -743,12 +744,12 @@ void pbt_ddl_table(struct pbt_sql *s, const struct pbt_ptable *t, unsigned flags
 		if (flags & PBT_DDL_CONCURRENTLY) {
 			pbt_sql_add_post(s, NULL, stmt.buf);
 			pbt_buf_reset(&stmt);
-			index_comment(&stmt, t, &t->indexes[i]);
+			pbt_ddl_index_comment(&stmt, t, &t->indexes[i]);
 			pbt_buf_setlen(&stmt, stmt.len - 1);
 			pbt_sql_add_post(s, NULL, stmt.buf);
 		} else {
 			pbt_buf_addf(b, "%s\n", stmt.buf);
-			index_comment(b, t, &t->indexes[i]);
+			pbt_ddl_index_comment(b, t, &t->indexes[i]);
 		}
 		pbt_buf_release(&stmt);
 	}
@@ -828,9 +829,10 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 		goto out;
 	}
 	pbt_ptables_sort(tables, n);
-	pbt_buf_addf(&s->head, "-- pbtable ddl: %zu table%s.  Generated from the .proto files and\n"
-		     "-- %s; do not edit, generate again.\n\n",
-		     n, n == 1 ? "" : "s", cfg.path);
+	pbt_sql_comment(&s->head, "pbtable ddl: %zu table%s.  Generated from the .proto files and",
+			n, n == 1 ? "" : "s");
+	pbt_sql_comment(&s->head, "%s; do not edit, generate again.", cfg.path);
+	pbt_buf_adds(&s->head, "\n");
 	pbt_ddl_helpers(&s->tx, helpers);
 	for (i = 0; i < n; i++) {
 		if (!prev_schema || strcmp(prev_schema, tables[i].schema)) {

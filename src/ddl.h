@@ -96,6 +96,9 @@ bool pbt_ddl_check(struct pbt_buf *name, struct pbt_buf *expr,
 		   const struct pbt_ptable *t, const struct pbt_pgcol *c);
 void pbt_ddl_index(struct pbt_buf *b, const struct pbt_ptable *t,
 		   const struct pbt_pgindex *ix, bool concurrently);
+/* COMMENT ON INDEX with the index's fingerprint. */
+void pbt_ddl_index_comment(struct pbt_buf *b, const struct pbt_ptable *t,
+			   const struct pbt_pgindex *ix);
 /*
  * The view, its write path (apply function, trigger function, INSTEAD OF
  * trigger) and comments.  cols: the view's columns in order (a migrated

@@ -137,7 +137,8 @@ static const struct helper_def helpers[] = {
 	  "\t\tRETURN t::real;\n\tEND IF;\n"
 	  "\tIF t !~ " NUMBER_RE " THEN\n\t\tRETURN NULL;\n\tEND IF;\n"
 	  "\tn := t::numeric;\n"
-	  "\tIF abs(n) > 3.4028234663852886e38 THEN\n\t\tRETURN NULL;\n\tEND IF;\n"
+	  /* beyond FLT_MAX plus half an ulp the value does not round to a float */
+	  "\tIF abs(n) >= 3.4028235677973366e38 THEN\n\t\tRETURN NULL;\n\tEND IF;\n"
 	  /* float4in raises on underflow; the JSON value rounds to zero */
 	  "\tIF abs(n) < 7.1e-46 THEN\n\t\tRETURN 0;\n\tEND IF;\n"
 	  "\tRETURN t::real;\n" },
@@ -150,7 +151,7 @@ static const struct helper_def helpers[] = {
 	  "\t\tRETURN t::double precision;\n\tEND IF;\n"
 	  "\tIF t !~ " NUMBER_RE " THEN\n\t\tRETURN NULL;\n\tEND IF;\n"
 	  "\tn := t::numeric;\n"
-	  "\tIF abs(n) > 1.7976931348623157e308 THEN\n\t\tRETURN NULL;\n\tEND IF;\n"
+	  "\tIF abs(n) >= 1.7976931348623158079e308 THEN\n\t\tRETURN NULL;\n\tEND IF;\n"
 	  "\tIF abs(n) < 2.5e-324 THEN\n\t\tRETURN 0;\n\tEND IF;\n"
 	  "\tRETURN t::double precision;\n" },
 	{ PBT_H_INT32, "int32_v1", "j jsonb, dflt integer", "jsonb, integer", "integer", IMM,

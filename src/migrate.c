@@ -200,16 +200,16 @@ static void migrate_table(struct pbt_sql *s, const struct pbt_ptable *ot,
 	if (!n_added && !n_dropped && !n_retired && !recreate_view && !replace_view &&
 	    !drop_old_view)
 		goto indexes;
-	pbt_buf_addf(b, "-- %s: message %s\n", tbl.buf, nt->message);
+	pbt_sql_comment(b, "%s: message %s", tbl.buf, nt->message);
 	if (drop_old_view || (n_dropped && ot->view && !drop_old_view))
 		drop_view(s, ot);
 	if (n_dropped || n_added) {
 		if (n_added)
 			pbt_buf_addf(b, "-- ADD COLUMN ... GENERATED ALWAYS AS (...) STORED rewrites the whole\n"
 				     "-- table and its indexes under an ACCESS EXCLUSIVE lock: reads and writes\n"
-				     "-- wait until COMMIT (the memo measured ~5 s per 370 MB).  All %zu new\n"
-				     "-- column%s are in one ALTER TABLE, so the table is rewritten once.\n",
-				     n_added, n_added == 1 ? "" : "s");
+				     "-- wait until COMMIT (the design memo measured ~5 s per 370 MB).  New\n"
+				     "-- columns: %zu, in one ALTER TABLE, so the table is rewritten once.\n",
+				     n_added);
 		pbt_buf_addf(&alter, "ALTER TABLE %s", tbl.buf);
 		for (i = 0; i < n_dropped; i++) {
 			pbt_buf_adds(&alter, i ? ",\n\tDROP COLUMN " : "\n\tDROP COLUMN ");
@@ -315,9 +315,20 @@ indexes:
 			pbt_sql_add_post(s, NULL, st.buf);
 			pbt_buf_reset(&st);
 		}
-		note = pbt_arena_printf(a, "-- %s: new index %s", tbl.buf, nix->name);
+		{
+			struct pbt_buf nb = PBT_BUF_INIT;
+
+			pbt_sql_comment(&nb, "%s: new index %s", tbl.buf, nix->name);
+			pbt_buf_setlen(&nb, nb.len - 1);
+			note = pbt_arena_strdup(a, nb.buf);
+			pbt_buf_release(&nb);
+		}
 		pbt_ddl_index(&st, nt, nix, true);
 		pbt_sql_add_post(s, note, st.buf);
+		pbt_buf_reset(&st);
+		pbt_ddl_index_comment(&st, nt, nix);
+		pbt_buf_setlen(&st, st.len - 1);
+		pbt_sql_add_post(s, NULL, st.buf);
 		pbt_buf_release(&st);
 	}
 	for (i = 0; i < ot->n_indexes; i++) {
@@ -347,7 +358,8 @@ static void drop_table(struct pbt_sql *s, const struct pbt_ptable *ot)
 {
 	struct pbt_buf *b = &s->tx;
 
-	pbt_buf_addf(b, "-- message %s is no longer configured (--allow-drop)\n", ot->message);
+	pbt_sql_comment(b, "%s.%s: message %s is no longer configured (--allow-drop)",
+			ot->schema, ot->name, ot->message);
 	if (ot->view)
 		drop_view(s, ot);
 	pbt_buf_adds(b, "DROP TABLE ");
@@ -492,12 +504,14 @@ int pbt_migrate(const char *new_path, const char *old_path,
 				     "(--allow-drop drops it)", ots[i].schema, ots[i].name,
 				     ots[i].message);
 	}
-	if (!s->tx.len && !s->n_post)
+	if (!s->tx.len && !s->n_post) {
 		pbt_buf_addf(&s->head, "-- pbtable migrate: nothing to do.\n");
-	else
-		pbt_buf_addf(&s->head, "-- pbtable migrate: what the pbtables of %s need after the\n"
-			     "-- schema change.  Generated; review it, then run it once.\n\n",
-			     cfg_new.path);
+	} else {
+		pbt_sql_comment(&s->head, "pbtable migrate: what the pbtables of %s need after the",
+				cfg_new.path);
+		pbt_sql_comment(&s->head, "schema change.  Generated; review it, then run it once.");
+		pbt_buf_adds(&s->head, "\n");
+	}
 	*out = s;
 	s = NULL;
 	r = 0;

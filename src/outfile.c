@@ -22,11 +22,12 @@ int pbt_write_file_atomic(const char *path, const void *data, size_t len,
 	size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
 	const char *p = data;
 	char *tmp;
+	struct stat st;
 	mode_t mask;
 	int fd, e;
 
-	if (!*path || (slash && !slash[1]))
-		return pbt_errf(err, PBT_EUSAGE, &loc, "not a file name");
+	if (!*path || (slash && !slash[1]) || (!stat(path, &st) && S_ISDIR(st.st_mode)))
+		return pbt_errf(err, PBT_EUSAGE, &loc, "is a directory, not a file name");
 	/* same directory: rename() must not cross file systems */
 	tmp = pbt_xmalloc(strlen(path) + 16);
 	memcpy(tmp, path, dlen);
@@ -37,7 +38,7 @@ int pbt_write_file_atomic(const char *path, const void *data, size_t len,
 	if (fd < 0) {
 		e = errno;
 		free(tmp);
-		return pbt_errf(err, PBT_EIO, &loc, "cannot create a file next to it: %s",
+		return pbt_errf(err, PBT_EIO, &loc, "cannot create a temporary file in its directory: %s",
 				strerror(e));
 	}
 	/* mkstemp makes 0600; give the file the mode a plain create would */

@@ -23,49 +23,111 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
-/* The line of sql holding 1-based character position pos, for errors. */
-static void line_at(const char *sql, const char *pos, char *out, size_t size)
+/*
+ * The end of the statement starting at p: just past its ';', or the end of
+ * the text.  Knows what our generated SQL uses: '...' and E'...' literals,
+ * "..." identifiers, $tag$...$tag$ bodies and -- comments.
+ */
+static const char *statement_end(const char *start, const char *p)
 {
-	long want = pos ? strtol(pos, NULL, 10) : 0, chars = 0;
-	const char *p = sql, *start = sql, *end;
+	while (*p) {
+		if (*p == ';')
+			return p + 1;
+		if (p[0] == '-' && p[1] == '-') {
+			p += strcspn(p, "\n");
+		} else if (*p == '\'' || *p == '"') {
+			char qc = *p;
+			bool esc = *p == '\'' && p > start && (p[-1] == 'E' || p[-1] == 'e');
 
-	if (want <= 0) {
-		snprintf(out, size, "%.200s", sql);
-		return;
+			for (p++; *p; p++) {
+				if (esc && *p == '\\' && p[1]) {
+					p++;
+					continue;
+				}
+				if (*p == qc) {
+					if (p[1] != qc)
+						break;
+					p++;
+				}
+			}
+			if (*p)
+				p++;
+		} else if (*p == '$') {
+			const char *t = p + 1, *close;
+			size_t n;
+
+			while (*t == '_' || (*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+			       (*t >= '0' && *t <= '9'))
+				t++;
+			if (*t != '$') {
+				p++;
+				continue;
+			}
+			n = (size_t)(t - p) + 1;
+			close = p + n;
+			for (;;) {
+				close = strchr(close, '$');
+				if (!close || !strncmp(close, p, n))
+					break;
+				close++;
+			}
+			p = close ? close + n : p + strlen(p);
+		} else {
+			p++;
+		}
 	}
-	for (; *p; p++) {
-		/* positions count characters: skip UTF-8 continuation bytes */
-		if (((unsigned char)*p & 0xc0) != 0x80 && ++chars == want)
-			break;
-		if (*p == '\n')
-			start = p + 1;
-	}
-	end = strchr(start, '\n');
-	snprintf(out, size, "%.*s", (int)(end ? (size_t)(end - start) : strlen(start)),
-		 start);
+	return p;
 }
 
-static int run(PGconn *c, const char *sql, bool script, struct pbt_err *err)
+/* The first line of a statement, for errors (comment lines skipped). */
+static void first_line(const char *stmt, char *out, size_t size)
+{
+	while (*stmt == '\n' || (stmt[0] == '-' && stmt[1] == '-')) {
+		stmt += strcspn(stmt, "\n");
+		if (*stmt)
+			stmt++;
+	}
+	snprintf(out, size, "%.*s", (int)strcspn(stmt, "\n"), stmt);
+}
+
+static int run(PGconn *c, const char *sql, struct pbt_err *err)
 {
 	PGresult *res = PQexec(c, sql);
 	ExecStatusType st = PQresultStatus(res);
+	const char *primary;
 	char where[512];
 
-	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
 		PQclear(res);
 		return 0;
 	}
-	if (script)
-		line_at(sql, PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION), where,
-			sizeof(where));
-	else
-		snprintf(where, sizeof(where), "%.300s", sql);
-	pbt_errf(err, PBT_EDB, NULL, "query failed: %s",
-		 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
-		 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(c));
-	pbt_err_detail(err, "at: %s", where);
+	first_line(sql, where, sizeof(where));
+	primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	pbt_errf(err, PBT_EDB, NULL, "query failed: %s", primary ? primary : PQerrorMessage(c));
+	pbt_err_detail(err, "in: %s", where);
 	PQclear(res);
 	return -PBT_EDB;
+}
+
+/* Each statement of a script on its own, so an error names its statement. */
+static int run_script(PGconn *c, const char *sql, struct pbt_err *err)
+{
+	struct pbt_buf one = PBT_BUF_INIT;
+	const char *p = sql;
+	int r = 0;
+
+	while (*p && !r) {
+		const char *end = statement_end(sql, p);
+
+		pbt_buf_reset(&one);
+		pbt_buf_add(&one, p, (size_t)(end - p));
+		p = end;
+		if (strspn(one.buf, " \t\n") == one.len)
+			continue;
+		r = run(c, one.buf, err);
+	}
+	pbt_buf_release(&one);
+	return r;
 }
 
 int pbt_sql_apply(const struct pbt_sql *s, const char *dsn, struct pbt_err *err)
@@ -89,13 +151,13 @@ int pbt_sql_apply(const struct pbt_sql *s, const char *dsn, struct pbt_err *err)
 	if (s->tx.len) {
 		pbt_buf_adds(&set, "SET LOCAL lock_timeout = ");
 		pbt_sql_literal(&set, s->lock_timeout);
-		r = run(c, "BEGIN", false, err);
+		r = run(c, "BEGIN", err);
 		if (!r)
-			r = run(c, set.buf, false, err);
+			r = run(c, set.buf, err);
 		if (!r)
-			r = run(c, s->tx.buf, true, err);
+			r = run_script(c, s->tx.buf, err);
 		if (!r)
-			r = run(c, "COMMIT", false, err);
+			r = run(c, "COMMIT", err);
 		if (r)
 			goto out;
 	}
@@ -104,12 +166,12 @@ int pbt_sql_apply(const struct pbt_sql *s, const char *dsn, struct pbt_err *err)
 		pbt_buf_reset(&set);
 		pbt_buf_adds(&set, "SET lock_timeout = ");
 		pbt_sql_literal(&set, s->lock_timeout);
-		r = run(c, set.buf, false, err);
+		r = run(c, set.buf, err);
 		if (r)
 			goto out;
 	}
 	for (i = 0; i < s->n_post; i++) {
-		r = run(c, s->post[i], false, err);
+		r = run(c, s->post[i], err);
 		if (r)
 			goto out;
 	}

@@ -7,6 +7,7 @@
  */
 #include "sql_quote.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,4 +142,20 @@ void pbt_sql_derived_name(struct pbt_buf *b, const char *const *parts, size_t n)
 	pbt_buf_addc(b, '_');
 	pbt_buf_adds(b, hash);
 	pbt_buf_release(&full);
+}
+
+void pbt_sql_comment(struct pbt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	size_t i, start;
+
+	pbt_buf_adds(b, "-- ");
+	start = b->len;
+	va_start(ap, fmt);
+	pbt_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	for (i = start; i < b->len; i++)
+		if ((unsigned char)b->buf[i] < 0x20 || b->buf[i] == 0x7f)
+			b->buf[i] = ' ';
+	pbt_buf_addc(b, '\n');
 }

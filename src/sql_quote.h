@@ -35,6 +35,15 @@ void pbt_sql_literal(struct pbt_buf *b, const char *s);
  */
 void pbt_sql_dollar_tag(const char *body, char *tag, size_t size);
 
+/*
+ * Append "-- " + the formatted text + "\n" as one SQL comment line.
+ * Names go into comments too, and a quoted identifier may hold a line
+ * break that would end the comment and turn the rest into SQL: every
+ * control character becomes a space.
+ */
+void pbt_sql_comment(struct pbt_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Is word a keyword PostgreSQL needs quoted as a column or table name? */
 bool pbt_sql_is_keyword(const char *word);
 

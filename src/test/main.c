@@ -20,6 +20,9 @@ static const struct {
 	{ "config", t_config_cases },
 	{ "rules", t_rules_cases },
 	{ "schema", t_schema_cases },
+	{ "sql_quote", t_sql_quote_cases },
+	{ "fingerprint", t_fingerprint_cases },
+	{ "ddl_config", t_ddl_config_cases },
 };
 
 int main(int argc, char **argv)

@@ -48,5 +48,8 @@ extern const struct t_case t_map_cases[];
 extern const struct t_case t_config_cases[];
 extern const struct t_case t_rules_cases[];
 extern const struct t_case t_schema_cases[];
+extern const struct t_case t_sql_quote_cases[];
+extern const struct t_case t_fingerprint_cases[];
+extern const struct t_case t_ddl_config_cases[];
 
 #endif
