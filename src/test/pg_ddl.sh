@@ -256,6 +256,10 @@ check "changing the primary key column through the view" \
 	"UPDATE shop.orders_v SET id = 'w3b' WHERE id = 'w3' RETURNING data->>'id'" "w3b"
 check "DELETE through the view" \
 	"DELETE FROM shop.orders_v WHERE id IN ('w2', 'w3b') RETURNING id" "$(printf 'w2\nw3b')"
+printf 'c1\t4\tSTATUS_PAID\n' |
+	psql -X -q -v ON_ERROR_STOP=1 -c "COPY shop.orders_v (id, qty, status) FROM STDIN" >/dev/null 2>&1
+check "COPY into the view goes through the trigger" \
+	"SELECT data FROM shop.orders WHERE id = 'c1'" '{"id": "c1", "qty": 4, "status": "STATUS_PAID"}'
 check_fails "generated columns cannot be written directly" \
 	"UPDATE shop.orders SET qty = 1 WHERE id = 'w1'" "can only be updated to DEFAULT"
 check "a table without an id gets a row id; nested paths are created" \
