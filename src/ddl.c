@@ -235,17 +235,19 @@ static int resolve_pk(struct pbt_arena *a, struct pbt_ptable *t, const struct pb
 	return 0;
 }
 
-static int resolve_indexes(struct pbt_arena *a, struct pbt_ptable *t, struct pbt_err *err)
+static int resolve_indexes(struct pbt_arena *a, struct pbt_ptable *t, bool lenient,
+			   struct pbt_err *err)
 {
 	const struct pbt_tablecfg *cfg = t->cfg;
 	size_t i, j;
 
-	t->n_indexes = cfg->n_indexes;
+	t->n_indexes = 0;
 	t->indexes = pbt_arena_calloc(a, cfg->n_indexes, sizeof(*t->indexes));
 	for (i = 0; i < cfg->n_indexes; i++) {
 		const struct pbt_idxcfg *ic = &cfg->indexes[i];
-		struct pbt_pgindex *ix = &t->indexes[i];
+		struct pbt_pgindex *ix = &t->indexes[t->n_indexes];
 		const char **parts = pbt_arena_calloc(a, ic->n_columns + 2, sizeof(*parts));
+		bool skip = false;
 
 		ix->columns = ic->columns;
 		ix->n_columns = ic->n_columns;
@@ -257,6 +259,11 @@ static int resolve_indexes(struct pbt_arena *a, struct pbt_ptable *t, struct pbt
 			bool is_data = !strcmp(ic->columns[j], "data");
 			bool is_rowid = t->rowid && !strcmp(ic->columns[j], PBT_ROWID_COLUMN);
 
+			if (!c && !is_data && !is_rowid && lenient) {
+				/* OLD lacks the field: the index is new in NEW */
+				skip = true;
+				break;
+			}
 			if (!c && !is_data && !is_rowid)
 				return pbt_errf(err, PBT_ECONFIG, &ic->column_locs[j],
 						"index column '%s' is not a column of %s.%s",
@@ -267,12 +274,15 @@ static int resolve_indexes(struct pbt_arena *a, struct pbt_ptable *t, struct pbt
 						ic->columns[j], c ? c->pgtype : "bigint");
 			parts[j + 1] = ic->columns[j];
 		}
+		if (skip)
+			continue;
 		parts[ic->n_columns + 1] = ic->unique ? "key" : "idx";
 		ix->name = ic->name ? ic->name : derived(a, parts, ic->n_columns + 2);
-		for (j = 0; j < i; j++)
+		for (j = 0; j < t->n_indexes; j++)
 			if (!strcmp(t->indexes[j].name, ix->name))
 				return pbt_errf(err, PBT_ECONFIG, &ic->loc,
 						"index name '%s' is used twice; set 'name'", ix->name);
+		t->n_indexes++;
 	}
 	return 0;
 }
@@ -341,7 +351,7 @@ int pbt_ptable_resolve(struct pbt_arena *a, const struct pbt_schema *s,
 	r = resolve_pk(a, t, m, explicit_flags, err);
 	if (r)
 		return r;
-	r = resolve_indexes(a, t, err);
+	r = resolve_indexes(a, t, lenient, err);
 	if (r)
 		return r;
 	for (i = 0; i < t->n_cols; i++)

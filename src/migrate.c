@@ -123,20 +123,24 @@ static const char *derived(struct pbt_arena *a, const char *x, const char *y)
 	return out;
 }
 
-/* DROP VIEW plus its write-path functions (the trigger goes with the view). */
+/*
+ * DROP VIEW plus its write path: the apply function first (its arguments
+ * are of the view's row type, so the view cannot go while it exists), then
+ * the view (its trigger goes with it), then the trigger function.
+ */
 static void drop_view(struct pbt_sql *s, const struct pbt_ptable *t)
 {
 	struct pbt_buf v = PBT_BUF_INIT;
 	struct pbt_buf *b = &s->tx;
 
 	qualified_buf(&v, t, t->view);
+	pbt_buf_adds(b, "DROP FUNCTION IF EXISTS ");
+	qualified_buf(b, t, derived(s->arena, t->view, "apply"));
+	pbt_buf_addf(b, "(jsonb, %s, %s);\n", v.buf, v.buf);
 	pbt_buf_addf(b, "DROP VIEW IF EXISTS %s;\n", v.buf);
 	pbt_buf_adds(b, "DROP FUNCTION IF EXISTS ");
 	qualified_buf(b, t, derived(s->arena, t->view, "dml"));
 	pbt_buf_adds(b, "();\n");
-	pbt_buf_adds(b, "DROP FUNCTION IF EXISTS ");
-	qualified_buf(b, t, derived(s->arena, t->view, "apply"));
-	pbt_buf_addf(b, "(jsonb, %s, %s);\n", v.buf, v.buf);
 	pbt_buf_release(&v);
 }
 

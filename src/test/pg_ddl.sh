@@ -324,6 +324,39 @@ case "$(cat "$work/out")" in
 *) not_ok "... and says so" "$(head -n 3 "$work/out")" ;;
 esac
 
+# An enum that gained a value changes its column's expression: kept (with a
+# warning) by default, dropped and added again with --allow-drop.
+ma=$top/testdata/ddl/migrate_add
+for v in old new; do
+	protoc --include_imports -I "$ma/$v" -o "$work/ma-$v.binpb" shop.proto || not_ok "protoc ma-$v"
+done
+q "CREATE DATABASE ma" >/dev/null
+run "ddl --apply (migrate_add/old)" 0 env PGDATABASE=ma \
+	"$PBTABLE" ddl "$work/ma-old.binpb" --config "$ma/old.yaml" --apply
+PGDATABASE=ma q "INSERT INTO \"order\" (data) VALUES ('{\"id\": \"a\", \"status\": \"STATUS_NEW\"}'),
+	('{\"id\": \"b\", \"status\": 2, \"weightGrams\": 12}')" >/dev/null
+run "migrate without --allow-drop keeps the changed column" 0 env PGDATABASE=ma \
+	"$PBTABLE" migrate "$work/ma-new.binpb" --against "$work/ma-old.binpb" \
+	--config "$ma/pbtable.yaml" --against-config "$ma/old.yaml" -o "$work/ma.sql"
+case "$(cat "$work/err")" in
+*'status: the expression changed'*'--allow-drop recreates it'*) ok "... and warns" ;;
+*) not_ok "... and warns" "$(cat "$work/err")" ;;
+esac
+run "migrate --allow-drop --apply recreates it" 0 env PGDATABASE=ma \
+	"$PBTABLE" migrate "$work/ma-new.binpb" --against "$work/ma-old.binpb" \
+	--config "$ma/pbtable.yaml" --against-config "$ma/old.yaml" --allow-drop --apply
+PGDATABASE=ma
+check "... reading the new enum value, and filling the new columns" \
+	"SELECT string_agg(id || ' ' || status || ' ' || weight_grams, ', ' ORDER BY id) FROM \"order\"" \
+	"a STATUS_NEW 0, b STATUS_SHIPPED 12"
+check "... with its index rebuilt and the view and trigger back" \
+	"SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = 'order_status_idx'::regclass)::text
+	 || ' ' || (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'order_v'::regclass)" "true 1"
+check "... and the view writes the new value" \
+	"UPDATE order_v SET status = 'STATUS_SHIPPED', weight_grams = 3 WHERE id = 'a' RETURNING data" \
+	'{"id": "a", "status": "STATUS_SHIPPED", "weightGrams": 3}'
+PGDATABASE=postgres
+
 # lock_timeout: a reader holding the table makes ADD COLUMN wait; with
 # --lock-timeout it gives up instead of queueing every other session.
 cat > "$work/lock1.yaml" <<'EOF'
