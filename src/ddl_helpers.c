@@ -292,12 +292,56 @@ void pbt_helper_body(struct pbt_buf *b, enum pbt_helper h)
 	pbt_buf_adds(b, "END\n");
 }
 
+/*
+ * CREATE OR REPLACE is only safe if it never changes a body: rows stored
+ * under the old one would silently disagree with new rows (the memo's
+ * section 4.4).  So first check that every helper that already exists has
+ * exactly our body, by its SHA-256, and stop the transaction if not.
+ */
+static void guard(struct pbt_buf *b, uint32_t set)
+{
+	struct pbt_buf body = PBT_BUF_INIT, sig = PBT_BUF_INIT;
+	char sha[65];
+	int h, n = 0;
+
+	pbt_buf_adds(b, "DO $pbt$\nDECLARE\n\th record;\nBEGIN\n"
+		     "\tFOR h IN SELECT * FROM (VALUES");
+	for (h = 0; h < PBT_N_HELPERS; h++) {
+		const struct helper_def *d = find((enum pbt_helper)h);
+
+		if (!(set & PBT_HBIT(h)))
+			continue;
+		pbt_buf_reset(&body);
+		pbt_helper_body(&body, d->id);
+		pbt_sha256_hex(body.buf, body.len, sha, 64);
+		pbt_buf_reset(&sig);
+		pbt_buf_addf(&sig, "%s.%s(%s)", PBT_HELPER_SCHEMA, d->name, d->argtypes);
+		pbt_buf_adds(b, n++ ? ",\n\t\t(" : "\n\t\t(");
+		pbt_sql_literal(b, sig.buf);
+		pbt_buf_adds(b, ", ");
+		pbt_sql_literal(b, sha);
+		pbt_buf_adds(b, ")");
+	}
+	pbt_buf_adds(b, ") AS v (fn, sha) LOOP\n"
+		     "\t\tIF to_regprocedure(h.fn) IS NOT NULL AND (SELECT encode(sha256(\n"
+		     "\t\t\t\tconvert_to(prosrc, 'UTF8')), 'hex') FROM pg_proc\n"
+		     "\t\t\t\tWHERE oid = to_regprocedure(h.fn)) <> h.sha THEN\n"
+		     "\t\t\tRAISE EXCEPTION 'helper % exists with another body', h.fn\n"
+		     "\t\t\t\tUSING HINT = 'a helper never changes under its name; "
+		     "find out who changed it';\n"
+		     "\t\tEND IF;\n\tEND LOOP;\nEND\n$pbt$;\n");
+	pbt_buf_release(&body);
+	pbt_buf_release(&sig);
+}
+
 void pbt_helpers_sql(struct pbt_buf *b, uint32_t set)
 {
 	struct pbt_buf body = PBT_BUF_INIT, fp = PBT_BUF_INIT, q = PBT_BUF_INIT;
 	char tag[32], sha[17];
 	int h;
 
+	if (set)
+		guard(b, set);
 	for (h = 0; h < PBT_N_HELPERS; h++) {
 		const struct helper_def *d = find((enum pbt_helper)h);
 

@@ -94,7 +94,7 @@ static int run(PGconn *c, const char *sql, struct pbt_err *err)
 {
 	PGresult *res = PQexec(c, sql);
 	ExecStatusType st = PQresultStatus(res);
-	const char *primary;
+	const char *primary, *hint;
 	char where[512];
 
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
@@ -104,7 +104,11 @@ static int run(PGconn *c, const char *sql, struct pbt_err *err)
 	first_line(sql, where, sizeof(where));
 	primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	pbt_errf(err, PBT_EDB, NULL, "query failed: %s", primary ? primary : PQerrorMessage(c));
-	pbt_err_detail(err, "in: %s", where);
+	hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	if (hint)
+		pbt_err_detail(err, "in: %s (hint: %s)", where, hint);
+	else
+		pbt_err_detail(err, "in: %s", where);
 	PQclear(res);
 	return -PBT_EDB;
 }

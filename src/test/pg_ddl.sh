@@ -154,6 +154,18 @@ case "$(head -n 1 "$work/err")" in
 *) not_ok "... with one line saying so" "$(cat "$work/err")" ;;
 esac
 
+# A helper never changes under its name: one with another body stops ddl.
+q "CREATE DATABASE tampered" >/dev/null
+PGDATABASE=tampered q "CREATE SCHEMA pbtable;
+	CREATE FUNCTION pbtable.text_v1(j jsonb, dflt text) RETURNS text
+	LANGUAGE sql IMMUTABLE AS 'SELECT upper(j #>> ''{}'')'" >/dev/null
+run "ddl --apply refuses to replace a helper that has another body" 1 env PGDATABASE=tampered \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
+case "$(cat "$work/err")" in
+"pbtable: query failed: helper pbtable.text_v1(jsonb, text) exists with another body"*) ok "... naming it" ;;
+*) not_ok "... naming it" "$(cat "$work/err")" ;;
+esac
+
 # ---------------------------------------------------------------- values
 # Each row of testdata/pgtest/rows goes in as written; every column named
 # in its .want file must read the value given there.
