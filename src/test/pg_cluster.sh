@@ -38,7 +38,12 @@ pg_start() {
 		echo "pg_cluster: no PostgreSQL server binaries (set PG_BIN)" >&2
 		return 1
 	fi
-	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pbt-pg.XXXXXX") || return 1
+	# As root, /tmp: the postgres user may not reach into root's $TMPDIR.
+	if [ "$(id -u)" = 0 ]; then
+		PG_DIR=$(mktemp -d /tmp/pbt-pg.XXXXXX) || return 1
+	else
+		PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pbt-pg.XXXXXX") || return 1
+	fi
 	trap pg_stop EXIT
 	trap 'exit 130' INT TERM
 	if [ "$(id -u)" = 0 ]; then

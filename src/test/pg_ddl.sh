@@ -47,11 +47,13 @@ cleanup() {
 
 . "$top/src/test/pg_cluster.sh"
 work=$(mktemp -d)
-if ! pg_start; then
+pg_start
+started=$?
+trap cleanup EXIT	# pg_start set its own; ours also removes $work
+if [ $started != 0 ]; then
 	not_ok "start a throwaway PostgreSQL cluster" "see the messages above"
 	finish
 fi
-trap cleanup EXIT
 export PGTZ=UTC
 unset PGOPTIONS
 
