@@ -587,28 +587,28 @@ static void function_comment(struct pbt_buf *b, const struct pbt_ptable *t, cons
 	pbt_buf_release(&fp);
 }
 
+void pbt_ddl_view_function(struct pbt_buf *b, const struct pbt_ptable *t, const char *role)
+{
+	const char *parts[2] = { t->view, role };
+	struct pbt_buf n = PBT_BUF_INIT;
+
+	pbt_sql_derived_name(&n, parts, 2);
+	qualified(b, t, n.buf);
+	pbt_buf_release(&n);
+}
+
 void pbt_ddl_view(struct pbt_buf *b, const struct pbt_ptable *t,
 		  const struct pbt_pgcol *const *cols, size_t n_cols, bool replace)
 {
 	struct pbt_buf view = PBT_BUF_INIT, apply = PBT_BUF_INIT, dml = PBT_BUF_INIT;
 	struct pbt_buf body = PBT_BUF_INIT, fp = PBT_BUF_INIT, args = PBT_BUF_INIT;
-	const char *parts[2] = { t->view, "apply" };
+	const char *parts[2] = { t->view, "dml" };
 	char tag[32];
 	size_t i;
 
 	qualified(&view, t, t->view);
-	pbt_buf_adds(&apply, "");
-	{
-		struct pbt_buf n = PBT_BUF_INIT;
-
-		pbt_sql_derived_name(&n, parts, 2);
-		qualified(&apply, t, n.buf);
-		pbt_buf_reset(&n);
-		parts[1] = "dml";
-		pbt_sql_derived_name(&n, parts, 2);
-		qualified(&dml, t, n.buf);
-		pbt_buf_release(&n);
-	}
+	pbt_ddl_view_function(&apply, t, "apply");
+	pbt_ddl_view_function(&dml, t, "dml");
 
 	pbt_buf_addf(b, "CREATE %sVIEW %s AS\n\tSELECT data", replace ? "OR REPLACE " : "", view.buf);
 	if (t->rowid)
@@ -648,7 +648,6 @@ void pbt_ddl_view(struct pbt_buf *b, const struct pbt_ptable *t,
 	{
 		struct pbt_buf trg = PBT_BUF_INIT;
 
-		parts[1] = "dml";
 		pbt_sql_derived_name(&trg, parts, 2);
 		pbt_buf_adds(b, "CREATE TRIGGER ");
 		pbt_sql_ident(b, trg.buf);

@@ -106,6 +106,8 @@ void pbt_ddl_index_comment(struct pbt_buf *b, const struct pbt_ptable *t,
  */
 void pbt_ddl_view(struct pbt_buf *b, const struct pbt_ptable *t,
 		  const struct pbt_pgcol *const *cols, size_t n_cols, bool replace);
+/* The view's write-path function "schema.<view>_<role>" (apply, dml), quoted. */
+void pbt_ddl_view_function(struct pbt_buf *b, const struct pbt_ptable *t, const char *role);
 /* Everything for one table, created from nothing. */
 void pbt_ddl_table(struct pbt_sql *s, const struct pbt_ptable *t, unsigned flags);
 

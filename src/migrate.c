@@ -111,18 +111,6 @@ static void qualified_buf(struct pbt_buf *b, const struct pbt_ptable *t, const c
 	pbt_sql_qualified(b, t->schema, name);
 }
 
-static const char *derived(struct pbt_arena *a, const char *x, const char *y)
-{
-	struct pbt_buf b = PBT_BUF_INIT;
-	const char *parts[2] = { x, y };
-	const char *out;
-
-	pbt_sql_derived_name(&b, parts, 2);
-	out = pbt_arena_strdup(a, b.buf);
-	pbt_buf_release(&b);
-	return out;
-}
-
 /*
  * DROP VIEW plus its write path: the apply function first (its arguments
  * are of the view's row type, so the view cannot go while it exists), then
@@ -135,11 +123,11 @@ static void drop_view(struct pbt_sql *s, const struct pbt_ptable *t)
 
 	qualified_buf(&v, t, t->view);
 	pbt_buf_adds(b, "DROP FUNCTION IF EXISTS ");
-	qualified_buf(b, t, derived(s->arena, t->view, "apply"));
+	pbt_ddl_view_function(b, t, "apply");
 	pbt_buf_addf(b, "(jsonb, %s, %s);\n", v.buf, v.buf);
 	pbt_buf_addf(b, "DROP VIEW IF EXISTS %s;\n", v.buf);
 	pbt_buf_adds(b, "DROP FUNCTION IF EXISTS ");
-	qualified_buf(b, t, derived(s->arena, t->view, "dml"));
+	pbt_ddl_view_function(b, t, "dml");
 	pbt_buf_adds(b, "();\n");
 	pbt_buf_release(&v);
 }
@@ -166,7 +154,12 @@ static void migrate_table(struct pbt_sql *s, const struct pbt_ptable *ot,
 		if (!oc) {
 			added[n_added++] = nc;
 		} else if (!same_column(oc, nc)) {
-			if (o->allow_drop) {
+			if (o->allow_drop && !strcmp(nc->name, nt->pk)) {
+				/* dropping it would drop the primary key */
+				pbt_sql_warn(s, "%s.%s: the expression of the primary key changed "
+					     "(%s -> %s); kept as it is, even with --allow-drop",
+					     tbl.buf, nc->name, oc->expr, nc->expr);
+			} else if (o->allow_drop) {
 				dropped[n_dropped++] = oc;
 				added[n_added++] = nc;
 			} else {
@@ -205,7 +198,7 @@ static void migrate_table(struct pbt_sql *s, const struct pbt_ptable *ot,
 	    !drop_old_view)
 		goto indexes;
 	pbt_sql_comment(b, "%s: message %s", tbl.buf, nt->message);
-	if (drop_old_view || (n_dropped && ot->view && !drop_old_view))
+	if (drop_old_view || (n_dropped && ot->view))
 		drop_view(s, ot);
 	if (n_dropped || n_added) {
 		if (n_added)
