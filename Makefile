@@ -66,12 +66,24 @@ LIB_OBJS += src/report_junit.o
 LIB_OBJS += src/report_github.o
 LIB_OBJS += src/report_gitlab.o
 LIB_OBJS += src/report_sarif.o
+LIB_OBJS += src/sha256.o
+LIB_OBJS += src/sql_quote.o
+LIB_OBJS += src/fingerprint.o
+LIB_OBJS += src/ddl_config.o
+LIB_OBJS += src/ddl_helpers.o
+LIB_OBJS += src/pgmap.o
+LIB_OBJS += src/ddl.o
+LIB_OBJS += src/migrate.o
+LIB_OBJS += src/pgconn.o
+LIB_OBJS += src/outfile.o
 
 CMD_OBJS += cmd/main.o
 CMD_OBJS += cmd/opt.o
 CMD_OBJS += cmd/breaking.o
 CMD_OBJS += cmd/rules.o
 CMD_OBJS += cmd/bench_load.o
+CMD_OBJS += cmd/ddl.o
+CMD_OBJS += cmd/migrate.o
 
 
 TEST_OBJS += src/test/main.o
@@ -82,6 +94,9 @@ TEST_OBJS += src/test/t_rules.o
 TEST_OBJS += src/test/t_schema.o
 TEST_OBJS += src/test/t_rule_message.o
 TEST_OBJS += src/test/t_ci.o
+TEST_OBJS += src/test/t_sql_quote.o
+TEST_OBJS += src/test/t_fingerprint.o
+TEST_OBJS += src/test/t_ddl_config.o
 
 
 # ---------------------------------------------------------------- variants
@@ -180,6 +195,7 @@ test: $(B)/pbtable $(B)/pbt-test
 		PBTABLE=$(B)/pbtable sh src/test/conformance.sh $(SHARED)/conformance/buf-breaking \
 			> $(TEST_LOG)/conformance.out 2>&1; tail -n 2 $(TEST_LOG)/conformance.out | head -n 1; fi
 	@PBTABLE=$(B)/pbtable sh src/test/ci_git.sh > $(TEST_LOG)/ci.out 2>&1; tail -n 1 $(TEST_LOG)/ci.out
+	@PBTABLE=$(B)/pbtable sh src/test/pg_ddl.sh > $(TEST_LOG)/pg.out 2>&1; tail -n 1 $(TEST_LOG)/pg.out
 
 test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TARGETS))
 	@mkdir -p $(TEST_LOG)
@@ -192,6 +208,8 @@ test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TAR
 		tail -n 1 $(TEST_LOG)/golden-asan.out
 	@PBTABLE=$(ASAN)/pbtable sh src/test/ci_git.sh > $(TEST_LOG)/ci-asan.out 2>&1; \
 		sed 's/^ci:/asan ci:/' $(TEST_LOG)/ci-asan.out | tail -n 1
+	@ASAN_OPTIONS=detect_leaks=1 PBTABLE=$(ASAN)/pbtable SUITE="asan pg" sh src/test/pg_ddl.sh \
+		> $(TEST_LOG)/pg-asan.out 2>&1; tail -n 1 $(TEST_LOG)/pg-asan.out
 
 # The whole suite once more under valgrind's memcheck (no leaks, no invalid
 # reads): unit tests directly, golden tests through a wrapper.

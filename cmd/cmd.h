@@ -30,6 +30,15 @@ int cmd_breaking(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_bench_load(int argc, char **argv);
+int cmd_ddl(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+
+/*
+ * Print s's warnings to stderr, then write s to out_path atomically ("-"
+ * or NULL without apply: stdout), then with apply run it on dsn.
+ * Returns an exit code.
+ */
+int cmd_emit_sql(struct pbt_sql *s, const char *out_path, bool apply, const char *dsn);
 
 /* Print err as one line (plus its detail line) to stderr. */
 void cmd_error(const struct pbt_err *err);

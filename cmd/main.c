@@ -35,6 +35,30 @@ const struct cmd cmd_table[] = {
 	  "  --category CAT           only rules in CAT (FILE, PACKAGE, WIRE_JSON, WIRE, CSR)\n"
 	  "  --config-version V       categories as in buf.yaml version V (v1beta1, v1, v2; default v1)\n"
 	  "  --all                    include deprecated rules and rules absent from V\n" },
+	{ "ddl", cmd_ddl, "SET [--config FILE] [--table NAME] [-o FILE] [--strict] [--apply [--dsn URL]]",
+	  "print the Postgres DDL for the pbtables of a schema",
+	  "  --config FILE            pbtable.yaml with a 'tables:' list (default ./pbtable.yaml)\n"
+	  "  --table NAME             only this table (schema.table, table or message name)\n"
+	  "  -o, --output FILE        write the SQL to FILE atomically (- for stdout)\n"
+	  "  --strict                 add CHECK constraints that reject unreadable values\n"
+	  "  --lock-timeout T         SET LOCAL lock_timeout (default 5s)\n"
+	  "  --apply                  run the SQL on a database (nothing is printed unless -o)\n"
+	  "  --dsn URL                libpq connection string for --apply (default: PG* variables)\n"
+	  "SET is a binary FileDescriptorSet (protoc -o, buf build -o).\n"
+	  "Exit status: 0 ok, 1 error.  See man pbtable-ddl(1).\n" },
+	{ "migrate", cmd_migrate, "NEW --against OLD [--config FILE] [-o FILE] [--allow-drop] [--apply [--dsn URL]]",
+	  "print the DDL that evolves the pbtables of OLD into those of NEW",
+	  "  --against OLD            the schema the database was created from (required)\n"
+	  "  --config FILE            pbtable.yaml for NEW (default ./pbtable.yaml)\n"
+	  "  --against-config FILE    pbtable.yaml for OLD (default: the same as --config)\n"
+	  "  -o, --output FILE        write the SQL to FILE atomically (- for stdout)\n"
+	  "  --allow-drop             drop columns, indexes and tables NEW no longer has\n"
+	  "  --strict                 add CHECK constraints for new columns\n"
+	  "  --lock-timeout T         SET LOCAL lock_timeout (default 5s)\n"
+	  "  --apply                  run the SQL on a database (nothing is printed unless -o)\n"
+	  "  --dsn URL                libpq connection string for --apply (default: PG* variables)\n"
+	  "Refuses (exit 1) when OLD -> NEW breaks WIRE_JSON for a projected field.\n"
+	  "Exit status: 0 ok, 1 error or refused.  See man pbtable-ddl(1).\n" },
 	{ "help", cmd_help, "[COMMAND]", "show help for pbtable or a command", "" },
 	{ "bench-load", cmd_bench_load, "[--index] SET...",
 	  NULL /* hidden: the load floor for `make bench` */,

@@ -90,4 +90,63 @@ bool pbt_category_known(const char *cat);
 int pbt_bench_load(const char *const *paths, size_t n, bool index,
 		   size_t *files, struct pbt_err *err);
 
+/* ---------------------------------------------------------------- pbtables */
+
+struct pbt_sql;
+
+struct pbt_ddl_opts {
+	const char *config;	/* --config FILE; NULL: ./pbtable.yaml */
+	const char *table;	/* --table: "schema.table", "table" or a message name; NULL: all */
+	const char *lock_timeout;	/* SET LOCAL lock_timeout; NULL: "5s" */
+	bool strict;		/* CHECK constraints reject values the columns cannot read */
+};
+
+/*
+ * The SQL that creates the configured pbtables of the FileDescriptorSet at
+ * set_path (helpers, tables, comments, indexes, views, triggers).  *out
+ * receives the script; free it with pbt_sql_free().
+ */
+int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
+	    struct pbt_sql **out, struct pbt_err *err);
+
+struct pbt_migrate_opts {
+	const char *config;	/* --config: the tables as they should be; NULL: ./pbtable.yaml */
+	const char *against_config;	/* the tables as they are; NULL: same as config */
+	const char *lock_timeout;
+	bool strict;
+	bool allow_drop;	/* drop columns, indexes and tables NEW no longer has */
+};
+
+/*
+ * The SQL that takes the pbtables of OLD to those of NEW: only what the
+ * change needs.  Refuses (-PBT_EREFUSED) when OLD -> NEW breaks WIRE_JSON
+ * for a projected field, since stored JSON would change meaning.
+ */
+int pbt_migrate(const char *new_path, const char *old_path,
+		const struct pbt_migrate_opts *opts, struct pbt_sql **out,
+		struct pbt_err *err);
+
+/* The script as text: comments, BEGIN ... COMMIT, then the statements that
+ * must run outside a transaction (CREATE INDEX CONCURRENTLY). */
+void pbt_sql_render(const struct pbt_sql *s, struct pbt_buf *out);
+/* Notes for stderr (columns kept stale, things not dropped, ...). */
+size_t pbt_sql_n_warnings(const struct pbt_sql *s);
+const char *pbt_sql_warning(const struct pbt_sql *s, size_t i);
+/*
+ * Run the script on a database: connect (dsn: a libpq URL or key=value
+ * string; NULL or "": the PG* environment), run the transaction part in
+ * one transaction with SET LOCAL lock_timeout, commit, then each
+ * statement that must run outside it.  -PBT_EDB with libpq's message and
+ * the failing statement in err->detail.
+ */
+int pbt_sql_apply(const struct pbt_sql *s, const char *dsn, struct pbt_err *err);
+void pbt_sql_free(struct pbt_sql *s);
+
+/*
+ * Write data to path atomically: a temporary file in the same directory,
+ * fsync, rename.  On error nothing is left behind and path is untouched.
+ */
+int pbt_write_file_atomic(const char *path, const void *data, size_t len,
+			  struct pbt_err *err);
+
 #endif

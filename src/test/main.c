@@ -22,6 +22,9 @@ static const struct {
 	{ "schema", t_schema_cases },
 	{ "rule_message", t_rule_message_cases },
 	{ "ci", t_ci_cases },
+	{ "sql_quote", t_sql_quote_cases },
+	{ "fingerprint", t_fingerprint_cases },
+	{ "ddl_config", t_ddl_config_cases },
 };
 
 int main(int argc, char **argv)

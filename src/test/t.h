@@ -50,5 +50,8 @@ extern const struct t_case t_rules_cases[];
 extern const struct t_case t_schema_cases[];
 extern const struct t_case t_rule_message_cases[];
 extern const struct t_case t_ci_cases[];
+extern const struct t_case t_sql_quote_cases[];
+extern const struct t_case t_fingerprint_cases[];
+extern const struct t_case t_ddl_config_cases[];
 
 #endif

@@ -1,0 +1,75 @@
+/*
+ * `pbtable ddl SET`: print (or write, or apply) the SQL that creates the
+ * configured pbtables.  Also home of the output step `migrate` shares.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "opt.h"
+
+int cmd_emit_sql(struct pbt_sql *s, const char *out_path, bool apply, const char *dsn)
+{
+	struct pbt_buf text = PBT_BUF_INIT;
+	struct pbt_err err;
+	size_t i;
+	int rc = PBT_EXIT_OK;
+
+	for (i = 0; i < pbt_sql_n_warnings(s); i++)
+		fprintf(stderr, "pbtable: warning: %s\n", pbt_sql_warning(s, i));
+	pbt_sql_render(s, &text);
+	if (out_path && strcmp(out_path, "-")) {
+		if (pbt_write_file_atomic(out_path, text.buf, text.len, &err)) {
+			cmd_error(&err);
+			rc = PBT_EXIT_ERROR;
+		}
+	} else if (out_path || !apply) {
+		rc = cmd_write_stdout(&text);
+	}
+	if (!rc && apply && pbt_sql_apply(s, dsn, &err)) {
+		cmd_error(&err);
+		rc = PBT_EXIT_ERROR;
+	}
+	pbt_buf_release(&text);
+	return rc;
+}
+
+int cmd_ddl(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("ddl");
+	const char *out = NULL, *dsn = NULL;
+	struct pbt_ddl_opts o = { NULL, NULL, NULL, false };
+	bool apply = false;
+	const struct opt opts[] = {
+		{ "config", 0, &o.config, NULL, NULL, NULL },
+		{ "table", 0, &o.table, NULL, NULL, NULL },
+		{ "output", 'o', &out, NULL, NULL, NULL },
+		{ "strict", 0, NULL, &o.strict, NULL, NULL },
+		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
+		{ "apply", 0, NULL, &apply, NULL, NULL },
+		{ "dsn", 0, &dsn, NULL, NULL, NULL },
+		{ NULL, 0, NULL, NULL, NULL, NULL },
+	};
+	const char *pos[1];
+	struct pbt_sql *s;
+	struct pbt_err err;
+	size_t npos;
+	int rc;
+
+	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
+	if (rc == CMD_PARSE_HELP)
+		return PBT_EXIT_OK;
+	if (rc)
+		return PBT_EXIT_ERROR;
+	if (npos != 1)
+		return cmd_usage_error(c, "expected one input (SET)");
+	if (dsn && !apply)
+		return cmd_usage_error(c, "--dsn is only used with --apply");
+	if (pbt_ddl(pos[0], &o, &s, &err)) {
+		cmd_error(&err);
+		return PBT_EXIT_ERROR;
+	}
+	rc = cmd_emit_sql(s, out, apply, dsn);
+	pbt_sql_free(s);
+	return rc;
+}

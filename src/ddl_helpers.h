@@ -1,0 +1,67 @@
+#ifndef PBT_DDL_HELPERS_H
+#define PBT_DDL_HELPERS_H
+
+#include <stdint.h>
+
+struct pbt_buf;
+
+/*
+ * The SQL helper functions generated columns and view triggers call,
+ * created in schema PBT_HELPER_SCHEMA.  A helper's name carries its
+ * version (int64_v1): its behaviour never changes under a name, because
+ * stored columns computed with an old body would silently disagree with
+ * new rows.  A changed helper is a new name.
+ *
+ * Read helpers (used in generation expressions) are IMMUTABLE for real:
+ * no dependence on TimeZone, DateStyle or the clock.  They take the JSON
+ * value (jsonb, SQL NULL when the key is absent) and return NULL, never an
+ * error, for a value that is not valid proto3 JSON for the type.
+ */
+#define PBT_HELPER_SCHEMA "pbtable"
+
+enum pbt_helper {
+	PBT_H_BOOL,
+	PBT_H_BYTES,
+	PBT_H_BYTES_OUT,
+	PBT_H_DURATION,
+	PBT_H_DURATION_OUT,
+	PBT_H_DURATION_SECS,
+	PBT_H_EMPTY,
+	PBT_H_ENUM,
+	PBT_H_ENUM_NUM,
+	PBT_H_ENUM_OUT,
+	PBT_H_FIELDMASK,
+	PBT_H_FLOAT4,
+	PBT_H_FLOAT8,
+	PBT_H_INT32,
+	PBT_H_INT64,
+	PBT_H_JSON,
+	PBT_H_SET,
+	PBT_H_TEXT,
+	PBT_H_TS,
+	PBT_H_TS_OUT,
+	PBT_H_UINT32,
+	PBT_H_UINT64,
+	PBT_N_HELPERS,
+	PBT_H_NONE = -1,
+};
+
+#define PBT_HBIT(h) ((uint32_t)1 << (h))
+
+/* "int64_v1": the versioned name, without the schema. */
+const char *pbt_helper_name(enum pbt_helper h);
+/* "jsonb, bigint": argument types, for COMMENT ON FUNCTION and drift. */
+const char *pbt_helper_argtypes(enum pbt_helper h);
+
+/*
+ * Append CREATE OR REPLACE FUNCTION + COMMENT statements for every helper
+ * in `set` (PBT_HBIT bits), in name order.  Replacing is safe because a
+ * name's body never changes; it makes the script re-runnable and lets two
+ * pbtables share the helpers.
+ */
+void pbt_helpers_sql(struct pbt_buf *b, uint32_t set);
+
+/* The exact text between the dollar quotes of h (PostgreSQL's prosrc). */
+void pbt_helper_body(struct pbt_buf *b, enum pbt_helper h);
+
+#endif

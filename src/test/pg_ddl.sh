@@ -1,0 +1,429 @@
+#!/bin/sh
+# pbtables against a real PostgreSQL: start a throwaway cluster
+# (src/test/pg_cluster.sh), apply what `pbtable ddl` and `pbtable migrate`
+# generate (with --apply, i.e. through libpq), and check what the server
+# does with it: generated column values for real proto3 JSON (rows in
+# testdata/pgtest/rows/, written by hand from the JSON mapping spec, with
+# the expected value of each column), bad values, the writable view,
+# migrate on a table holding rows, the WIRE_JSON refusal, lock_timeout,
+# injection-shaped names in the catalog.  psql is used by the test only.
+#
+#   PBTABLE=build/pbtable sh src/test/pg_ddl.sh
+#
+# Prints `ok N - name` / `not ok N - name` and ends with
+# `pg: N passed, N failed` ($SUITE instead of pg when set).
+top=$(pwd)
+PBTABLE=$(cd "$(dirname "${PBTABLE:-build/pbtable}")" && pwd)/$(basename "${PBTABLE:-build/pbtable}")
+suite=${SUITE:-pg}
+pass=0 fail=0 n=0
+td=$top/testdata/pgtest
+tab=$(printf '\t')
+
+ok() {
+	n=$((n + 1)) pass=$((pass + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1)) fail=$((fail + 1))
+	echo "not ok $n - $1"
+	shift
+	for l in "$@"; do
+		echo "# $l"
+	done
+}
+
+finish() {
+	echo "$suite: $pass passed, $fail failed"
+	[ $fail = 0 ]
+	exit
+}
+
+cleanup() {
+	[ -n "$locker" ] && kill "$locker" 2>/dev/null
+	pg_stop
+	rm -rf "$work"
+}
+
+. "$top/src/test/pg_cluster.sh"
+work=$(mktemp -d)
+pg_start
+started=$?
+trap cleanup EXIT	# pg_start set its own; ours also removes $work
+if [ $started != 0 ]; then
+	not_ok "start a throwaway PostgreSQL cluster" "see the messages above"
+	finish
+fi
+export PGTZ=UTC
+unset PGOPTIONS
+
+# psql for the test's own queries: unaligned, tuples only, stop on error.
+q() {
+	psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1" 2>&1
+}
+
+# check NAME SQL WANT: the query's output must be WANT.
+check() {
+	got=$(q "$2")
+	if [ "$got" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "query: $2" "want: $3" "got:  $got"
+	fi
+}
+
+# check_fails NAME SQL PATTERN: the query must fail with PATTERN in the error.
+check_fails() {
+	got=$(q "$2")
+	case "$got" in
+	*"$3"*) ok "$1" ;;
+	*) not_ok "$1" "query: $2" "want an error with: $3" "got: $got" ;;
+	esac
+}
+
+# run NAME WANT_EXIT CMD...: a pbtable command and its exit status.
+run() {
+	name=$1 want=$2
+	shift 2
+	"$@" > "$work/out" 2> "$work/err"
+	rc=$?
+	if [ $rc = "$want" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "exit $rc, want $want" "$(head -n 3 "$work/err")"
+	fi
+}
+
+# Compile the test schemas.
+for v in v1 v2 v2break; do
+	protoc --include_imports --include_source_info -I "$td/$v" \
+		-o "$work/$v.binpb" order.proto || not_ok "protoc $v"
+done
+protoc --include_imports -I "$top/testdata/ddl/injection/set" -o "$work/inj.binpb" inj.proto ||
+	not_ok "protoc injection"
+
+# ---------------------------------------------------------------- ddl --apply
+run "ddl --apply creates the v1 pbtables" 0 \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
+check "ddl --apply prints nothing" "SELECT '$(cat "$work/out")'" ""
+check "generated columns are STORED generated columns" \
+	"SELECT count(*) FROM pg_attribute WHERE attrelid = 'shop.orders'::regclass
+	 AND attgenerated = 's'" "43"
+check "read helpers are IMMUTABLE and PARALLEL SAFE" \
+	"SELECT string_agg(proname || ':' || provolatile::text || proparallel::text, ' ' ORDER BY proname)
+	 FROM pg_proc WHERE pronamespace = 'pbtable'::regnamespace AND proname NOT IN
+	 ('ts_out_v1')" \
+	"bool_v1:is bytes_out_v1:is bytes_v1:is duration_out_v1:is duration_secs_v1:is duration_v1:is empty_v1:is enum_num_v1:is enum_out_v1:is enum_v1:is fieldmask_v1:is float4_v1:is float8_v1:is int32_v1:is int64_v1:is json_v1:is set_v1:is text_v1:is ts_v1:is uint32_v1:is uint64_v1:is"
+check "each helper's fingerprint body_sha is sha256 of its body (prosrc)" \
+	"SELECT count(*) FROM pg_proc p WHERE pronamespace = 'pbtable'::regnamespace
+	 AND obj_description(p.oid, 'pg_proc') NOT LIKE
+	     '%body_sha=' || left(encode(sha256(convert_to(p.prosrc, 'UTF8')), 'hex'), 16)" "0"
+check "table, view and columns carry fingerprints" \
+	"SELECT obj_description('shop.orders'::regclass, 'pg_class') || ' | ' ||
+	        obj_description('shop.orders_v'::regclass, 'pg_class') || ' | ' ||
+	        col_description('shop.orders'::regclass, 3)" \
+	"pbtable:1 kind=table message=pbt.demo.Order pk=id view=orders_v | pbtable:1 kind=view message=pbt.demo.Order table=orders | pbtable:1 kind=column message=pbt.demo.Order field=2 path=qty json=qty type=int32 presence=implicit pgtype=integer helper=pbtable.int32_v1 expr_sha=7c36fc3c8e4fd3d5"
+check "expr_sha is sha256 of the expression pbtable generated" \
+	"SELECT left(encode(sha256(convert_to('pbtable.int32_v1(data -> ''qty'', 0)', 'UTF8')), 'hex'), 16)" \
+	"7c36fc3c8e4fd3d5"
+check "INSTEAD OF trigger on the view" \
+	"SELECT tgname || ' ' || tgtype FROM pg_trigger WHERE tgrelid = 'shop.orders_v'::regclass" \
+	"orders_v_dml 93"
+run "ddl --apply again fails: the tables exist" 1 \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
+if [ "$(cat "$work/err")" = 'pbtable: query failed: relation "event" already exists
+pbtable: in: CREATE TABLE public.event (' ]; then
+	ok "apply error names the failure and the statement"
+else
+	not_ok "apply error names the failure and the statement" "$(cat "$work/err")"
+fi
+
+# One transaction: a later failure leaves nothing of the earlier tables.
+cat > "$work/atomic.yaml" <<'EOF'
+tables:
+  - { message: pbt.demo.Address, table: atomic.addresses }
+  - { message: pbt.demo.Order, table: shop.orders }
+EOF
+run "ddl --apply of a half-existing set fails" 1 \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$work/atomic.yaml" --apply
+check "... and leaves nothing behind (one transaction)" \
+	"SELECT count(*) FROM pg_namespace WHERE nspname = 'atomic'" "0"
+run "--apply with a bad DSN fails cleanly" 1 \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply \
+	--dsn "host=$PG_DIR port=1 connect_timeout=2"
+case "$(head -n 1 "$work/err")" in
+"pbtable: cannot connect to the database") ok "... with one line saying so" ;;
+*) not_ok "... with one line saying so" "$(cat "$work/err")" ;;
+esac
+
+# A helper never changes under its name: one with another body stops ddl.
+q "CREATE DATABASE tampered" >/dev/null
+PGDATABASE=tampered q "CREATE SCHEMA pbtable;
+	CREATE FUNCTION pbtable.text_v1(j jsonb, dflt text) RETURNS text
+	LANGUAGE sql IMMUTABLE AS 'SELECT upper(j #>> ''{}'')'" >/dev/null
+run "ddl --apply refuses to replace a helper that has another body" 1 env PGDATABASE=tampered \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
+case "$(cat "$work/err")" in
+"pbtable: query failed: helper pbtable.text_v1(jsonb, text) exists with another body"*) ok "... naming it" ;;
+*) not_ok "... naming it" "$(cat "$work/err")" ;;
+esac
+
+# ---------------------------------------------------------------- values
+# Each row of testdata/pgtest/rows goes in as written; every column named
+# in its .want file must read the value given there.
+for f in "$td"/rows/*.json; do
+	r=$(basename "$f" .json)
+	# psql expands :'doc' (quoted as a literal) only in its input, not in -c
+	if printf '%s\n' "INSERT INTO shop.orders (data) VALUES (:'doc');" |
+		psql -X -q -v ON_ERROR_STOP=1 -v doc="$(cat "$f")" >/dev/null 2>"$work/err"; then
+		ok "insert rows/$r.json"
+	else
+		not_ok "insert rows/$r.json" "$(cat "$work/err")"
+		continue
+	fi
+	id=$(grep -o '"id": *"[^"]*"' "$f" | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/')
+	psql -X -A -F "$tab" -P null=NULL -P footer=off \
+		-c "SELECT * FROM shop.orders_v WHERE id = '$id'" > "$work/row" 2>&1
+	grep -v '^#' "${f%.json}.want" | while IFS= read -r line; do
+		col=${line%%=*}
+		want=${line#*=}
+		got=$(awk -F "$tab" -v c="$col" '
+			NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
+			NR == 2 && k { print $k; found = 1 }
+			END { if (!found) print "<no column " c ">" }' "$work/row")
+		if [ "$got" = "$want" ]; then
+			echo "ok - rows/$r $col"
+		else
+			echo "not ok - rows/$r $col: want '$want', got '$got'"
+		fi
+	done > "$work/cols"
+	while IFS= read -r l; do
+		case "$l" in
+		"ok - "*) ok "${l#ok - }" ;;
+		*) not_ok "${l#not ok - }" ;;
+		esac
+	done < "$work/cols"
+done
+check "every row was kept, bad values and all" "SELECT count(*) FROM shop.orders" "6"
+check "a bad row's data is stored as written" \
+	"SELECT data->>'qty' || ' ' || (data->>'totalCents') FROM shop.orders WHERE id = 'bad'" "x 12abc"
+
+# Generated values must not depend on the session: insert the same
+# documents under another TimeZone and DateStyle and compare.
+got=$(PGTZ=America/New_York PGDATESTYLE='SQL, DMY' q "
+	INSERT INTO shop.orders (data) SELECT jsonb_set(data - 'maybeNote', '{id}', to_jsonb('tz-' || id))
+	FROM shop.orders WHERE id IN ('full', 'alt')")
+[ -z "$got" ] || not_ok "insert under another TimeZone" "$got"
+check "timestamps do not depend on TimeZone or DateStyle" \
+	"SELECT count(*) FROM shop.orders a JOIN shop.orders b ON b.id = 'tz-' || a.id
+	 WHERE a.created_at = b.created_at AND a.ttl = b.ttl" "2"
+check "'now' and offset-less times are not timestamps" \
+	"SELECT pbtable.ts_v1('\"now\"') IS NULL AND pbtable.ts_v1('\"2024-06-01T12:00:00\"') IS NULL" "t"
+q "DELETE FROM shop.orders WHERE id LIKE 'tz-%'" >/dev/null
+
+# ---------------------------------------------------------------- view
+check "INSERT through the view writes canonical JSON into data" \
+	"INSERT INTO shop.orders_v (id, qty, total_cents, big_counter, price, paid, status, blob,
+	   created_at, ttl, maybe_count, mask, opt_qty, card, ship_to_city, ids, attrs, nothing,
+	   maybe_flag, s64)
+	 VALUES ('w1', 7, 9007199254740993, 18446744073709551615, 'NaN', true, 'STATUS_NEW',
+	   '\\xdeadbeef', '2024-06-01 12:00:00.123456+02', '1.5 seconds', 0, '{a.b,c}', 0,
+	   'visa', 'Oslo', '[\"1\"]', '{\"k\": [1]}', true, false, -9223372036854775808)
+	 RETURNING data = '{\"id\": \"w1\", \"qty\": 7, \"totalCents\": \"9007199254740993\",
+	   \"bigCounter\": \"18446744073709551615\", \"price\": \"NaN\", \"paid\": true,
+	   \"status\": \"STATUS_NEW\", \"blob\": \"3q2+7w==\",
+	   \"createdAt\": \"2024-06-01T10:00:00.123456Z\", \"ttl\": \"1.500s\",
+	   \"maybeCount\": \"0\", \"mask\": \"a.b,c\", \"optQty\": 0, \"card\": \"visa\",
+	   \"shipTo\": {\"city\": \"Oslo\"}, \"ids\": [\"1\"], \"attrs\": {\"k\": [1]},
+	   \"nothing\": {}, \"maybeFlag\": false, \"s64\": \"-9223372036854775808\"}'::jsonb" "t"
+check "... and the columns read back what was written" \
+	"SELECT concat_ws(' ', qty, total_cents, big_counter, price, status, blob, created_at,
+	   ttl, maybe_count, mask, opt_qty, payment, ship_to_city, nothing, maybe_flag, s64)
+	 FROM shop.orders WHERE id = 'w1'" \
+	"7 9007199254740993 18446744073709551615 NaN STATUS_NEW \\xdeadbeef 2024-06-01 10:00:00.123456+00 00:00:01.5 0 {a.b,c} 0 card Oslo t f -9223372036854775808"
+check "INSERT ... RETURNING through the view shows the stored row" \
+	"INSERT INTO shop.orders_v (id, created_at) VALUES ('w3', '2024-01-01 00:00:00+05')
+	 RETURNING created_at" "2023-12-31 19:00:00+00"
+check "INSERT with data and columns: columns override, unknown keys stay" \
+	"INSERT INTO shop.orders_v (id, qty, data)
+	 VALUES ('w2', 3, '{\"futureField\": \"keep me\", \"qty\": 1, \"shipTo\": {\"postalCode\": \"0150\"}}')
+	 RETURNING data" \
+	'{"id": "w2", "qty": 3, "shipTo": {"postalCode": "0150"}, "futureField": "keep me"}'
+check "UPDATE merges: nested keys kept, defaults removed, unknown keys survive" \
+	"UPDATE shop.orders_v SET ship_to_city = 'Bergen', iban = 'NO12', qty = 0 WHERE id = 'w2'
+	 RETURNING data" \
+	'{"id": "w2", "iban": "NO12", "shipTo": {"city": "Bergen", "postalCode": "0150"}, "futureField": "keep me"}'
+check "UPDATE of a oneof member clears the other member" \
+	"UPDATE shop.orders_v SET iban = 'X' WHERE id = 'w1' RETURNING (data ? 'card')::text || ' ' || payment" \
+	"false iban"
+check "an enum value without a name is written as a number" \
+	"UPDATE shop.orders_v SET status = '7' WHERE id = 'w1' RETURNING jsonb_typeof(data->'status') || ' ' || status_num" \
+	"number 7"
+check "UPDATE of a column changes only its key" \
+	"UPDATE shop.orders_v SET price = 'Infinity', ratio = 0 WHERE id = 'full'
+	 RETURNING (data->>'price') || ' ' || (data ? 'ratio')::text || ' ' || (data->>'note')" \
+	"Infinity false from a newer writer"
+check "UPDATE of data itself replaces the document" \
+	"UPDATE shop.orders_v SET data = '{\"id\": \"w3\", \"qty\": 99}' WHERE id = 'w3' RETURNING data" \
+	'{"id": "w3", "qty": 99}'
+check "changing the primary key column through the view" \
+	"UPDATE shop.orders_v SET id = 'w3b' WHERE id = 'w3' RETURNING data->>'id'" "w3b"
+check "DELETE through the view" \
+	"DELETE FROM shop.orders_v WHERE id IN ('w2', 'w3b') RETURNING id" "$(printf 'w2\nw3b')"
+printf 'c1\t4\tSTATUS_PAID\n' |
+	psql -X -q -v ON_ERROR_STOP=1 -c "COPY shop.orders_v (id, qty, status) FROM STDIN" >/dev/null 2>&1
+check "COPY into the view goes through the trigger" \
+	"SELECT data FROM shop.orders WHERE id = 'c1'" '{"id": "c1", "qty": 4, "status": "STATUS_PAID"}'
+check_fails "generated columns cannot be written directly" \
+	"UPDATE shop.orders SET qty = 1 WHERE id = 'w1'" "can only be updated to DEFAULT"
+check "a table without an id gets a row id; nested paths are created" \
+	"INSERT INTO event_v (name, order_total_cents, order_ship_to_city) VALUES ('e1', 5, 'Rome')
+	 RETURNING pbt_rowid || ' ' || data::text" \
+	'1 {"name": "e1", "order": {"shipTo": {"city": "Rome"}, "totalCents": "5"}}'
+check "... and its oneof case column reads the nested oneof" \
+	"UPDATE event_v SET data = data || '{\"order\": {\"card\": \"amex\"}}' WHERE name = 'e1'
+	 RETURNING coalesce(order_payment, 'NULL') || ' ' || order_total_cents" "card 0"
+
+# ---------------------------------------------------------------- --strict
+cat > "$work/strict.yaml" <<'EOF'
+tables:
+  - message: pbt.demo.Order
+    table: strict.orders
+    columns: [id, qty, created_at, ship_to.city]
+EOF
+run "ddl --strict --apply" 0 \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$work/strict.yaml" --strict --apply
+check "--strict: a good row goes in" \
+	"INSERT INTO strict.orders (data) VALUES ('{\"id\": \"s1\", \"qty\": \"5\"}') RETURNING qty" "5"
+check_fails "--strict: a bad value is rejected by a named CHECK" \
+	"INSERT INTO strict.orders (data) VALUES ('{\"id\": \"s2\", \"qty\": 1.5}')" \
+	'violates check constraint "orders_qty_check"'
+check_fails "--strict: so is a bad timestamp" \
+	"INSERT INTO strict.orders (data) VALUES ('{\"id\": \"s3\", \"createdAt\": \"2023-02-29T00:00:00Z\"}')" \
+	'violates check constraint "orders_created_at_check"'
+check_fails "data must be a JSON object" \
+	"INSERT INTO strict.orders (data) VALUES ('[1]')" 'violates check constraint "orders_data_check"'
+
+# ---------------------------------------------------------------- migrate
+run "migrate refuses a WIRE_JSON break of a projected field" 1 \
+	"$PBTABLE" migrate "$work/v2break.binpb" --against "$work/v1.binpb" \
+	--config "$td/pbtable.yaml" --apply
+case "$(head -n 1 "$work/err")" in
+*"refusing to migrate shop.orders: "*"json_name"*"(FIELD_SAME_JSON_NAME breaks WIRE_JSON)") ok "... naming the change" ;;
+*) not_ok "... naming the change" "$(cat "$work/err")" ;;
+esac
+check "... and touches nothing" \
+	"SELECT count(*) FROM pg_attribute WHERE attrelid = 'shop.orders'::regclass AND attnum > 0
+	 AND NOT attisdropped" "44"
+run "migrate v1 -> v2 --apply on a table holding rows" 0 \
+	"$PBTABLE" migrate "$work/v2.binpb" --against "$work/v1.binpb" \
+	--config "$td/pbtable-v2.yaml" --against-config "$td/pbtable.yaml" --apply
+check "the new columns are filled from the stored documents" \
+	"SELECT concat_ws(' | ', note, discount, shipped_at) FROM shop.orders WHERE id = 'full'" \
+	"from a newer writer | 250 | 2024-06-02 08:30:00+00"
+check "... and read defaults where the documents lack them" \
+	"SELECT concat_ws(' | ', quote_literal(note), discount, coalesce(shipped_at::text, 'NULL'))
+	 FROM shop.orders WHERE id = 'empty'" "'' | 0 | NULL"
+check "the new index was built CONCURRENTLY and is valid" \
+	"SELECT indisvalid FROM pg_index WHERE indexrelid = 'shop.orders_discount_idx'::regclass" "t"
+check "the view gained the new columns and writes them" \
+	"UPDATE shop.orders_v SET note = 'n', discount = 7 WHERE id = 'alt'
+	 RETURNING (data->>'note') || ' ' || (data->>'discount')" "n 7"
+check "old columns and rows are untouched" \
+	"SELECT count(*) || ' ' || sum(qty) FROM shop.orders WHERE id IN ('full', 'alt', 'empty')" "3 5"
+run "migrate v2 -> v2 has nothing to do" 0 \
+	"$PBTABLE" migrate "$work/v2.binpb" --against "$work/v2.binpb" --config "$td/pbtable-v2.yaml"
+case "$(cat "$work/out")" in
+"-- pbtable migrate: nothing to do.") ok "... and says so" ;;
+*) not_ok "... and says so" "$(head -n 3 "$work/out")" ;;
+esac
+
+# An enum that gained a value changes its column's expression: kept (with a
+# warning) by default, dropped and added again with --allow-drop.
+ma=$top/testdata/ddl/migrate_add
+for v in old new; do
+	protoc --include_imports -I "$ma/$v" -o "$work/ma-$v.binpb" shop.proto || not_ok "protoc ma-$v"
+done
+q "CREATE DATABASE ma" >/dev/null
+run "ddl --apply (migrate_add/old)" 0 env PGDATABASE=ma \
+	"$PBTABLE" ddl "$work/ma-old.binpb" --config "$ma/old.yaml" --apply
+PGDATABASE=ma q "INSERT INTO \"order\" (data) VALUES ('{\"id\": \"a\", \"status\": \"STATUS_NEW\"}'),
+	('{\"id\": \"b\", \"status\": 2, \"weightGrams\": 12}')" >/dev/null
+run "migrate without --allow-drop keeps the changed column" 0 env PGDATABASE=ma \
+	"$PBTABLE" migrate "$work/ma-new.binpb" --against "$work/ma-old.binpb" \
+	--config "$ma/pbtable.yaml" --against-config "$ma/old.yaml" -o "$work/ma.sql"
+case "$(cat "$work/err")" in
+*'status: the expression changed'*'--allow-drop recreates it'*) ok "... and warns" ;;
+*) not_ok "... and warns" "$(cat "$work/err")" ;;
+esac
+run "migrate --allow-drop --apply recreates it" 0 env PGDATABASE=ma \
+	"$PBTABLE" migrate "$work/ma-new.binpb" --against "$work/ma-old.binpb" \
+	--config "$ma/pbtable.yaml" --against-config "$ma/old.yaml" --allow-drop --apply
+PGDATABASE=ma
+check "... reading the new enum value, and filling the new columns" \
+	"SELECT string_agg(id || ' ' || status || ' ' || weight_grams, ', ' ORDER BY id) FROM \"order\"" \
+	"a STATUS_NEW 0, b STATUS_SHIPPED 12"
+check "... with its index rebuilt and the view and trigger back" \
+	"SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = 'order_status_idx'::regclass)::text
+	 || ' ' || (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'order_v'::regclass)" "true 1"
+check "... and the view writes the new value" \
+	"UPDATE order_v SET status = 'STATUS_SHIPPED', weight_grams = 3 WHERE id = 'a' RETURNING data" \
+	'{"id": "a", "status": "STATUS_SHIPPED", "weightGrams": 3}'
+PGDATABASE=postgres
+
+# lock_timeout: a reader holding the table makes ADD COLUMN wait; with
+# --lock-timeout it gives up instead of queueing every other session.
+cat > "$work/lock1.yaml" <<'EOF'
+tables:
+  - { message: pbt.demo.Address, table: lk.addresses, columns: [city] }
+EOF
+cat > "$work/lock2.yaml" <<'EOF'
+tables:
+  - { message: pbt.demo.Address, table: lk.addresses, columns: [city, postal_code] }
+EOF
+run "ddl --apply lk.addresses" 0 "$PBTABLE" ddl "$work/v1.binpb" --config "$work/lock1.yaml" --apply
+PGAPPNAME=pbt-locker psql -X -q -c "BEGIN; SELECT count(*) FROM lk.addresses; SELECT pg_sleep(60);" \
+	>/dev/null 2>&1 &
+locker=$!
+i=0
+while [ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+	WHERE a.application_name = 'pbt-locker' AND l.relation = 'lk.addresses'::regclass")" != 1 ] &&
+	[ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+run "migrate --apply --lock-timeout 300ms gives up on a locked table" 1 \
+	"$PBTABLE" migrate "$work/v1.binpb" --against "$work/v1.binpb" --config "$work/lock2.yaml" \
+	--against-config "$work/lock1.yaml" --lock-timeout 300ms --apply
+case "$(head -n 1 "$work/err")" in
+"pbtable: query failed: canceling statement due to lock timeout") ok "... with the lock timeout as the reason" ;;
+*) not_ok "... with the lock timeout as the reason" "$(cat "$work/err")" ;;
+esac
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pbt-locker'" >/dev/null
+wait "$locker" 2>/dev/null
+locker=
+check "... and changed nothing" \
+	"SELECT count(*) FROM pg_attribute WHERE attrelid = 'lk.addresses'::regclass AND attname = 'postal_code'" "0"
+
+# ---------------------------------------------------------------- names
+run "ddl --apply with injection-shaped names" 0 \
+	"$PBTABLE" ddl "$work/inj.binpb" --config "$top/testdata/ddl/injection/pbtable.yaml" --apply
+check "schema, table, view and index names arrive intact" \
+	"SELECT string_agg(quote_ident(c.relname) || ':' || c.relkind::text, ' ' ORDER BY c.relname)
+	 FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM pg_namespace
+	 WHERE nspname = E'we''ird;\\n schema')" \
+	'"Tab""le; DROP TABLE t; --":r "Tab""le; DROP TABLE t; --_pkey":i "idx""; --":i "vïew $$ x":v'
+check "column names arrive intact" \
+	"SELECT string_agg(attname, ' | ' ORDER BY attnum) FROM pg_attribute WHERE attrelid =
+	 (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	  WHERE n.nspname = E'we''ird;\\n schema' AND c.relkind = 'r') AND attnum > 0" \
+	'data | id | col$$; -- | SELECT | ünï'
+check "JSON keys with quotes, \$\$ and backslashes read and write" \
+	"INSERT INTO \"we'ird;
+ schema\".\"vïew \$\$ x\" (id, \"col\$\$; --\", \"SELECT\", \"ünï\") VALUES ('k1', 42, 'bs', 'u')
+	 RETURNING data::text" \
+	'{"$pbt$": "42", "ünï": "u", "back\\slash": "bs", "i'"'"'d\"; DROP TABLE x; --$$": "k1"}'
+check "nothing was dropped by the names" \
+	"SELECT count(*) FROM pg_class WHERE relname IN ('t', 'x')" "0"
+
+finish
