@@ -99,6 +99,12 @@ TEST_OBJS += src/test/t_fingerprint.o
 TEST_OBJS += src/test/t_ddl_config.o
 
 
+# Quiet by default; `make V=1` shows every command.
+quiet = $(if $(filter 1,$(V)),,@echo '  $(1) $@';)
+
+# Keep intermediate objects (fuzz replay objects would be rebuilt every run).
+.SECONDARY:
+
 # ---------------------------------------------------------------- variants
 # $(1) = output dir, $(2) = extra CFLAGS
 OBJ   := $(B)/obj
@@ -108,45 +114,45 @@ all: $(B)/pbtable
 
 $(GEN)/google/protobuf/descriptor.pb-c.c $(GEN)/google/protobuf/descriptor.pb-c.h: $(PROTO_INC)/google/protobuf/descriptor.proto
 	@mkdir -p $(GEN)
-	$(PROTOC_C) --c_out=$(GEN) -I$(PROTO_INC) $<
+	$(call quiet,PROTOC)$(PROTOC_C) --c_out=$(GEN) -I$(PROTO_INC) $<
 
 $(GEN)/pbt_ext.pb-c.c $(GEN)/pbt_ext.pb-c.h: src/proto/pbt_ext.proto $(GEN)/google/protobuf/descriptor.pb-c.h
 	@mkdir -p $(GEN)
-	$(PROTOC_C) --c_out=$(GEN) -Isrc/proto -I$(PROTO_INC) $<
+	$(call quiet,PROTOC)$(PROTOC_C) --c_out=$(GEN) -Isrc/proto -I$(PROTO_INC) $<
 
 # Generated code is not ours: build it without -Werror and our stricter warnings.
 $(OBJ)/gen/%.o: $(GEN)/%.c $(GEN_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -w -c -o $@ $<
+	$(call quiet,CC)$(CC) $(CPPFLAGS) $(CFLAGS) -w -c -o $@ $<
 $(ASAN)/gen/%.o: $(GEN)/%.c $(GEN_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) -DPBT_ARENA_DEBUG -w -c -o $@ $<
+	$(call quiet,CC)$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) -DPBT_ARENA_DEBUG -w -c -o $@ $<
 
 $(OBJ)/%.o: %.c $(GEN_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -c -o $@ $<
+	$(call quiet,CC)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -c -o $@ $<
 $(ASAN)/%.o: %.c $(GEN_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(SANITIZE) -DPBT_ARENA_DEBUG -c -o $@ $<
+	$(call quiet,CC)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(SANITIZE) -DPBT_ARENA_DEBUG -c -o $@ $<
 
 GEN_O = $(patsubst $(GEN)/%.c,%.o,$(GEN_SRCS))
 
 $(OBJ)/libpbt.a: $(addprefix $(OBJ)/,$(LIB_OBJS)) $(addprefix $(OBJ)/gen/,$(GEN_O))
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call quiet,AR)$(AR) rcs $@ $^
 $(ASAN)/libpbt.a: $(addprefix $(ASAN)/,$(LIB_OBJS)) $(addprefix $(ASAN)/gen/,$(GEN_O))
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call quiet,AR)$(AR) rcs $@ $^
 
 $(B)/pbtable: $(addprefix $(OBJ)/,$(CMD_OBJS)) $(OBJ)/libpbt.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(call quiet,LINK)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 $(ASAN)/pbtable: $(addprefix $(ASAN)/,$(CMD_OBJS)) $(ASAN)/libpbt.a
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(call quiet,LINK)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(B)/pbt-test: $(addprefix $(OBJ)/,$(TEST_OBJS)) $(OBJ)/libpbt.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(call quiet,LINK)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 $(ASAN)/pbt-test: $(addprefix $(ASAN)/,$(TEST_OBJS)) $(ASAN)/libpbt.a
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(call quiet,LINK)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # ---------------------------------------------------------------- fuzzing
 # Each src/fuzz/fuzz_<t>.c is a libFuzzer target.  `make fuzz` builds them
@@ -161,15 +167,15 @@ FUZZ_CFLAGS = -O1 -g -std=c11 -D_POSIX_C_SOURCE=200809L -pthread \
 
 $(FUZZOBJ)/gen/%.o: $(GEN)/%.c $(GEN_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -w -c -o $@ $<
+	$(call quiet,CLANG)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -w -c -o $@ $<
 $(FUZZOBJ)/%.o: %.c $(GEN_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+	$(call quiet,CLANG)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
 $(B)/fuzz/fuzz-%: $(FUZZOBJ)/src/fuzz/fuzz_%.o $(addprefix $(FUZZOBJ)/,$(LIB_OBJS)) $(addprefix $(FUZZOBJ)/gen/,$(GEN_O))
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(call quiet,LINK)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 $(ASAN)/fuzz-%: $(ASAN)/src/fuzz/fuzz_%.o $(ASAN)/src/fuzz/replay.o $(ASAN)/libpbt.a
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(call quiet,LINK)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 fuzz: $(addprefix $(B)/fuzz/fuzz-,$(FUZZ_TARGETS))
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh src/test/fuzz.sh $(FUZZ_TARGETS)
