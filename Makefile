@@ -56,12 +56,14 @@ LIB_OBJS += src/breaking.o
 LIB_OBJS += src/report.o
 LIB_OBJS += src/report_text.o
 LIB_OBJS += src/report_json.o
+LIB_OBJS += src/history.o
 
 CMD_OBJS += cmd/main.o
 CMD_OBJS += cmd/opt.o
 CMD_OBJS += cmd/breaking.o
 CMD_OBJS += cmd/rules.o
 CMD_OBJS += cmd/bench_load.o
+CMD_OBJS += cmd/history.o
 
 
 TEST_OBJS += src/test/main.o

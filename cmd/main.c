@@ -26,6 +26,14 @@ const struct cmd cmd_table[] = {
 	  "  --category CAT           only rules in CAT (FILE, PACKAGE, WIRE_JSON, WIRE, CSR)\n"
 	  "  --config-version V       categories as in buf.yaml version V (v1beta1, v1, v2; default v1)\n"
 	  "  --all                    include deprecated rules and rules absent from V\n" },
+	{ "history", cmd_history, "V1 V2 ... VN [--use CATEGORY] [--label NAME]... [--error-format FORMAT]",
+	  "check successive versions transitively (every version against every earlier one)",
+	  "  --use CATEGORY           WIRE or WIRE_JSON (repeatable; default both)\n"
+	  "  --label NAME             name of each version in output, one per version (default: the paths)\n"
+	  "  --error-format FORMAT    text (default) or json\n"
+	  "Versions are binary FileDescriptorSets, oldest first.  Each finding is printed\n"
+	  "once, prefixed with the pair it first breaks (\"v5 vs v1: \").\n"
+	  "Exit status: 0 nothing found, 100 breaking changes found, 1 error.\n" },
 	{ "help", cmd_help, "[COMMAND]", "show help for pbtable or a command", "" },
 	{ "bench-load", cmd_bench_load, "SET...",
 	  NULL /* hidden: the load floor for `make bench` */,

@@ -97,6 +97,16 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	return 0;
 }
 
+struct pbt_report *pbt_report_from_findings(struct pbt_findings *fs)
+{
+	struct pbt_report *r = pbt_xcalloc(1, sizeof(*r));
+
+	r->arena = pbt_arena_new();
+	r->findings = *fs;
+	pbt_findings_init(fs);
+	return r;
+}
+
 size_t pbt_report_count(const struct pbt_report *r)
 {
 	return r->findings.n;

@@ -42,6 +42,24 @@ void pbt_report_free(struct pbt_report *r);
 bool pbt_format_known(const char *name);
 const char *pbt_format_list(void);
 
+/* ---------------------------------------------------------------- history */
+
+struct pbt_history_opts {
+	const char *const *labels;	/* one per version, or NULL: the paths */
+	const char *const *use;		/* categories: "WIRE", "WIRE_JSON"; NULL: both */
+	size_t n_use;
+};
+
+/*
+ * Check every version against every earlier one (paths oldest first, at
+ * least one) with the WIRE/WIRE_JSON rules, and report each finding once,
+ * for the pair it first breaks (see docs/history.md).  Each finding's
+ * text output is prefixed with "NEW vs OLD: ".  *out as pbt_breaking().
+ */
+int pbt_history(const char *const *paths, size_t n,
+		const struct pbt_history_opts *opts, struct pbt_report **out,
+		struct pbt_err *err);
+
 /* ---------------------------------------------------------------- rules */
 
 struct pbt_rule_info {

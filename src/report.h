@@ -21,6 +21,13 @@ const struct pbt_format *pbt_format_find(const char *name);
 
 pbt_report_fn pbt_report_text, pbt_report_json;
 
+struct pbt_report;
+/*
+ * A report holding fs's findings (moved: fs is left empty and must still
+ * be released), for library entry points other than pbt_breaking().
+ */
+struct pbt_report *pbt_report_from_findings(struct pbt_findings *fs);
+
 /* Positions as buf prints them: unknown (0) becomes 1. */
 static inline unsigned pbt_pos(unsigned v)
 {

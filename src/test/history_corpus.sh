@@ -1,0 +1,123 @@
+#!/bin/sh
+# History on real successive snapshots: `pbtable history v1..vN` must agree
+# with pairwise `pbtable breaking` over ALL pairs (i < j), which is what
+# "transitive" means (docs/history.md): the expected output is the union
+# of the N(N-1)/2 pairwise WIRE+WIRE_JSON reports, each finding once,
+# attributed to the earliest NEW version and then the oldest OLD version.
+# In particular every consecutive-pair finding appears, attributed to that
+# pair unless the very same finding already appeared earlier.  Also times
+# history against one pairwise check (issue #7: under 3x).
+#
+#   PBTABLE=build/pbtable sh src/test/history_corpus.sh [DIR]
+# DIR holds v1.binpb ... (or v1.binpb.zst ...); default ../shared/corpus/googleapis.
+# Slow (N(N-1)/2 pairwise runs): not part of `make check`; `make bench-history`.
+set -e
+PBTABLE=${PBTABLE:-build/pbtable}
+dir=${1:-../shared/corpus/googleapis}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+vs=
+for i in 1 2 3 4 5 6 7 8 9; do
+	if [ -f "$dir/v$i.binpb" ]; then
+		ln -s "$(cd "$dir" && pwd)/v$i.binpb" "$tmp/v$i.binpb"
+	elif [ -f "$dir/v$i.binpb.zst" ]; then
+		zstd -q -d -o "$tmp/v$i.binpb" "$dir/v$i.binpb.zst"
+	else
+		break
+	fi
+	vs="$vs v$i"
+done
+[ -n "$vs" ] || { echo "history-corpus: no versions in $dir: 0 passed, 0 failed"; exit 0; }
+cfg='{"version":"v2","breaking":{"use":["WIRE","WIRE_JSON"]}}'
+cd "$tmp"
+
+args= labels=
+for v in $vs; do args="$args $v.binpb"; labels="$labels --label $v"; done
+start=$(date +%s.%N)
+rc=0
+"$PBTABLE" history $args $labels --error-format json > history.json || rc=$?
+end=$(date +%s.%N)
+[ $rc = 0 ] || [ $rc = 100 ] || { echo "history failed: exit $rc"; exit 1; }
+hist_s=$(echo "$end - $start" | bc)
+
+pair_s=
+for j in $vs; do
+	for i in $vs; do
+		[ "${i#v}" -lt "${j#v}" ] || continue
+		start=$(date +%s.%N)
+		rc=0
+		"$PBTABLE" breaking $j.binpb --against $i.binpb --config "$cfg" \
+			--error-format json > "pair_${j}_$i.json" || rc=$?
+		end=$(date +%s.%N)
+		[ $rc = 0 ] || [ $rc = 100 ] || { echo "breaking $j vs $i failed: exit $rc"; exit 1; }
+		# one consecutive pair's time is the yardstick
+		[ "${i#v}" -eq $(( ${j#v} - 1 )) ] && [ -z "$pair_s" ] && pair_s=$(echo "$end - $start" | bc)
+	done
+done
+
+python3 - "$hist_s" "${pair_s:-0}" <<'PY'
+import glob, json, re, sys
+
+def load(p):
+    with open(p) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+# The same finding.  history identifies a finding by rule, element and
+# message; the element is not in the output, and the NEW path is no
+# substitute (a file moved in a later version still holds the same old
+# break), so rule, message and the NEW file's directory (in practice its
+# package) stand in for it.  Pairs where that is ambiguous are counted.
+def key(f):
+    return (f["type"], f["message"], f.get("path", "").rsplit("/", 1)[0])
+
+def vnum(s):
+    return int(s.lstrip("v"))
+
+expect = {}
+ambiguous = 0
+for p in sorted(glob.glob("pair_*.json")):
+    j, i = re.match(r"pair_(v\d+)_(v\d+)\.json", p).groups()
+    fs = load(p)
+    ambiguous += len(fs) - len(set(key(f) for f in fs))
+    for f in fs:
+        k = key(f)
+        rank = (vnum(j), vnum(i))
+        if k not in expect or rank < expect[k][0]:
+            expect[k] = (rank, f, "%s vs %s" % (j, i))
+
+got = {}
+for f in load("history.json"):
+    k = key(f)
+    if k in got:
+        print("# reported twice: %s" % (k,))
+    got[k] = f
+
+passed = failed = 0
+for k, (rank, f, pair) in sorted(expect.items()):
+    g = got.get(k)
+    want = dict(f, pair=pair)
+    if g == want:
+        passed += 1
+    else:
+        failed += 1
+        if failed <= 20:
+            print("# want %s\n#  got %s" % (json.dumps(want), json.dumps(g)))
+for k in sorted(set(got) - set(expect)):
+    failed += 1
+    if failed <= 40:
+        print("# not in any pairwise report: %s" % json.dumps(got[k]))
+
+consec = 0
+for p in glob.glob("pair_*.json"):
+    j, i = re.match(r"pair_(v\d+)_(v\d+)\.json", p).groups()
+    if vnum(j) == vnum(i) + 1:
+        consec += len(load(p))
+h, one = float(sys.argv[1]), float(sys.argv[2])
+print("# %d findings over all pairs (%d on consecutive pairs), %d from history" %
+      (len(expect), consec, len(got)))
+print("# %d pairwise findings share a (rule, message) with another" % ambiguous)
+print("# history %.2fs, one pairwise check %.2fs: %.1fx" % (h, one, h / one if one else 0))
+print("history-corpus: %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
+PY
