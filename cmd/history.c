@@ -24,7 +24,7 @@ int cmd_history(int argc, char **argv)
 	const char **pos = calloc((size_t)argc + 1, sizeof(*pos));
 	struct pbt_history_opts o = { NULL, NULL, 0 };
 	struct pbt_report *r;
-	struct pbt_buf out = PBT_BUF_INIT;
+	struct pbt_buf buf = PBT_BUF_INIT;
 	struct pbt_err err;
 	int rc;
 
@@ -32,49 +32,51 @@ int cmd_history(int argc, char **argv)
 		return cmd_fail("out of memory");
 	rc = cmd_parse(c, argc, argv, opts, pos, (size_t)argc, &npos);
 	if (rc) {
-		free(pos);
-		return rc == CMD_PARSE_HELP ? PBT_EXIT_OK : PBT_EXIT_ERROR;
+		rc = rc == CMD_PARSE_HELP ? PBT_EXIT_OK : PBT_EXIT_ERROR;
+		goto out;
 	}
 	rc = PBT_EXIT_ERROR;
-	if (!npos)
+	if (!npos) {
 		cmd_usage_error(c, "expected at least one version");
-	else if (n_labels && n_labels != npos)
+		goto out;
+	}
+	if (n_labels && n_labels != npos) {
 		cmd_usage_error(c, "%zu --label for %zu versions: give one per version or none",
 				n_labels, npos);
-	else if (!pbt_format_known(format))
+		goto out;
+	}
+	if (!pbt_format_known(format)) {
 		cmd_usage_error(c, "unknown --error-format '%s' (want %s)", format,
 				pbt_format_list());
-	else
-		rc = 0;
-	for (i = 0; !rc && i < npos; i++)
-		if (!strcmp(pos[i], "-")) {
-			rc = cmd_usage_error(c, "versions must be files, not standard input");
-			break;
-		}
-	if (rc) {
-		free(pos);
-		return rc;
+		goto out;
 	}
+	for (i = 0; i < npos; i++)
+		if (!strcmp(pos[i], "-")) {
+			cmd_usage_error(c, "versions must be files, not standard input");
+			goto out;
+		}
 	o.labels = n_labels ? labels : NULL;
 	o.use = use;
 	o.n_use = n_use;
 	if (pbt_history(pos, npos, &o, &r, &err)) {
-		free(pos);
 		if (err.code == PBT_EUSAGE)
-			return cmd_usage_error(c, "%s", err.msg);
-		cmd_error(&err);
-		return PBT_EXIT_ERROR;
+			cmd_usage_error(c, "%s", err.msg);
+		else
+			cmd_error(&err);
+		goto out;
 	}
-	free(pos);
-	if (pbt_report_render(r, format, &out, &err)) {
+	if (pbt_report_render(r, format, &buf, &err)) {
 		cmd_error(&err);
-		pbt_report_free(r);
-		return PBT_EXIT_ERROR;
+	} else {
+		rc = cmd_write_stdout(&buf);
+		if (!rc)
+			rc = pbt_report_count(r) ? PBT_EXIT_FINDINGS : PBT_EXIT_OK;
 	}
-	rc = cmd_write_stdout(&out);
-	if (!rc)
-		rc = pbt_report_count(r) ? PBT_EXIT_FINDINGS : PBT_EXIT_OK;
-	pbt_buf_release(&out);
+	pbt_buf_release(&buf);
 	pbt_report_free(r);
+out:
+	free(pos);
+	free(use);
+	free(labels);
 	return rc;
 }

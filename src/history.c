@@ -71,6 +71,16 @@ struct message_slot {
 	uint64_t deep;
 	uint32_t last_version;
 	bool seen;
+	struct pbt_map jsons;		/* JSON name -> struct json_use list */
+	bool jsons_ready;
+};
+
+/* A field number that used a JSON name, from `version` on. */
+struct json_use {
+	struct json_use *next;
+	int32_t number;
+	const char *name;
+	uint32_t version;
 };
 
 struct pbt_history {
@@ -87,6 +97,7 @@ struct pbt_history {
 	/* The version being added. */
 	struct pbt_cx cx;
 	struct pbt_map enum_hash;	/* enum full name -> uint64_t *, this version */
+	const struct pbt_rule *json_rule;	/* FIELD_SAME_JSON_NAME, if enabled */
 	const char **pair_label;	/* "Vj vs Vi" by i, this version */
 	struct pbt_buf key, sig, fsig;
 	size_t *fsig_end;		/* per field of the current message */
@@ -123,6 +134,8 @@ struct pbt_history *pbt_history_new(const bool *enabled)
 		if (h->n_by_subject[r->subject] < 128)
 			h->by_subject[r->subject][h->n_by_subject[r->subject]++] = r;
 	}
+	if (enabled[pbt_rule_index(pbt_rule_find("FIELD_SAME_JSON_NAME"))])
+		h->json_rule = pbt_rule_find("FIELD_SAME_JSON_NAME");
 	return h;
 }
 
@@ -475,6 +488,87 @@ static struct slot *field_slot(struct pbt_history *h, struct message_slot *ms,
 	return &ms->fields[lo].s;
 }
 
+/* protoc's default json_name: drop '_' and upper-case the next letter. */
+static const char *json_name(struct pbt_arena *a, const struct pbt_field *f)
+{
+	const char *s = f->name;
+	char *out, *p;
+	bool up = false;
+
+	if (f->fp->json_name)
+		return f->fp->json_name;
+	out = p = pbt_arena_alloc(a, strlen(s) + 1);
+	for (; *s; s++) {
+		if (*s == '_') {
+			up = true;
+			continue;
+		}
+		*p++ = up && *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
+		up = false;
+	}
+	*p = '\0';
+	return out;
+}
+
+/*
+ * JSON name reuse, which no pairwise rule can see: field 4 "total_cents"
+ * (JSON "totalCents") is deleted with its number and name reserved, and
+ * a later `string totalCents = 5` takes the JSON key, so JSON written by
+ * the old version now fills field 5.  Reported as FIELD_SAME_JSON_NAME,
+ * the rule that guards a field's JSON name, on the newer field.
+ */
+static void check_json_reuse(struct pbt_history *h, struct message_slot *ms,
+			     const struct pbt_message *m)
+{
+	struct pbt_cx *cx = &h->cx;
+	size_t i;
+
+	if (!ms->jsons_ready) {
+		pbt_map_init(&ms->jsons, h->arena, 0);
+		ms->jsons_ready = true;
+	}
+	for (i = 0; i < m->n_fields; i++) {
+		const struct pbt_field *f = &m->fields[i];
+		const char *j = json_name(cx->tmp, f);
+		struct json_use *u = pbt_map_get(&ms->jsons, j), *last = NULL;
+		bool known = false;
+
+		for (; u; u = u->next) {
+			size_t from = h->all.n;
+			struct pbt_span span;
+			struct pbt_path p;
+
+			last = u;
+			if (u->number == f->number) {
+				known = true;
+				continue;
+			}
+			memset(&span, 0, sizeof(span));
+			pbt_path_field(&p, f);
+			if (!pbt_loc_sub(f->file, &p, 10, &span))
+				pbt_loc(f->file, &p, &span);
+			cx->rule = h->json_rule;
+			cx->subject_kind = PBT_ON_FIELD;
+			cx->subject_old = NULL;
+			cx->subject_new = f;
+			pbt_cx_report(cx, f->file, &span, NULL,
+				      "%s has JSON name %s, which field \"%d\" with name \"%s\" had before.",
+				      pbt_field_description(cx, f), pbt_q(cx, j), u->number, u->name);
+			record_pair(h, from, u->version);
+		}
+		if (known)
+			continue;
+		u = pbt_arena_zalloc(h->arena, sizeof(*u));
+		u->number = f->number;
+		u->name = pbt_arena_strdup(h->arena, f->name);
+		u->version = (uint32_t)(h->n - 1);
+		if (last)
+			last->next = u;
+		else
+			pbt_map_put(&ms->jsons, pbt_arena_strdup(h->arena, j), u);
+	}
+}
+
 /*
  * A message and its fields.  Field slots hold pointers into the message
  * slot's array, so take them only after every insertion.
@@ -514,6 +608,8 @@ static void visit_message(struct pbt_history *h, const struct pbt_message *m)
 	ms->last_version = version;
 	if (on_msg)
 		visit(h, &ms->s, PBT_ON_MESSAGE, m, h->sig.buf, h->sig.len);
+	if (h->json_rule && !m->is_map_entry)
+		check_json_reuse(h, ms, m);
 	if (!on_field)
 		return;
 	for (i = 0; i < m->n_fields; i++)

@@ -103,10 +103,19 @@ for k, (rank, f, pair) in sorted(expect.items()):
         failed += 1
         if failed <= 20:
             print("# want %s\n#  got %s" % (json.dumps(want), json.dumps(g)))
+# JSON name reuse across numbers is the one check no pairwise rule has
+# (docs/history.md): listed, not counted against history.
+only = 0
 for k in sorted(set(got) - set(expect)):
+    g = got[k]
+    if g["type"] == "FIELD_SAME_JSON_NAME" and "had before." in g["message"]:
+        only += 1
+        print("# history only (JSON name reuse): %s: %s:%d: %s" %
+              (g["pair"], g["path"], g["start_line"], g["message"]))
+        continue
     failed += 1
     if failed <= 40:
-        print("# not in any pairwise report: %s" % json.dumps(got[k]))
+        print("# not in any pairwise report: %s" % json.dumps(g))
 
 consec = 0
 for p in glob.glob("pair_*.json"):
