@@ -57,6 +57,8 @@ LIB_OBJS += src/report.o
 LIB_OBJS += src/report_text.o
 LIB_OBJS += src/report_json.o
 LIB_OBJS += src/history.o
+LIB_OBJS += src/lock.o
+LIB_OBJS += src/lock_check.o
 
 CMD_OBJS += cmd/main.o
 CMD_OBJS += cmd/opt.o
@@ -64,6 +66,7 @@ CMD_OBJS += cmd/breaking.o
 CMD_OBJS += cmd/rules.o
 CMD_OBJS += cmd/bench_load.o
 CMD_OBJS += cmd/history.o
+CMD_OBJS += cmd/lock.o
 
 
 TEST_OBJS += src/test/main.o

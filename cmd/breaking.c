@@ -10,13 +10,14 @@
 int cmd_breaking(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("breaking");
-	const char *against = NULL, *config = NULL, *format = "text";
-	struct pbt_breaking_opts o = { NULL, false };
+	const char *against = NULL, *config = NULL, *format = "text", *lock = NULL;
+	struct pbt_breaking_opts o = { NULL, false, NULL };
 	const struct opt opts[] = {
 		{ "against", 0, &against, NULL, NULL, NULL },
 		{ "config", 0, &config, NULL, NULL, NULL },
 		{ "error-format", 0, &format, NULL, NULL, NULL },
 		{ "exclude-imports", 0, NULL, &o.exclude_imports, NULL, NULL },
+		{ "lock", 0, &lock, NULL, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];
@@ -33,14 +34,15 @@ int cmd_breaking(int argc, char **argv)
 		return PBT_EXIT_ERROR;
 	if (npos != 1)
 		return cmd_usage_error(c, "expected one input (NEW)");
-	if (!against)
-		return cmd_usage_error(c, "--against OLD is required");
+	if (!against && !lock)
+		return cmd_usage_error(c, "--against OLD (or --lock FILE) is required");
 	if (!pbt_format_known(format))
 		return cmd_usage_error(c, "unknown --error-format '%s' (want %s)", format,
 				       pbt_format_list());
-	if (!strcmp(pos[0], "-") && !strcmp(against, "-"))
+	if (against && !strcmp(pos[0], "-") && !strcmp(against, "-"))
 		return cmd_usage_error(c, "only one of NEW and OLD can be standard input");
 	o.config = config;
+	o.lock = lock;
 	if (pbt_breaking(pos[0], against, &o, &r, &err)) {
 		cmd_error(&err);
 		return PBT_EXIT_ERROR;

@@ -6,6 +6,7 @@
 #include "pbt.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@
 #include "compat.h"
 #include "config.h"
 #include "findings.h"
+#include "history.h"
+#include "lock.h"
 #include "report.h"
 #include "schema.h"
 
@@ -49,6 +52,7 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	struct pbt_breaking_config cfg;
 	struct load_job jn = { new_path, NULL, { 0 } }, jo = { old_path, NULL, { 0 } };
 	struct pbt_report *r;
+	struct pbt_lock lock;
 	pthread_t t;
 	bool threaded;
 	size_t i;
@@ -63,18 +67,29 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	}
 	cfg.exclude_imports = opts->exclude_imports;
 
-	threaded = !pthread_create(&t, NULL, load_thread, &jo);
+	if (opts->lock) {
+		pbt_lock_init(&lock);
+		rc = pbt_lock_read(&lock, opts->lock, err);
+		if (rc) {
+			pbt_lock_release(&lock);
+			pbt_breaking_config_release(&cfg);
+			return rc;
+		}
+	}
+	threaded = old_path && !pthread_create(&t, NULL, load_thread, &jo);
 	load_thread(&jn);
 	if (threaded)
 		pthread_join(t, NULL);
-	else
+	else if (old_path)
 		load_thread(&jo);
-	if (!jn.schema || !jo.schema) {
+	if (!jn.schema || (old_path && !jo.schema)) {
 		*err = !jn.schema ? jn.err : jo.err;
 		if (err->loc.path)
 			err->loc.path = err->path;
 		pbt_schema_free(jn.schema);
 		pbt_schema_free(jo.schema);
+		if (opts->lock)
+			pbt_lock_release(&lock);
 		pbt_breaking_config_release(&cfg);
 		return -(int)err->code;
 	}
@@ -82,7 +97,23 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	r = pbt_xcalloc(1, sizeof(*r));
 	r->arena = pbt_arena_new();
 	pbt_findings_init(&r->findings);
-	pbt_compat_run(jo.schema, jn.schema, cfg.enabled, &r->findings);
+	if (old_path)
+		pbt_compat_run(jo.schema, jn.schema, cfg.enabled, &r->findings);
+	if (opts->lock) {
+		/* The lock answers the wire rules, whatever the config uses. */
+		bool wire[PBT_MAX_RULES];
+
+		pbt_history_rules(PBT_CAT_WIRE | PBT_CAT_WIRE_JSON, wire);
+		rc = pbt_lock_check(&lock, opts->lock, jn.schema, wire, &r->findings, err);
+		pbt_lock_release(&lock);
+		if (rc) {
+			pbt_report_free(r);
+			pbt_schema_free(jn.schema);
+			pbt_schema_free(jo.schema);
+			pbt_breaking_config_release(&cfg);
+			return rc;
+		}
+	}
 	pbt_findings_filter(&r->findings, keep_finding, &cfg);
 	pbt_findings_sort_unique(&r->findings);
 	for (i = 0; i < cfg.n_warnings; i++)
@@ -210,6 +241,54 @@ int pbt_rule_describe(size_t i, const char *version, struct pbt_rule_info *out,
 bool pbt_category_known(const char *cat)
 {
 	return pbt_category_find(cat, PBT_V2) != 0;
+}
+
+/* ---------------------------------------------------------------- lock */
+
+int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
+		    struct pbt_buf *out, size_t *added, size_t *removed,
+		    size_t *total, struct pbt_err *err)
+{
+	struct pbt_lock old, next;
+	struct pbt_schema *s;
+	FILE *f;
+	size_t i;
+	int rc = 0;
+
+	*added = *removed = *total = 0;
+	pbt_lock_init(&old);
+	/* A missing lock is an empty one: the first update creates it. */
+	f = fopen(lock_path, "rb");
+	if (f) {
+		fclose(f);
+		rc = pbt_lock_read(&old, lock_path, err);
+	}
+	if (rc) {
+		pbt_lock_release(&old);
+		return rc;
+	}
+	s = pbt_schema_load(set_path, err);
+	if (!s) {
+		pbt_lock_release(&old);
+		if (err->loc.path)
+			err->loc.path = err->path;
+		return -(int)err->code;
+	}
+	pbt_lock_init(&next);
+	if (!prune)
+		for (i = 0; i < old.n; i++)
+			pbt_lock_add(&next, &old.v[i]);
+	pbt_lock_add_schema(&next, s);
+	for (i = 0; i < next.n; i++)
+		*added += !pbt_lock_has(&old, next.v[i].text);
+	for (i = 0; i < old.n; i++)
+		*removed += !pbt_lock_has(&next, old.v[i].text);
+	*total = next.n;
+	pbt_lock_render(&next, out);
+	pbt_lock_release(&next);
+	pbt_lock_release(&old);
+	pbt_schema_free(s);
+	return 0;
 }
 
 int pbt_load_only(const char *path, size_t *files, size_t *messages,

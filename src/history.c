@@ -89,6 +89,8 @@ struct pbt_history {
 	const struct pbt_rule *by_subject[8][128];
 	size_t n_by_subject[8];
 	struct pbt_schema **schemas;
+	bool *owned;
+	bool quiet;			/* seeding: record forms, check nothing */
 	const char **labels;
 	size_t n, cap;
 	struct pbt_findings all;
@@ -151,8 +153,10 @@ void pbt_history_free(struct pbt_history *h)
 	if (!h)
 		return;
 	for (i = 0; i < h->n; i++)
-		pbt_schema_free(h->schemas[i]);
+		if (h->owned[i])
+			pbt_schema_free(h->schemas[i]);
 	free(h->schemas);
+	free(h->owned);
 	free(h->labels);
 	free(h->nv);
 	free(h->ov);
@@ -372,6 +376,8 @@ static void check(struct pbt_history *h, enum pbt_subject s,
 	struct pbt_cx *cx = &h->cx;
 	size_t from = h->all.n, i;
 
+	if (h->quiet)
+		return;
 	cx->old = h->schemas[old->version];
 	cx->subject_kind = s;
 	cx->subject_old = old->elem;
@@ -543,6 +549,8 @@ static void check_json_reuse(struct pbt_history *h, struct message_slot *ms,
 				known = true;
 				continue;
 			}
+			if (h->quiet)
+				continue;
 			memset(&span, 0, sizeof(span));
 			pbt_path_field(&p, f);
 			if (!pbt_loc_sub(f->file, &p, 10, &span))
@@ -622,16 +630,19 @@ static void visit_message(struct pbt_history *h, const struct pbt_message *m)
 	}
 }
 
-void pbt_history_add(struct pbt_history *h, struct pbt_schema *s,
-		     const char *label)
+static void add(struct pbt_history *h, struct pbt_schema *s, const char *label,
+		bool owned, bool quiet)
 {
 	size_t i, j, k;
 
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 8;
 		h->schemas = pbt_xrealloc(h->schemas, h->cap * sizeof(*h->schemas));
+		h->owned = pbt_xrealloc(h->owned, h->cap * sizeof(*h->owned));
 		h->labels = pbt_xrealloc(h->labels, h->cap * sizeof(*h->labels));
 	}
+	h->quiet = quiet;
+	h->owned[h->n] = owned;
 	h->schemas[h->n] = s;
 	h->labels[h->n] = pbt_arena_strdup(h->arena, label);
 	h->n++;
@@ -691,6 +702,25 @@ void pbt_history_add(struct pbt_history *h, struct pbt_schema *s,
 	record_pair(h, h->all.n, 0);	/* size the index arrays */
 	pbt_arena_free(h->cx.tmp);
 	memset(&h->cx, 0, sizeof(h->cx));
+	h->quiet = false;
+}
+
+void pbt_history_add(struct pbt_history *h, struct pbt_schema *s,
+		     const char *label)
+{
+	add(h, s, label, true, false);
+}
+
+void pbt_history_seed(struct pbt_history *h, struct pbt_schema *s,
+		      const char *label)
+{
+	add(h, s, label, true, true);
+}
+
+void pbt_history_add_borrowed(struct pbt_history *h, struct pbt_schema *s,
+			      const char *label)
+{
+	add(h, s, label, false, false);
 }
 
 /* ---------------------------------------------------------------- finishing */

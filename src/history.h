@@ -40,6 +40,17 @@ void pbt_history_add(struct pbt_history *h, struct pbt_schema *s,
 		     const char *label);
 
 /*
+ * Record the forms of s as an earlier version without checking anything
+ * (a lock file's recorded past: lock_check.c).  Takes ownership of s.
+ */
+void pbt_history_seed(struct pbt_history *h, struct pbt_schema *s,
+		      const char *label);
+
+/* pbt_history_add() without taking ownership: s must outlive h. */
+void pbt_history_add_borrowed(struct pbt_history *h, struct pbt_schema *s,
+			      const char *label);
+
+/*
  * Move the findings to out (initialised by the caller): each distinct
  * finding (rule, element, message) once, from the earliest NEW version
  * it appears in and, within that, the oldest OLD version; `pair` set to

@@ -17,6 +17,7 @@
 struct pbt_breaking_opts {
 	const char *config;	/* --config: a file or YAML/JSON text; NULL: ./pbtable.yaml, ./buf.yaml */
 	bool exclude_imports;	/* drop findings in files marked as imports */
+	const char *lock;	/* --lock: also check NEW against this pbtable.lock */
 };
 
 struct pbt_report;
@@ -24,7 +25,9 @@ struct pbt_report;
 /*
  * Compare NEW against OLD (FileDescriptorSet paths, "-" = stdin for one of
  * them) with the configured rules.  *out receives the sorted, filtered
- * findings; free it with pbt_report_free().
+ * findings; free it with pbt_report_free().  With opts->lock, NEW is also
+ * checked against the lock's recorded past (WIRE and WIRE_JSON rules that
+ * a lock can answer: docs/history.md); OLD may then be NULL.
  */
 int pbt_breaking(const char *new_path, const char *old_path,
 		 const struct pbt_breaking_opts *opts, struct pbt_report **out,
@@ -59,6 +62,18 @@ struct pbt_history_opts {
 int pbt_history(const char *const *paths, size_t n,
 		const struct pbt_history_opts *opts, struct pbt_report **out,
 		struct pbt_err *err);
+
+/* ---------------------------------------------------------------- lock */
+
+/*
+ * `lock update`: the lock file at lock_path (missing: empty) plus every
+ * entry of the descriptor set at set_path, or with prune only the set's
+ * entries, rendered into *out (the caller writes the file).  Counts of
+ * entries added and removed, and the total, go to the size_t pointers.
+ */
+int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
+		    struct pbt_buf *out, size_t *added, size_t *removed,
+		    size_t *total, struct pbt_err *err);
 
 /* ---------------------------------------------------------------- rules */
 
