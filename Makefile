@@ -75,6 +75,7 @@ TEST_OBJS += src/test/t_map.o
 TEST_OBJS += src/test/t_config.o
 TEST_OBJS += src/test/t_rules.o
 TEST_OBJS += src/test/t_schema.o
+TEST_OBJS += src/test/t_lock.o
 
 
 # ---------------------------------------------------------------- variants

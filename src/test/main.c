@@ -20,6 +20,7 @@ static const struct {
 	{ "config", t_config_cases },
 	{ "rules", t_rules_cases },
 	{ "schema", t_schema_cases },
+	{ "lock", t_lock_cases },
 };
 
 int main(int argc, char **argv)

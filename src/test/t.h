@@ -48,5 +48,6 @@ extern const struct t_case t_map_cases[];
 extern const struct t_case t_config_cases[];
 extern const struct t_case t_rules_cases[];
 extern const struct t_case t_schema_cases[];
+extern const struct t_case t_lock_cases[];
 
 #endif
