@@ -6,6 +6,7 @@
 #                   under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make conformance   buf's own cases from ../shared (when present)
 #   make bench      performance against buf and the load floor (see docs/performance.md)
+#   make history-corpus   `history` against all pairwise runs on ../shared's googleapis snapshots
 
 CC       ?= cc
 PROTOC   ?= protoc
@@ -161,6 +162,14 @@ check: deps
 conformance: $(B)/pbtable
 	@PBTABLE=$(B)/pbtable sh src/test/conformance.sh $(SHARED)/conformance/buf-breaking
 
+# history v1..vN against all pairwise runs on real snapshots (slow; docs/history.md)
+history-corpus: $(B)/pbtable
+	@if [ -d $(SHARED)/corpus/googleapis ]; then \
+		PBTABLE=$(B)/pbtable sh src/test/history_corpus.sh $(SHARED)/corpus/googleapis; \
+	else \
+		echo "history-corpus: no $(SHARED)/corpus/googleapis: 0 passed, 0 failed"; \
+	fi
+
 golden-update: $(B)/pbtable
 	@PBTABLE=$(B)/pbtable UPDATE=1 sh src/test/golden.sh
 
@@ -171,6 +180,6 @@ demo: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps test test-asan check conformance golden-update demo clean
+.PHONY: all deps test test-asan check conformance history-corpus golden-update demo clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

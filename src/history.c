@@ -98,7 +98,7 @@ struct pbt_history {
 	size_t cap_idx;
 	/* The version being added. */
 	struct pbt_cx cx;
-	struct pbt_map enum_hash;	/* enum full name -> uint64_t *, this version */
+	struct pbt_map enum_hash;	/* enum type name -> uint64_t *, this version */
 	const struct pbt_rule *json_rule;	/* FIELD_SAME_JSON_NAME, if enabled */
 	const char **pair_label;	/* "Vj vs Vi" by i, this version */
 	struct pbt_buf key, sig, fsig;
@@ -280,19 +280,26 @@ static void sig_enum(struct pbt_buf *b, const struct pbt_enum *e)
  * wire check and the default value read them).  Hash each enum once per
  * version rather than copying its values into every field's signature.
  */
-static uint64_t enum_hash(struct pbt_history *h, const struct pbt_enum *e)
+static uint64_t enum_hash(struct pbt_history *h, const struct pbt_schema *s,
+			  const char *type_name)
 {
-	uint64_t *v = pbt_map_get(&h->enum_hash, e->full_name);
+	uint64_t *v = pbt_map_get(&h->enum_hash, type_name);
+	const struct pbt_enum *e;
 	struct pbt_buf b = PBT_BUF_INIT;
 
 	if (v)
 		return *v;
-	sig_s(&b, e->name);
-	sig_enum_values(&b, e);
 	v = pbt_arena_alloc(h->cx.tmp, sizeof(*v));
-	*v = pbt_hash(b.buf, b.len);
-	pbt_buf_release(&b);
-	pbt_map_put(&h->enum_hash, e->full_name, v);
+	e = pbt_schema_enum(s, type_name);
+	if (e) {
+		sig_s(&b, e->name);
+		sig_enum_values(&b, e);
+		*v = pbt_hash(b.buf, b.len);
+		pbt_buf_release(&b);
+	} else {
+		*v = 0;	/* not in the set: the same for every version */
+	}
+	pbt_map_put(&h->enum_hash, type_name, v);
 	return *v;
 }
 
@@ -312,10 +319,14 @@ static void sig_field(struct pbt_history *h, struct pbt_buf *b,
 	sig_i(b, fp->has_proto3_optional && fp->proto3_optional);
 	sig_i(b, f->file->syntax);
 	sig_features(b, &f->features);
-	/* pbt_field_is_map() and kind() in rule_field.c look at the type. */
-	mt = fp->has_type && (fp->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_MESSAGE ||
-			      fp->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_GROUP) ?
-		pbt_field_message_type(f) : NULL;
+	/*
+	 * Whether the type is a map entry: pbt_field_is_map() asks for
+	 * repeated message fields, kind() in rule_field.c for editions
+	 * message fields.  Other fields skip the lookup.
+	 */
+	mt = fp->has_type && fp->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_MESSAGE &&
+	     (fp->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED ||
+	      f->file->syntax == PBT_SYNTAX_EDITIONS) ? pbt_field_message_type(f) : NULL;
 	sig_i(b, mt ? mt->is_map_entry : -1);
 	if (f->oneof) {
 		sig_s(b, f->oneof->name);
@@ -327,11 +338,8 @@ static void sig_field(struct pbt_history *h, struct pbt_buf *b,
 	sig_i(b, o && o->has_jstype ? (long long)o->jstype : -1);
 	sig_i(b, o && o->has_ctype ? (long long)o->ctype : -1);
 	if (fp->has_type && fp->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_ENUM &&
-	    f->type_name) {
-		const struct pbt_enum *e = pbt_schema_enum(f->file->schema, f->type_name);
-
-		sig_i(b, e ? (long long)enum_hash(h, e) : -1);
-	}
+	    f->type_name)
+		sig_i(b, (long long)enum_hash(h, f->file->schema, f->type_name));
 }
 
 static void sig_method(struct pbt_buf *b, const struct pbt_method *m)
