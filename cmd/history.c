@@ -41,18 +41,19 @@ int cmd_history(int argc, char **argv)
 		goto out;
 	}
 	if (n_labels && n_labels != npos) {
-		cmd_usage_error(c, "%zu --label for %zu versions: give one per version or none",
-				n_labels, npos);
+		cmd_usage_error(c, "%zu --label for %zu versions: "
+				"give one per version or none", n_labels, npos);
 		goto out;
 	}
 	if (!pbt_format_known(format)) {
-		cmd_usage_error(c, "unknown --error-format '%s' (want %s)", format,
-				pbt_format_list());
+		cmd_usage_error(c, "unknown --error-format '%s' (want %s)",
+				format, pbt_format_list());
 		goto out;
 	}
 	for (i = 0; i < npos; i++)
 		if (!strcmp(pos[i], "-")) {
-			cmd_usage_error(c, "versions must be files, not standard input");
+			cmd_usage_error(c, "versions must be files, "
+					"not standard input");
 			goto out;
 		}
 	o.labels = n_labels ? labels : NULL;
@@ -70,7 +71,8 @@ int cmd_history(int argc, char **argv)
 	} else {
 		rc = cmd_write_stdout(&buf);
 		if (!rc)
-			rc = pbt_report_count(r) ? PBT_EXIT_FINDINGS : PBT_EXIT_OK;
+			rc = pbt_report_count(r) ? PBT_EXIT_FINDINGS :
+						   PBT_EXIT_OK;
 	}
 	pbt_buf_release(&buf);
 	pbt_report_free(r);

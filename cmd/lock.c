@@ -26,8 +26,8 @@ static int write_file(const char *path, const struct pbt_buf *b)
 	memcpy(tmp + n, ".XXXXXX", 8);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		cmd_fail("%s: cannot create a temporary file next to it: %s", path,
-			 strerror(errno));
+		cmd_fail("%s: cannot create a temporary file next to it: %s",
+			 path, strerror(errno));
 		free(tmp);
 		return PBT_EXIT_ERROR;
 	}
@@ -76,7 +76,8 @@ static int lock_update(int argc, char **argv)
 		return PBT_EXIT_ERROR;
 	if (npos != 1)
 		return cmd_usage_error(c, "expected one descriptor set (SET)");
-	if (pbt_lock_update(pos[0], lock, prune, &out, &added, &removed, &total, &err)) {
+	if (pbt_lock_update(pos[0], lock, prune, &out, &added, &removed,
+			    &total, &err)) {
 		cmd_error(&err);
 		return PBT_EXIT_ERROR;
 	}
@@ -84,7 +85,8 @@ static int lock_update(int argc, char **argv)
 	pbt_buf_release(&out);
 	if (rc)
 		return rc;
-	printf("%s: %zu %s added", lock, added, added == 1 ? "entry" : "entries");
+	printf("%s: %zu %s added", lock, added,
+	       added == 1 ? "entry" : "entries");
 	if (prune)
 		printf(", %zu removed", removed);
 	printf(", %zu in all\n", total);
@@ -97,11 +99,13 @@ int cmd_lock(int argc, char **argv)
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		if (argc < 2)
-			return cmd_usage_error(c, "expected a subcommand (update)");
+			return cmd_usage_error(c,
+					       "expected a subcommand (update)");
 		cmd_print_help(c, stdout);
 		return PBT_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "update"))
 		return lock_update(argc - 1, argv + 1);
-	return cmd_usage_error(c, "unknown subcommand '%s' (want update)", argv[1]);
+	return cmd_usage_error(c, "unknown subcommand '%s' (want update)",
+			       argv[1]);
 }

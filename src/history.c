@@ -35,6 +35,9 @@
 
 #define PBT_HISTORY_MAX_RULES 128
 
+#define FT(x) GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_##x
+#define FL(x) GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_##x
+
 struct form {
 	struct form *next;
 	const void *elem;	/* in the schema of `version` */
@@ -71,7 +74,7 @@ struct message_slot {
 	uint64_t deep;
 	uint32_t last_version;
 	bool seen;
-	struct pbt_map jsons;		/* JSON name -> struct json_use list */
+	struct pbt_map jsons;		/* JSON name -> json_use list */
 	bool jsons_ready;
 };
 
@@ -90,16 +93,16 @@ struct pbt_history {
 	size_t n_by_subject[8];
 	struct pbt_schema **schemas;
 	bool *owned;
-	bool quiet;			/* seeding: record forms, check nothing */
+	bool quiet;			/* seeding: record, check nothing */
 	const char **labels;
 	size_t n, cap;
 	struct pbt_findings all;
-	uint32_t *nv, *ov;		/* per finding in all: versions of the pair */
+	uint32_t *nv, *ov;		/* per finding in all: its pair */
 	size_t cap_idx;
 	/* The version being added. */
 	struct pbt_cx cx;
-	struct pbt_map enum_hash;	/* enum type name -> uint64_t *, this version */
-	const struct pbt_rule *json_rule;	/* FIELD_SAME_JSON_NAME, if enabled */
+	struct pbt_map enum_hash;	/* enum type name -> uint64_t * */
+	const struct pbt_rule *json_rule;	/* or NULL: JSON name reuse */
 	const char **pair_label;	/* "Vj vs Vi" by i, this version */
 	struct pbt_buf key, sig, fsig;
 	size_t *fsig_end;		/* per field of the current message */
@@ -116,7 +119,8 @@ void pbt_history_rules(unsigned cats, bool *enabled)
 		const struct pbt_rule *r = &pbt_rules[i];
 
 		enabled[i] = r->check && r->subject != PBT_ON_SCHEMA &&
-			     (r->cats[PBT_V2] & cats & (PBT_CAT_WIRE | PBT_CAT_WIRE_JSON));
+			     (r->cats[PBT_V2] & cats &
+			      (PBT_CAT_WIRE | PBT_CAT_WIRE_JSON));
 	}
 }
 
@@ -130,11 +134,12 @@ struct pbt_history *pbt_history_new(const bool *enabled)
 	pbt_findings_init(&h->all);
 	for (i = 0; i < pbt_n_rules; i++) {
 		const struct pbt_rule *r = &pbt_rules[i];
+		size_t *n = &h->n_by_subject[r->subject];
 
 		if (!enabled[i] || !r->check || r->subject == PBT_ON_SCHEMA)
 			continue;
-		if (h->n_by_subject[r->subject] < 128)
-			h->by_subject[r->subject][h->n_by_subject[r->subject]++] = r;
+		if (*n < 128)
+			h->by_subject[r->subject][(*n)++] = r;
 	}
 	if (enabled[pbt_rule_index(pbt_rule_find("FIELD_SAME_JSON_NAME"))])
 		h->json_rule = pbt_rule_find("FIELD_SAME_JSON_NAME");
@@ -170,7 +175,7 @@ void pbt_history_free(struct pbt_history *h)
 	free(h);
 }
 
-/* ---------------------------------------------------------------- signatures */
+/* ---------------------------------------------------------------- forms */
 
 /* Fields are separated by a byte no name contains. */
 static void sig_s(struct pbt_buf *b, const char *s)
@@ -199,10 +204,10 @@ static void sig_file(struct pbt_buf *b, const struct pbt_file *f)
 
 static bool field_required(const struct pbt_field *f)
 {
-	if (f->fp->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REQUIRED)
+	if (f->fp->label == FL(REQUIRED))
 		return true;
 	return f->file->syntax == PBT_SYNTAX_EDITIONS &&
-	       f->fp->label != GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED &&
+	       f->fp->label != FL(REPEATED) &&
 	       f->features.field_presence == PBT_PRESENCE_LEGACY_REQUIRED;
 }
 
@@ -214,8 +219,11 @@ static void sig_message(struct pbt_buf *b, const struct pbt_message *m)
 
 	sig_i(b, m->file->syntax);
 	sig_features(b, &m->features);
-	sig_i(b, dp->options && pbt_unknown_varint(&dp->options->base, 11, &v) ? (long long)v : -1);
-	sig_i(b, dp->options && dp->options->has_no_standard_descriptor_accessor ?
+	/* MessageOptions 11: deprecated_legacy_json_field_conflicts */
+	sig_i(b, dp->options && pbt_unknown_varint(&dp->options->base, 11, &v) ?
+		 (long long)v : -1);
+	sig_i(b, dp->options &&
+		 dp->options->has_no_standard_descriptor_accessor ?
 		 dp->options->no_standard_descriptor_accessor : -1);
 	for (i = 0; i < m->n_fields; i++) {
 		const struct pbt_field *f = m->by_number[i];
@@ -263,7 +271,9 @@ static void sig_enum(struct pbt_buf *b, const struct pbt_enum *e)
 	sig_s(b, e->name);
 	sig_i(b, e->file->syntax);
 	sig_features(b, &e->features);
-	sig_i(b, ep->options && pbt_unknown_varint(&ep->options->base, 6, &v) ? (long long)v : -1);
+	/* EnumOptions 6: deprecated_legacy_json_field_conflicts */
+	sig_i(b, ep->options && pbt_unknown_varint(&ep->options->base, 6, &v) ?
+		 (long long)v : -1);
 	sig_enum_values(b, e);
 	pbt_buf_addc(b, '\x1e');
 	for (i = 0; i < ep->n_reserved_range; i++) {
@@ -324,9 +334,11 @@ static void sig_field(struct pbt_history *h, struct pbt_buf *b,
 	 * repeated message fields, kind() in rule_field.c for editions
 	 * message fields.  Other fields skip the lookup.
 	 */
-	mt = fp->has_type && fp->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_MESSAGE &&
-	     (fp->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED ||
-	      f->file->syntax == PBT_SYNTAX_EDITIONS) ? pbt_field_message_type(f) : NULL;
+	mt = NULL;
+	if (fp->has_type && fp->type == FT(MESSAGE) &&
+	    (fp->label == FL(REPEATED) ||
+	     f->file->syntax == PBT_SYNTAX_EDITIONS))
+		mt = pbt_field_message_type(f);
 	sig_i(b, mt ? mt->is_map_entry : -1);
 	if (f->oneof) {
 		sig_s(b, f->oneof->name);
@@ -337,9 +349,9 @@ static void sig_field(struct pbt_history *h, struct pbt_buf *b,
 	sig_s(b, fp->default_value);
 	sig_i(b, o && o->has_jstype ? (long long)o->jstype : -1);
 	sig_i(b, o && o->has_ctype ? (long long)o->ctype : -1);
-	if (fp->has_type && fp->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_ENUM &&
-	    f->type_name)
-		sig_i(b, (long long)enum_hash(h, f->file->schema, f->type_name));
+	if (fp->has_type && fp->type == FT(ENUM) && f->type_name)
+		sig_i(b, (long long)enum_hash(h, f->file->schema,
+					      f->type_name));
 }
 
 static void sig_method(struct pbt_buf *b, const struct pbt_method *m)
@@ -369,8 +381,8 @@ static void record_pair(struct pbt_history *h, size_t from, uint32_t old_v)
 	if (from == h->all.n)
 		return;
 	if (!h->pair_label[old_v])
-		h->pair_label[old_v] = pbt_arena_printf(h->all.arena, "%s vs %s",
-							h->labels[new_v], h->labels[old_v]);
+		h->pair_label[old_v] = pbt_arena_printf(h->all.arena,
+			"%s vs %s", h->labels[new_v], h->labels[old_v]);
 	for (i = from; i < h->all.n; i++) {
 		h->all.v[i].pair = h->pair_label[old_v];
 		h->nv[i] = new_v;
@@ -449,9 +461,11 @@ static void *global_slot(struct pbt_history *h, size_t size)
 	return sl;
 }
 
-static void visit_key(struct pbt_history *h, enum pbt_subject s, const void *elem)
+static void visit_key(struct pbt_history *h, enum pbt_subject s,
+		      const void *elem)
 {
-	visit(h, global_slot(h, sizeof(struct slot)), s, elem, h->sig.buf, h->sig.len);
+	visit(h, global_slot(h, sizeof(struct slot)), s, elem, h->sig.buf,
+	      h->sig.len);
 }
 
 static void key_start(struct pbt_history *h, char kind, const char *name)
@@ -517,7 +531,8 @@ static const char *json_name(struct pbt_arena *a, const struct pbt_field *f)
 			up = true;
 			continue;
 		}
-		*p++ = up && *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
+		*p++ = up && *s >= 'a' && *s <= 'z' ?
+			(char)(*s - 'a' + 'A') : *s;
 		up = false;
 	}
 	*p = '\0';
@@ -568,8 +583,10 @@ static void check_json_reuse(struct pbt_history *h, struct message_slot *ms,
 			cx->subject_old = NULL;
 			cx->subject_new = f;
 			pbt_cx_report(cx, f->file, &span, NULL,
-				      "%s has JSON name %s, which field \"%d\" with name \"%s\" had before.",
-				      pbt_field_description(cx, f), pbt_q(cx, j), u->number, u->name);
+				      "%s has JSON name %s, which field \"%d\""
+				      " with name \"%s\" had before.",
+				      pbt_field_description(cx, f),
+				      pbt_q(cx, j), u->number, u->name);
 			record_pair(h, from, u->version);
 		}
 		if (known)
@@ -581,7 +598,8 @@ static void check_json_reuse(struct pbt_history *h, struct message_slot *ms,
 		if (last)
 			last->next = u;
 		else
-			pbt_map_put(&ms->jsons, pbt_arena_strdup(h->arena, j), u);
+			pbt_map_put(&ms->jsons,
+				    pbt_arena_strdup(h->arena, j), u);
 	}
 }
 
@@ -591,7 +609,8 @@ static void check_json_reuse(struct pbt_history *h, struct message_slot *ms,
  */
 static void visit_message(struct pbt_history *h, const struct pbt_message *m)
 {
-	bool on_msg = h->n_by_subject[PBT_ON_MESSAGE], on_field = h->n_by_subject[PBT_ON_FIELD];
+	bool on_msg = h->n_by_subject[PBT_ON_MESSAGE];
+	bool on_field = h->n_by_subject[PBT_ON_FIELD];
 	uint32_t version = (uint32_t)(h->n - 1);
 	struct message_slot *ms;
 	uint64_t deep;
@@ -605,7 +624,7 @@ static void visit_message(struct pbt_history *h, const struct pbt_message *m)
 		if (m->n_fields > h->cap_fsig_end) {
 			h->cap_fsig_end = m->n_fields * 2;
 			h->fsig_end = pbt_xrealloc(h->fsig_end,
-						   h->cap_fsig_end * sizeof(*h->fsig_end));
+				h->cap_fsig_end * sizeof(*h->fsig_end));
 		}
 		for (i = 0; i < m->n_fields; i++) {
 			sig_field(h, &h->fsig, &m->fields[i]);
@@ -613,7 +632,8 @@ static void visit_message(struct pbt_history *h, const struct pbt_message *m)
 		}
 	}
 	deep = pbt_hash(h->sig.buf, h->sig.len) ^
-	       (pbt_hash(pbt_buf_str(&h->fsig), h->fsig.len) * 0x9e3779b97f4a7c15ull);
+	       (pbt_hash(pbt_buf_str(&h->fsig), h->fsig.len) *
+		0x9e3779b97f4a7c15ull);
 	/* Unchanged since the previous version: nothing new to check. */
 	if (ms->seen && ms->last_version + 1 == version && ms->deep == deep) {
 		ms->last_version = version;
@@ -638,16 +658,67 @@ static void visit_message(struct pbt_history *h, const struct pbt_message *m)
 	}
 }
 
+static void visit_methods(struct pbt_history *h, const struct pbt_service *sv)
+{
+	size_t k;
+
+	for (k = 0; k < sv->n_methods; k++) {
+		const struct pbt_method *m = &sv->methods[k];
+
+		key_start(h, 'R', sv->full_name);
+		pbt_buf_addc(&h->key, '.');
+		pbt_buf_adds(&h->key, m->name);
+		sig_method(&h->sig, m);
+		visit_key(h, PBT_ON_METHOD, m);
+	}
+}
+
+/*
+ * Every element of one file.  Services as a whole are not visited: no
+ * wire rule is about one (RPC_NO_DELETE is FILE and PACKAGE only).
+ */
+static void visit_file(struct pbt_history *h, const struct pbt_file *f)
+{
+	const size_t *on = h->n_by_subject;
+	size_t j;
+
+	if (on[PBT_ON_FILE]) {
+		key_start(h, 'F', f->name);
+		sig_file(&h->sig, f);
+		visit_key(h, PBT_ON_FILE, f);
+	}
+	if (on[PBT_ON_MESSAGE] || on[PBT_ON_FIELD] || h->json_rule)
+		for (j = 0; j < f->n_messages; j++)
+			visit_message(h, f->messages[j]);
+	for (j = 0; on[PBT_ON_FIELD] && j < f->n_extensions; j++) {
+		const struct pbt_field *e = f->extensions[j];
+
+		key_start(h, 'x', e->extendee);
+		key_number(h, e->number);
+		sig_field(h, &h->sig, e);
+		visit_key(h, PBT_ON_FIELD, e);
+	}
+	for (j = 0; on[PBT_ON_ENUM] && j < f->n_enums; j++) {
+		key_start(h, 'E', f->enums[j]->full_name);
+		sig_enum(&h->sig, f->enums[j]);
+		visit_key(h, PBT_ON_ENUM, f->enums[j]);
+	}
+	for (j = 0; on[PBT_ON_METHOD] && j < f->n_services; j++)
+		visit_methods(h, &f->services[j]);
+}
+
 static void add(struct pbt_history *h, struct pbt_schema *s, const char *label,
 		bool owned, bool quiet)
 {
-	size_t i, j, k;
+	size_t i;
 
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 8;
-		h->schemas = pbt_xrealloc(h->schemas, h->cap * sizeof(*h->schemas));
+		h->schemas = pbt_xrealloc(h->schemas,
+					  h->cap * sizeof(*h->schemas));
 		h->owned = pbt_xrealloc(h->owned, h->cap * sizeof(*h->owned));
-		h->labels = pbt_xrealloc(h->labels, h->cap * sizeof(*h->labels));
+		h->labels = pbt_xrealloc(h->labels,
+					 h->cap * sizeof(*h->labels));
 	}
 	h->quiet = quiet;
 	h->owned[h->n] = owned;
@@ -660,53 +731,11 @@ static void add(struct pbt_history *h, struct pbt_schema *s, const char *label,
 	h->cx.out = &h->all;
 	h->cx.tmp = pbt_arena_new();
 	pbt_map_init(&h->enum_hash, h->cx.tmp, 0);
-	h->pair_label = pbt_arena_calloc(h->cx.tmp, h->n, sizeof(*h->pair_label));
+	h->pair_label = pbt_arena_calloc(h->cx.tmp, h->n,
+					 sizeof(*h->pair_label));
 
-	for (i = 0; i < s->n_files; i++) {
-		struct pbt_file *f = &s->files[i];
-
-		if (h->n_by_subject[PBT_ON_FILE]) {
-			key_start(h, 'F', f->name);
-			sig_file(&h->sig, f);
-			visit_key(h, PBT_ON_FILE, f);
-		}
-		if (h->n_by_subject[PBT_ON_MESSAGE] || h->n_by_subject[PBT_ON_FIELD])
-			for (j = 0; j < f->n_messages; j++)
-				visit_message(h, f->messages[j]);
-		if (h->n_by_subject[PBT_ON_FIELD])
-			for (j = 0; j < f->n_extensions; j++) {
-				const struct pbt_field *e = f->extensions[j];
-
-				key_start(h, 'x', e->extendee);
-				key_number(h, e->number);
-				sig_field(h, &h->sig, e);
-				visit_key(h, PBT_ON_FIELD, e);
-			}
-		if (h->n_by_subject[PBT_ON_ENUM])
-			for (j = 0; j < f->n_enums; j++) {
-				key_start(h, 'E', f->enums[j]->full_name);
-				sig_enum(&h->sig, f->enums[j]);
-				visit_key(h, PBT_ON_ENUM, f->enums[j]);
-			}
-		if (h->n_by_subject[PBT_ON_SERVICE] || h->n_by_subject[PBT_ON_METHOD])
-			for (j = 0; j < f->n_services; j++) {
-				const struct pbt_service *sv = &f->services[j];
-
-				/* No wire rule is about a service as a whole:
-				 * RPC_NO_DELETE is FILE/PACKAGE only. */
-				for (k = 0; k < sv->n_methods; k++) {
-					const struct pbt_method *m = &sv->methods[k];
-
-					if (!h->n_by_subject[PBT_ON_METHOD])
-						break;
-					key_start(h, 'R', sv->full_name);
-					pbt_buf_addc(&h->key, '.');
-					pbt_buf_adds(&h->key, m->name);
-					sig_method(&h->sig, m);
-					visit_key(h, PBT_ON_METHOD, m);
-				}
-			}
-	}
+	for (i = 0; i < s->n_files; i++)
+		visit_file(h, &s->files[i]);
 	record_pair(h, h->all.n, 0);	/* size the index arrays */
 	pbt_arena_free(h->cx.tmp);
 	memset(&h->cx, 0, sizeof(h->cx));
@@ -744,7 +773,8 @@ static int cmp_nz(const char *a, const char *b)
 static int cmp_identity(const void *x, const void *y)
 {
 	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-	const struct pbt_finding *fa = &sort_h->all.v[a], *fb = &sort_h->all.v[b];
+	const struct pbt_finding *fa = &sort_h->all.v[a];
+	const struct pbt_finding *fb = &sort_h->all.v[b];
 	int c;
 
 	if ((c = strcmp(fa->rule, fb->rule)))
@@ -787,9 +817,11 @@ void pbt_history_finish(struct pbt_history *h, struct pbt_findings *out)
 	qsort(idx, n, sizeof(*idx), cmp_identity);
 	for (i = 0; i < n; i++) {
 		const struct pbt_finding *a = &h->all.v[idx[i]];
-		const struct pbt_finding *p = kept ? &h->all.v[idx[kept - 1]] : NULL;
+		const struct pbt_finding *p =
+			kept ? &h->all.v[idx[kept - 1]] : NULL;
 
-		if (p && !strcmp(p->rule, a->rule) && !cmp_nz(p->subject, a->subject) &&
+		if (p && !strcmp(p->rule, a->rule) &&
+		    !cmp_nz(p->subject, a->subject) &&
 		    !strcmp(p->message, a->message))
 			continue;
 		idx[kept++] = idx[i];
@@ -814,7 +846,7 @@ void pbt_history_finish(struct pbt_history *h, struct pbt_findings *out)
 	h->nv = h->ov = NULL;
 }
 
-/* ---------------------------------------------------------------- entry point */
+/* ---------------------------------------------------------------- running */
 
 /*
  * Loading is most of the work (and comparing is not much): two threads
@@ -874,7 +906,8 @@ static int cats_from_names(const struct pbt_history_opts *o, unsigned *cats,
 			*cats |= PBT_CAT_WIRE_JSON;
 		else
 			return pbt_errf(err, PBT_EUSAGE, NULL,
-					"history checks WIRE and WIRE_JSON only, not '%s'",
+				"history checks WIRE and WIRE_JSON only,"
+				" not '%s'",
 					o->use[i]);
 	}
 	return 0;
@@ -938,7 +971,8 @@ int pbt_history(const char *const *paths, size_t n,
 			rc = -(int)err->code;
 			break;
 		}
-		pbt_history_add(h, s, opts->labels ? opts->labels[k] : paths[k]);
+		pbt_history_add(h, s,
+				opts->labels ? opts->labels[k] : paths[k]);
 	}
 	while (n_threads)
 		pthread_join(t[--n_threads], NULL);

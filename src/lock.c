@@ -44,10 +44,12 @@ static const char *const type_words[] = {
 	"enum", "sfixed32", "sfixed64", "sint32", "sint64",
 };
 #define N_TYPES (sizeof(type_words) / sizeof(type_words[0]))
+#define N_CARDS (sizeof(card_words) / sizeof(card_words[0]))
 
 static bool named_type(const char *t)
 {
-	return !strcmp(t, "message") || !strcmp(t, "enum") || !strcmp(t, "group");
+	return !strcmp(t, "message") || !strcmp(t, "enum") ||
+	       !strcmp(t, "group");
 }
 
 static bool is_message_kind(enum pbt_lock_kind k)
@@ -102,7 +104,7 @@ static void add_token(struct pbt_buf *b, const char *s)
 		} else if (*p < 0x20 || *p == 0x7f) {
 			pbt_buf_addf(b, "\\x%02x", *p);
 		} else {
-			pbt_buf_addc(b, (char)*p);	/* UTF-8 stays as it is */
+			pbt_buf_addc(b, (char)*p);	/* UTF-8 stays */
 		}
 	}
 	pbt_buf_addc(b, '"');
@@ -116,7 +118,8 @@ static void add_kv(struct pbt_buf *b, const char *key, const char *v)
 	add_token(b, v);
 }
 
-static const char *entry_text(struct pbt_arena *a, const struct pbt_lock_entry *e)
+const char *pbt_lock_entry_text(struct pbt_arena *a,
+				const struct pbt_lock_entry *e)
 {
 	struct pbt_buf b = PBT_BUF_INIT;
 	const char *s;
@@ -131,9 +134,8 @@ static const char *entry_text(struct pbt_arena *a, const struct pbt_lock_entry *
 		add_token(&b, e->name);
 		add_kv(&b, "json", e->json);
 		if (e->type_name) {
-			char *t = pbt_arena_printf(a, "%s:%s", e->type, e->type_name);
-
-			add_kv(&b, "type", t);
+			add_kv(&b, "type", pbt_arena_printf(a, "%s:%s", e->type,
+							    e->type_name));
 		} else {
 			add_kv(&b, "type", e->type);
 		}
@@ -147,7 +149,8 @@ static const char *entry_text(struct pbt_arena *a, const struct pbt_lock_entry *
 		break;
 	case PBT_LOCK_MSG_RESERVED:
 	case PBT_LOCK_ENUM_RESERVED:
-		pbt_buf_addf(&b, " %lld %lld", (long long)e->number, (long long)e->end);
+		pbt_buf_addf(&b, " %lld %lld", (long long)e->number,
+			     (long long)e->end);
 		break;
 	case PBT_LOCK_MSG_RESERVED_NAME:
 	case PBT_LOCK_ENUM_RESERVED_NAME:
@@ -183,7 +186,7 @@ const struct pbt_lock_entry *pbt_lock_find(const struct pbt_lock *l,
 bool pbt_lock_add(struct pbt_lock *l, const struct pbt_lock_entry *e)
 {
 	struct pbt_lock_entry *n;
-	const char *text = e->text ? e->text : entry_text(l->arena, e);
+	const char *text = e->text ? e->text : pbt_lock_entry_text(l->arena, e);
 
 	if (pbt_map_get(&l->lines, text))
 		return false;
@@ -199,7 +202,6 @@ bool pbt_lock_add(struct pbt_lock *l, const struct pbt_lock_entry *e)
 	n->type = dup(l->arena, e->type);
 	n->type_name = dup(l->arena, e->type_name);
 	n->oneof = dup(l->arena, e->oneof);
-	n->def = dup(l->arena, e->def);
 	n->text = e->text ? pbt_arena_strdup(l->arena, text) : text;
 	/* Entries move when v grows: the map holds indexes, not pointers. */
 	pbt_map_put(&l->lines, n->text, (void *)(uintptr_t)l->n);
@@ -225,8 +227,8 @@ static int perr(struct parser *p, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = pbt_verrf(p->err, PBT_EINPUT, &(struct pbt_loc){ p->path, p->line, 0 },
-		       fmt, ap);
+	rc = pbt_verrf(p->err, PBT_EINPUT,
+		       &(struct pbt_loc){ p->path, p->line, 0 }, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -243,89 +245,99 @@ static int hexval(char c)
 }
 
 /*
+ * The quoted string at *sp (just past its opening quote), decoded into b;
+ * *sp is left past the closing quote.
+ */
+static int read_quoted(struct parser *p, const char **sp, const char *end,
+		       struct pbt_buf *b)
+{
+	const char *s = *sp;
+
+	for (;; s++) {
+		unsigned char c;
+		int hi, lo;
+
+		if (s >= end)
+			return perr(p, "unterminated quoted string");
+		c = (unsigned char)*s;
+		if (c == '"')
+			break;
+		if (c < 0x20 || c == 0x7f)
+			return perr(p, "unexpected byte 0x%02x in a quoted string",
+				    c);
+		if (c != '\\') {
+			pbt_buf_addc(b, (char)c);
+			continue;
+		}
+		if (++s >= end)
+			return perr(p, "unterminated quoted string");
+		c = (unsigned char)*s;
+		switch (c) {
+		case '"':
+		case '\\':
+			pbt_buf_addc(b, (char)c);
+			break;
+		case 'n':
+			pbt_buf_addc(b, '\n');
+			break;
+		case 't':
+			pbt_buf_addc(b, '\t');
+			break;
+		case 'x':
+			hi = s + 1 < end ? hexval(s[1]) : -1;
+			lo = s + 2 < end ? hexval(s[2]) : -1;
+			/* No NUL: names are C strings. */
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				return perr(p, "bad \\x escape (two hex digits, not 00)");
+			pbt_buf_addc(b, (char)(hi * 16 + lo));
+			s += 2;
+			break;
+		default:
+			return perr(p, "unknown escape '\\%c'",
+				    c >= 0x20 && c < 0x7f ? c : '?');
+		}
+	}
+	*sp = s + 1;
+	return 0;
+}
+
+/*
  * Split [s, end) into tokens: runs of bare bytes and quoted strings up to
  * a space or tab.  Decoded tokens go into the parser's arena.
  */
 static int tokenize(struct parser *p, const char *s, const char *end,
 		    char **tok, size_t *n_tok)
 {
-	*n_tok = 0;
-	while (s < end) {
-		struct pbt_buf b = PBT_BUF_INIT;
+	struct pbt_buf b = PBT_BUF_INIT;
+	int rc = 0;
 
+	*n_tok = 0;
+	while (s < end && !rc) {
 		if (*s == ' ' || *s == '\t') {
 			s++;
 			continue;
 		}
-		if (*n_tok == MAX_TOKENS)
-			return perr(p, "too many words on one line");
-		while (s < end && *s != ' ' && *s != '\t') {
-			unsigned char c = (unsigned char)*s;
-
-			if (c != '"') {
-				if (c < 0x20 || c == 0x7f) {
-					pbt_buf_release(&b);
-					return perr(p, "unexpected byte 0x%02x", c);
-				}
-				pbt_buf_addc(&b, (char)c);
-				s++;
-				continue;
-			}
-			for (s++;; s++) {
-				if (s >= end) {
-					pbt_buf_release(&b);
-					return perr(p, "unterminated quoted string");
-				}
-				c = (unsigned char)*s;
-				if (c == '"')
-					break;
-				if (c < 0x20 || c == 0x7f) {
-					pbt_buf_release(&b);
-					return perr(p, "unexpected byte 0x%02x in a quoted string", c);
-				}
-				if (c != '\\') {
-					pbt_buf_addc(&b, (char)c);
-					continue;
-				}
-				if (++s >= end) {
-					pbt_buf_release(&b);
-					return perr(p, "unterminated quoted string");
-				}
-				switch (*s) {
-				case '"': case '\\':
-					pbt_buf_addc(&b, *s);
-					break;
-				case 'n':
-					pbt_buf_addc(&b, '\n');
-					break;
-				case 't':
-					pbt_buf_addc(&b, '\t');
-					break;
-				case 'x': {
-					int hi = s + 1 < end ? hexval(s[1]) : -1;
-					int lo = s + 2 < end ? hexval(s[2]) : -1;
-
-					if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-						pbt_buf_release(&b);
-						return perr(p, "bad \\x escape (two hex digits, not 00)");
-					}
-					pbt_buf_addc(&b, (char)(hi * 16 + lo));
-					s += 2;
-					break;
-				}
-				default:
-					pbt_buf_release(&b);
-					return perr(p, "unknown escape '\\%c'",
-						    (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f ?
-						    *s : '?');
-				}
-			}
-			s++;	/* the closing quote */
+		if (*n_tok == MAX_TOKENS) {
+			rc = perr(p, "too many words on one line");
+			break;
 		}
-		tok[(*n_tok)++] = pbt_arena_strdup(p->a, pbt_buf_str(&b));
-		pbt_buf_release(&b);
+		pbt_buf_reset(&b);
+		while (s < end && *s != ' ' && *s != '\t' && !rc) {
+			unsigned char c = (unsigned char)*s++;
+
+			if (c == '"')
+				rc = read_quoted(p, &s, end, &b);
+			else if (c < 0x20 || c == 0x7f)
+				rc = perr(p, "unexpected byte 0x%02x", c);
+			else
+				pbt_buf_addc(&b, (char)c);
+		}
+		if (!rc)
+			tok[(*n_tok)++] = pbt_arena_strdup(p->a,
+							   pbt_buf_str(&b));
 	}
-	return 0;
+	pbt_buf_release(&b);
+	return rc;
 }
 
 static int parse_int(struct parser *p, const char *s, const char *what,
@@ -373,8 +385,11 @@ static int parse_field(struct parser *p, char **tok, size_t n,
 
 	if (n < 5)
 		return perr(p, "a field entry needs a number and a name");
-	if ((rc = parse_int(p, tok[3], "field number", 1, MAX_FIELD_NUMBER, &e->number)) ||
-	    (rc = need_name(p, tok[4], "field name")))
+	rc = parse_int(p, tok[3], "field number", 1, MAX_FIELD_NUMBER,
+		       &e->number);
+	if (!rc)
+		rc = need_name(p, tok[4], "field name");
+	if (rc)
 		return rc;
 	e->name = tok[4];
 	for (i = 5; i < n; i++) {
@@ -392,14 +407,16 @@ static int parse_field(struct parser *p, char **tok, size_t n,
 			e->json = v;
 		} else if (!strcmp(tok[i], "type")) {
 			const char *colon = strchr(v, ':');
-			char *kind = pbt_arena_strndup(p->a, v, colon ? (size_t)(colon - v) : strlen(v));
+			size_t klen = colon ? (size_t)(colon - v) : strlen(v);
+			char *kind = pbt_arena_strndup(p->a, v, klen);
 			size_t t;
 
 			if (seen_type)
 				return perr(p, "type= given twice");
 			seen_type = true;
-			for (t = 1; t < N_TYPES && strcmp(type_words[t], kind); t++)
-				;
+			for (t = 1; t < N_TYPES; t++)
+				if (!strcmp(type_words[t], kind))
+					break;
 			if (t == N_TYPES)
 				return perr(p, "unknown type '%s'", kind);
 			if (named_type(kind) && (!colon || !colon[1]))
@@ -414,10 +431,10 @@ static int parse_field(struct parser *p, char **tok, size_t n,
 			if (seen_card)
 				return perr(p, "card= given twice");
 			seen_card = true;
-			for (c = 0; c < sizeof(card_words) / sizeof(card_words[0]); c++)
+			for (c = 0; c < N_CARDS; c++)
 				if (!strcmp(card_words[c], v))
 					break;
-			if (c == sizeof(card_words) / sizeof(card_words[0]))
+			if (c == N_CARDS)
 				return perr(p, "unknown cardinality '%s' (want optional, implicit, required, repeated or map)", v);
 			e->card = (enum pbt_lock_card)c;
 		} else if (!strcmp(tok[i], "oneof")) {
@@ -459,24 +476,31 @@ static int parse_entry(struct parser *p, char **tok, size_t n)
 		e.kind = PBT_LOCK_VALUE;
 		if (n != 5)
 			return perr(p, "a value entry is: enum NAME value NUMBER VALUE_NAME");
-		if ((rc = parse_int(p, tok[3], "value number", INT32_MIN, INT32_MAX, &e.number)) ||
-		    (rc = need_name(p, tok[4], "value name")))
+		rc = parse_int(p, tok[3], "value number", INT32_MIN, INT32_MAX,
+			       &e.number);
+		if (!rc)
+			rc = need_name(p, tok[4], "value name");
+		if (rc)
 			return rc;
 		e.name = tok[4];
 	} else if (!strcmp(tok[2], "reserved")) {
-		int64_t lo = msg ? 0 : INT32_MIN, hi = msg ? MAX_FIELD_NUMBER : INT32_MAX;
+		int64_t lo = msg ? 0 : INT32_MIN;
+		int64_t hi = msg ? MAX_FIELD_NUMBER : INT32_MAX;
 
 		e.kind = msg ? PBT_LOCK_MSG_RESERVED : PBT_LOCK_ENUM_RESERVED;
 		if (n != 5)
 			return perr(p, "a reserved entry is: %s NAME reserved START END", tok[0]);
-		if ((rc = parse_int(p, tok[3], "range start", lo, hi, &e.number)) ||
-		    (rc = parse_int(p, tok[4], "range end", lo, hi, &e.end)))
+		rc = parse_int(p, tok[3], "range start", lo, hi, &e.number);
+		if (!rc)
+			rc = parse_int(p, tok[4], "range end", lo, hi, &e.end);
+		if (rc)
 			return rc;
 		if (e.end < e.number)
 			return perr(p, "range end %lld is before its start %lld",
 				    (long long)e.end, (long long)e.number);
 	} else if (!strcmp(tok[2], "reserved-name")) {
-		e.kind = msg ? PBT_LOCK_MSG_RESERVED_NAME : PBT_LOCK_ENUM_RESERVED_NAME;
+		e.kind = msg ? PBT_LOCK_MSG_RESERVED_NAME :
+			       PBT_LOCK_ENUM_RESERVED_NAME;
 		if (n != 4)
 			return perr(p, "a reserved-name entry is: %s NAME reserved-name NAME", tok[0]);
 		if ((rc = need_name(p, tok[3], "reserved name")))
@@ -545,13 +569,15 @@ int pbt_lock_read(struct pbt_lock *l, const char *path, struct pbt_err *err)
 	int rc;
 
 	if (!f)
-		return pbt_errf(err, PBT_EINPUT, &loc, "cannot open: %s", strerror(errno));
+		return pbt_errf(err, PBT_EINPUT, &loc, "cannot open: %s",
+				strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		pbt_buf_add(&b, chunk, n);
 	if (ferror(f)) {
 		fclose(f);
 		pbt_buf_release(&b);
-		return pbt_errf(err, PBT_EINPUT, &loc, "cannot read: %s", strerror(errno));
+		return pbt_errf(err, PBT_EINPUT, &loc, "cannot read: %s",
+				strerror(errno));
 	}
 	fclose(f);
 	rc = pbt_lock_parse(l, path, pbt_buf_str(&b), b.len, err);
@@ -559,7 +585,7 @@ int pbt_lock_read(struct pbt_lock *l, const char *path, struct pbt_err *err)
 	return rc;
 }
 
-/* ---------------------------------------------------------------- from a schema */
+/* ---------------------------------------------------------------- schemas */
 
 /* protoc's default json_name: drop '_' and upper-case the next letter. */
 static const char *default_json(struct pbt_arena *a, const char *s)
@@ -572,7 +598,8 @@ static const char *default_json(struct pbt_arena *a, const char *s)
 			up = true;
 			continue;
 		}
-		*p++ = up && *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
+		*p++ = up && *s >= 'a' && *s <= 'z' ?
+			(char)(*s - 'a' + 'A') : *s;
 		up = false;
 	}
 	*p = '\0';
@@ -611,7 +638,8 @@ static enum pbt_lock_card field_card(const struct pbt_field *f, int kind)
 		return PBT_LOCK_REQUIRED;
 	if (f->file->syntax == PBT_SYNTAX_PROTO2)
 		return PBT_LOCK_OPTIONAL;
-	if (kind == FT(MESSAGE) || kind == FT(GROUP) || f->is_extension || f->oneof)
+	if (kind == FT(MESSAGE) || kind == FT(GROUP) || f->is_extension ||
+	    f->oneof)
 		return PBT_LOCK_OPTIONAL;
 	if (f->file->syntax == PBT_SYNTAX_PROTO3)
 		return fp->has_proto3_optional && fp->proto3_optional ?
@@ -636,89 +664,94 @@ void pbt_lock_field_entry(struct pbt_arena *a, const struct pbt_field *f,
 	e->elem = f->message ? f->message->full_name : "";
 	e->number = f->number;
 	e->name = f->name;
-	e->json = f->fp->json_name ? f->fp->json_name : default_json(a, f->name);
-	e->type = kind > 0 && (size_t)kind < N_TYPES ? type_words[kind] : "unknown";
-	if (!strcmp(e->type, "unknown"))
-		e->type = "bytes";	/* cannot happen with protoc output */
-	e->type_name = named_type(e->type) ? (f->type_name ? f->type_name : "") : NULL;
-	if (e->type_name && !*e->type_name)
-		e->type_name = "?";
+	e->json = f->fp->json_name ? f->fp->json_name :
+		  default_json(a, f->name);
+	/* protoc always sets a known type; a hand-made set might not. */
+	e->type = kind > 0 && (size_t)kind < N_TYPES ? type_words[kind] :
+		  "bytes";
+	e->type_name = NULL;
+	if (named_type(e->type))
+		e->type_name = f->type_name && *f->type_name ? f->type_name : "?";
 	e->card = field_card(f, kind);
 	e->oneof = f->oneof && !f->oneof->synthetic ? f->oneof->name : NULL;
-	e->text = entry_text(a, e);
+	e->text = pbt_lock_entry_text(a, e);
+}
+
+static size_t add_message(struct pbt_lock *l, const struct pbt_message *m)
+{
+	const pbt_message_proto *dp = m->dp;
+	struct pbt_lock_entry e;
+	size_t added = 0, k;
+
+	for (k = 0; k < m->n_fields; k++) {
+		pbt_lock_field_entry(l->arena, &m->fields[k], &e);
+		added += pbt_lock_add(l, &e);
+	}
+	memset(&e, 0, sizeof(e));
+	e.elem = m->full_name;
+	e.kind = PBT_LOCK_MSG_RESERVED;
+	for (k = 0; k < dp->n_reserved_range; k++) {
+		/* DescriptorProto ranges are end-exclusive; the lock's not. */
+		e.number = dp->reserved_range[k]->start;
+		e.end = (int64_t)dp->reserved_range[k]->end - 1;
+		if (e.end >= e.number)
+			added += pbt_lock_add(l, &e);
+	}
+	e.kind = PBT_LOCK_MSG_RESERVED_NAME;
+	e.number = e.end = 0;
+	for (k = 0; k < dp->n_reserved_name; k++) {
+		e.name = dp->reserved_name[k];
+		if (e.name && *e.name)
+			added += pbt_lock_add(l, &e);
+	}
+	return added;
+}
+
+static size_t add_enum(struct pbt_lock *l, const struct pbt_enum *en)
+{
+	const pbt_enum_proto *ep = en->ep;
+	struct pbt_lock_entry e;
+	size_t added = 0, k;
+
+	memset(&e, 0, sizeof(e));
+	e.elem = en->full_name;
+	e.kind = PBT_LOCK_VALUE;
+	for (k = 0; k < en->n_values; k++) {
+		e.number = en->values[k].number;
+		e.name = en->values[k].name;
+		added += pbt_lock_add(l, &e);
+	}
+	e.kind = PBT_LOCK_ENUM_RESERVED;
+	e.name = NULL;
+	for (k = 0; k < ep->n_reserved_range; k++) {
+		e.number = ep->reserved_range[k]->start;
+		e.end = ep->reserved_range[k]->end;
+		if (e.end >= e.number)
+			added += pbt_lock_add(l, &e);
+	}
+	e.kind = PBT_LOCK_ENUM_RESERVED_NAME;
+	e.number = e.end = 0;
+	for (k = 0; k < ep->n_reserved_name; k++) {
+		e.name = ep->reserved_name[k];
+		if (e.name && *e.name)
+			added += pbt_lock_add(l, &e);
+	}
+	return added;
 }
 
 size_t pbt_lock_add_schema(struct pbt_lock *l, const struct pbt_schema *s)
 {
-	size_t added = 0, i, j, k;
+	size_t added = 0, i, j;
 
 	for (i = 0; i < s->n_files; i++) {
 		const struct pbt_file *f = &s->files[i];
 
 		if (f->is_import)
 			continue;
-		for (j = 0; j < f->n_messages; j++) {
-			const struct pbt_message *m = f->messages[j];
-			const pbt_message_proto *dp = m->dp;
-
-			for (k = 0; k < m->n_fields; k++) {
-				struct pbt_lock_entry e;
-
-				pbt_lock_field_entry(l->arena, &m->fields[k], &e);
-				added += pbt_lock_add(l, &e);
-			}
-			for (k = 0; k < dp->n_reserved_range; k++) {
-				struct pbt_lock_entry e = { .kind = PBT_LOCK_MSG_RESERVED };
-
-				e.elem = m->full_name;
-				e.number = dp->reserved_range[k]->start;
-				e.end = (int64_t)dp->reserved_range[k]->end - 1;
-				if (e.end < e.number)
-					continue;
-				added += pbt_lock_add(l, &e);
-			}
-			for (k = 0; k < dp->n_reserved_name; k++) {
-				struct pbt_lock_entry e = { .kind = PBT_LOCK_MSG_RESERVED_NAME };
-
-				if (!dp->reserved_name[k] || !*dp->reserved_name[k])
-					continue;
-				e.elem = m->full_name;
-				e.name = dp->reserved_name[k];
-				added += pbt_lock_add(l, &e);
-			}
-		}
-		for (j = 0; j < f->n_enums; j++) {
-			const struct pbt_enum *en = f->enums[j];
-			const pbt_enum_proto *ep = en->ep;
-
-			for (k = 0; k < en->n_values; k++) {
-				struct pbt_lock_entry e = { .kind = PBT_LOCK_VALUE };
-
-				e.elem = en->full_name;
-				e.number = en->values[k].number;
-				e.name = en->values[k].name;
-				added += pbt_lock_add(l, &e);
-			}
-			for (k = 0; k < ep->n_reserved_range; k++) {
-				struct pbt_lock_entry e = { .kind = PBT_LOCK_ENUM_RESERVED };
-
-				e.elem = en->full_name;
-				e.number = ep->reserved_range[k]->start;
-				e.end = ep->reserved_range[k]->end;
-				if (e.end < e.number)
-					continue;
-				added += pbt_lock_add(l, &e);
-			}
-			for (k = 0; k < ep->n_reserved_name; k++) {
-				struct pbt_lock_entry e = { .kind = PBT_LOCK_ENUM_RESERVED_NAME };
-
-				if (!ep->reserved_name[k] || !*ep->reserved_name[k])
-					continue;
-				e.elem = en->full_name;
-				e.name = ep->reserved_name[k];
-				added += pbt_lock_add(l, &e);
-			}
-		}
+		for (j = 0; j < f->n_messages; j++)
+			added += add_message(l, f->messages[j]);
+		for (j = 0; j < f->n_enums; j++)
+			added += add_enum(l, f->enums[j]);
 	}
 	return added;
 }
@@ -770,7 +803,8 @@ void pbt_lock_render(struct pbt_lock *l, struct pbt_buf *out)
 
 	qsort(l->v, l->n, sizeof(*l->v), cmp_entry);
 	for (i = 0; i < l->n; i++)
-		pbt_map_set(&l->lines, l->v[i].text, (void *)(uintptr_t)(i + 1));
+		pbt_map_set(&l->lines, l->v[i].text,
+			    (void *)(uintptr_t)(i + 1));
 	pbt_buf_adds(out,
 		"# pbtable.lock: every field and enum value number and name ever used.\n"
 		"# Written by `pbtable lock update`, which only ever adds lines (unless\n"

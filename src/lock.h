@@ -32,7 +32,7 @@ struct pbt_err;
  */
 
 enum pbt_lock_kind {
-	PBT_LOCK_FIELD,		/* message ... field N NAME json= type= card= */
+	PBT_LOCK_FIELD,		/* message M field N NAME json= type= card= */
 	PBT_LOCK_MSG_RESERVED,	/* message ... reserved START END */
 	PBT_LOCK_MSG_RESERVED_NAME,
 	PBT_LOCK_VALUE,		/* enum ... value N NAME */
@@ -60,7 +60,6 @@ struct pbt_lock_entry {
 	const char *type_name;	/* message/enum/group type, else NULL */
 	enum pbt_lock_card card;
 	const char *oneof;	/* NULL: not in a (real) oneof */
-	const char *def;	/* default value as in the descriptor, or NULL */
 	const char *text;	/* the canonical line, no newline */
 	unsigned line;		/* where it was read; 0 if made here */
 };
@@ -99,6 +98,10 @@ const struct pbt_lock_entry *pbt_lock_find(const struct pbt_lock *l,
  * as imports are skipped).  Returns the number added.
  */
 size_t pbt_lock_add_schema(struct pbt_lock *l, const struct pbt_schema *s);
+
+/* The canonical line of an entry (no newline), in arena a. */
+const char *pbt_lock_entry_text(struct pbt_arena *a,
+				const struct pbt_lock_entry *e);
 
 /* The entry a field would have (text included); strings in arena a. */
 void pbt_lock_field_entry(struct pbt_arena *a, const struct pbt_field *f,

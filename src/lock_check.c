@@ -51,7 +51,7 @@ struct num {
 	int64_t number;
 	const struct pbt_lock_entry **forms;
 	size_t n, cap;
-	bool aliases;	/* enum: all forms in every layer (NEW's accepted names) */
+	bool aliases;	/* enum: all forms in every layer (NEW's names) */
 };
 
 struct elem {
@@ -68,15 +68,16 @@ struct model {
 	struct pbt_map elems;		/* name -> struct elem */
 	struct elem **list;
 	size_t n, cap;
-	struct pbt_map accepted;	/* "msg#number" of accepted NEW fields */
+	struct pbt_map accepted;	/* "msg#number": accepted NEW fields */
 };
 
+/* Grow arena array v of n elements to hold one more (old copy dropped). */
 #define GROW(v, n, cap, a)						\
 	do {								\
 		if ((n) == (cap)) {					\
 			void *nv_;					\
 			(cap) = (cap) ? (cap) * 2 : 4;			\
-			nv_ = pbt_arena_calloc((a), (cap), sizeof(*(v)));	\
+			nv_ = pbt_arena_calloc((a), (cap), sizeof(*(v)));\
 			if (n)						\
 				memcpy(nv_, (v), (n) * sizeof(*(v)));	\
 			(v) = nv_;					\
@@ -111,7 +112,8 @@ static struct num *num_get(struct model *m, struct elem *e, int64_t number)
 	return &e->nums[e->n_nums++];
 }
 
-static void num_add(struct model *m, struct num *n, const struct pbt_lock_entry *f)
+static void num_add(struct model *m, struct num *n,
+		    const struct pbt_lock_entry *f)
 {
 	GROW(n->forms, n->n, n->cap, m->a);
 	n->forms[n->n++] = f;
@@ -153,7 +155,8 @@ static void build_model(struct model *m, const struct pbt_lock *l)
 		const struct pbt_lock_entry *le = &l->v[i];
 		struct elem *e;
 
-		if (le->kind != PBT_LOCK_FIELD || le->card != PBT_LOCK_MAP || !le->type_name)
+		if (le->kind != PBT_LOCK_FIELD || le->card != PBT_LOCK_MAP ||
+		    !le->type_name)
 			continue;
 		e = pbt_map_get(&m->elems, le->type_name);
 		if (e && !e->is_enum)
@@ -161,88 +164,134 @@ static void build_model(struct model *m, const struct pbt_lock *l)
 	}
 }
 
-/* NEW's forms that the lock already has replace the recorded past. */
+/*
+ * NEW's fields whose entry the lock has: that form alone stands for the
+ * number's past, and findings about the field are dropped.
+ */
+static void accept_message(struct model *m, const struct pbt_lock *l,
+			   const struct pbt_message *msg)
+{
+	struct elem *e = pbt_map_get(&m->elems, msg->full_name);
+	size_t k;
+
+	if (!e || e->is_enum)
+		return;
+	for (k = 0; k < msg->n_fields; k++) {
+		const struct pbt_field *f = &msg->fields[k];
+		const struct pbt_lock_entry *have;
+		struct pbt_lock_entry fe;
+		struct num *n;
+		char *subject;
+
+		pbt_lock_field_entry(m->a, f, &fe);
+		have = pbt_lock_find(l, fe.text);
+		if (!have)
+			continue;
+		n = num_get(m, e, f->number);
+		n->n = 0;
+		num_add(m, n, have);
+		/* The subject pbt_cx_subject() gives a field. */
+		subject = pbt_arena_printf(m->a, "%s#%d", msg->full_name,
+					   f->number);
+		pbt_map_put(&m->accepted, subject, (void *)1);
+	}
+}
+
+/*
+ * NEW's names for enum value number `number` (the value at index k is
+ * the first with it), when the lock has them all: together, as aliases,
+ * they stand for the number's past.
+ */
+static void accept_value(struct model *m, const struct pbt_lock *l,
+			 struct elem *e, const struct pbt_enum *en, size_t k)
+{
+	const struct pbt_lock_entry **have =
+		pbt_arena_calloc(m->a, en->n_values, sizeof(*have));
+	int32_t number = en->values[k].number;
+	struct pbt_lock_entry ve;
+	size_t nh = 0, v;
+	struct num *n;
+
+	memset(&ve, 0, sizeof(ve));
+	ve.kind = PBT_LOCK_VALUE;
+	ve.elem = en->full_name;
+	ve.number = number;
+	for (v = k; v < en->n_values; v++) {
+		if (en->values[v].number != number)
+			continue;
+		ve.name = en->values[v].name;
+		have[nh] = pbt_lock_find(l, pbt_lock_entry_text(m->a, &ve));
+		if (!have[nh++])
+			return;
+	}
+	n = num_get(m, e, number);
+	n->n = 0;
+	n->aliases = true;
+	for (v = 0; v < nh; v++)
+		num_add(m, n, have[v]);
+}
+
+static void accept_enum(struct model *m, const struct pbt_lock *l,
+			const struct pbt_enum *en)
+{
+	struct elem *e = pbt_map_get(&m->elems, en->full_name);
+	size_t k, v;
+
+	if (!e || !e->is_enum)
+		return;
+	for (k = 0; k < en->n_values; k++) {
+		/* Each number once, at its first value. */
+		for (v = 0; v < k; v++)
+			if (en->values[v].number == en->values[k].number)
+				break;
+		if (v == k)
+			accept_value(m, l, e, en, k);
+	}
+}
+
 static void accept_new(struct model *m, const struct pbt_lock *l,
 		       const struct pbt_schema *s)
 {
-	size_t i, j, k;
+	size_t i, j;
 
 	for (i = 0; i < s->n_files; i++) {
 		const struct pbt_file *f = &s->files[i];
 
-		for (j = 0; j < f->n_messages; j++) {
-			const struct pbt_message *msg = f->messages[j];
-			struct elem *e = pbt_map_get(&m->elems, msg->full_name);
-
-			if (!e || e->is_enum)
-				continue;
-			for (k = 0; k < msg->n_fields; k++) {
-				struct pbt_lock_entry fe;
-				const struct pbt_lock_entry *have;
-				struct num *n;
-
-				pbt_lock_field_entry(m->a, &msg->fields[k], &fe);
-				have = pbt_lock_find(l, fe.text);
-				if (!have)
-					continue;
-				n = num_get(m, e, msg->fields[k].number);
-				n->n = 0;
-				num_add(m, n, have);
-				pbt_map_put(&m->accepted,
-					    pbt_arena_printf(m->a, "%s#%d", msg->full_name,
-							     msg->fields[k].number),
-					    (void *)1);
-			}
-		}
-		for (j = 0; j < f->n_enums; j++) {
-			const struct pbt_enum *en = f->enums[j];
-			struct elem *e = pbt_map_get(&m->elems, en->full_name);
-
-			if (!e || !e->is_enum)
-				continue;
-			for (k = 0; k < en->n_values; k++) {
-				int32_t number = en->values[k].number;
-				const struct pbt_lock_entry *have[64];
-				size_t nh = 0, v;
-				bool all = true;
-				struct num *n;
-
-				/* Each number once: at its first value. */
-				for (v = 0; v < k && en->values[v].number != number; v++)
-					;
-				if (v < k)
-					continue;
-				for (v = k; v < en->n_values && all; v++) {
-					const char *t;
-
-					if (en->values[v].number != number)
-						continue;
-					t = pbt_arena_printf(m->a, "enum %s value %d %s",
-							     en->full_name, number,
-							     en->values[v].name);
-					have[nh] = pbt_lock_find(l, t);
-					all = have[nh] && nh + 1 < 64;
-					nh++;
-				}
-				if (!all)
-					continue;
-				n = num_get(m, e, number);
-				n->n = 0;
-				n->aliases = true;
-				for (v = 0; v < nh; v++)
-					num_add(m, n, have[v]);
-			}
-		}
+		for (j = 0; j < f->n_messages; j++)
+			accept_message(m, l, f->messages[j]);
+		for (j = 0; j < f->n_enums; j++)
+			accept_enum(m, l, f->enums[j]);
 	}
 }
 
 /* ---------------------------------------------------------------- layers */
 
+typedef Google__Protobuf__FileDescriptorSet fds_t;
 typedef Google__Protobuf__FileDescriptorProto fdp_t;
 typedef Google__Protobuf__DescriptorProto dp_t;
+typedef Google__Protobuf__DescriptorProto__ReservedRange mrange_t;
 typedef Google__Protobuf__FieldDescriptorProto fp_t;
+typedef Google__Protobuf__OneofDescriptorProto op_t;
+typedef Google__Protobuf__MessageOptions mo_t;
 typedef Google__Protobuf__EnumDescriptorProto ep_t;
+typedef Google__Protobuf__EnumDescriptorProto__EnumReservedRange erange_t;
 typedef Google__Protobuf__EnumValueDescriptorProto vp_t;
+typedef Google__Protobuf__EnumOptions eo_t;
+
+#define FL(x) GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_##x
+
+/* A protobuf-c message in the arena, initialised from its INIT value. */
+static void *made(struct pbt_arena *a, const void *init, size_t size)
+{
+	void *p = pbt_arena_alloc(a, size);
+
+	memcpy(p, init, size);
+	return p;
+}
+#define MAKE(a, type, init) ((type *)made((a), &(type)init, sizeof(type)))
+
+/* An array of n pointers (at least one slot: protobuf-c may look). */
+#define ARRAY(a, n, v) pbt_arena_calloc((a), (n) ? (n) : 1, sizeof(*(v)))
 
 struct pkg {
 	const char *name;
@@ -254,8 +303,8 @@ static int type_number(const char *t)
 {
 	static const char *const names[] = {
 		NULL, "double", "float", "int64", "uint64", "int32", "fixed64",
-		"fixed32", "bool", "string", "group", "message", "bytes", "uint32",
-		"enum", "sfixed32", "sfixed64", "sint32", "sint64",
+		"fixed32", "bool", "string", "group", "message", "bytes",
+		"uint32", "enum", "sfixed32", "sfixed64", "sint32", "sint64",
 	};
 	int i;
 
@@ -270,47 +319,55 @@ static const struct pbt_lock_entry *form_at(const struct num *n, size_t k)
 	return n->forms[k < n->n ? k : n->n - 1];
 }
 
-static fp_t *make_field(struct pbt_arena *a, dp_t *dp, const struct pbt_lock_entry *le)
+/* The index of oneof `name` in dp, added if missing. */
+static int32_t oneof_index(struct pbt_arena *a, dp_t *dp, const char *name)
 {
-	fp_t *fp = pbt_arena_zalloc(a, sizeof(*fp));
+	op_t **v;
+	size_t i;
 
-	*fp = (fp_t)GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__INIT;
+	for (i = 0; i < dp->n_oneof_decl; i++)
+		if (!strcmp(dp->oneof_decl[i]->name, name))
+			return (int32_t)i;
+	v = pbt_arena_calloc(a, i + 1, sizeof(*v));
+	if (i)
+		memcpy(v, dp->oneof_decl, i * sizeof(*v));
+	v[i] = MAKE(a, op_t, GOOGLE__PROTOBUF__ONEOF_DESCRIPTOR_PROTO__INIT);
+	v[i]->name = (char *)name;
+	dp->oneof_decl = v;
+	dp->n_oneof_decl = i + 1;
+	return (int32_t)i;
+}
+
+static fp_t *make_field(struct pbt_arena *a, dp_t *dp,
+			const struct pbt_lock_entry *le)
+{
+	fp_t *fp = MAKE(a, fp_t, GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__INIT);
+
 	fp->name = (char *)le->name;
 	fp->has_number = 1;
 	fp->number = (int32_t)le->number;
 	fp->has_label = 1;
-	fp->label = le->card == PBT_LOCK_REPEATED || le->card == PBT_LOCK_MAP ?
-		GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED :
-		le->card == PBT_LOCK_REQUIRED ?
-		GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REQUIRED :
-		GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_OPTIONAL;
+	switch (le->card) {
+	case PBT_LOCK_REPEATED:
+	case PBT_LOCK_MAP:
+		fp->label = FL(REPEATED);
+		break;
+	case PBT_LOCK_REQUIRED:
+		fp->label = FL(REQUIRED);
+		break;
+	default:
+		fp->label = FL(OPTIONAL);
+		break;
+	}
 	fp->has_type = 1;
-	fp->type = (Google__Protobuf__FieldDescriptorProto__Type)type_number(le->type);
+	fp->type = (Google__Protobuf__FieldDescriptorProto__Type)
+		type_number(le->type);
 	if (le->type_name)
 		fp->type_name = pbt_arena_printf(a, ".%s", le->type_name);
 	fp->json_name = (char *)le->json;
 	if (le->oneof) {
-		size_t i;
-
-		for (i = 0; i < dp->n_oneof_decl; i++)
-			if (!strcmp(dp->oneof_decl[i]->name, le->oneof))
-				break;
-		if (i == dp->n_oneof_decl) {
-			Google__Protobuf__OneofDescriptorProto *o = pbt_arena_zalloc(a, sizeof(*o));
-			Google__Protobuf__OneofDescriptorProto **v =
-				pbt_arena_calloc(a, i + 1, sizeof(*v));
-
-			*o = (Google__Protobuf__OneofDescriptorProto)
-				GOOGLE__PROTOBUF__ONEOF_DESCRIPTOR_PROTO__INIT;
-			o->name = (char *)le->oneof;
-			if (i)
-				memcpy(v, dp->oneof_decl, i * sizeof(*v));
-			v[i] = o;
-			dp->oneof_decl = v;
-			dp->n_oneof_decl = i + 1;
-		}
 		fp->has_oneof_index = 1;
-		fp->oneof_index = (int32_t)i;
+		fp->oneof_index = oneof_index(a, dp, le->oneof);
 	}
 	return fp;
 }
@@ -328,39 +385,34 @@ static int cmp_num(const void *x, const void *y)
 static dp_t *make_message(struct pbt_arena *a, const struct elem *e,
 			  const char *short_name, size_t k)
 {
-	dp_t *dp = pbt_arena_zalloc(a, sizeof(*dp));
+	dp_t *dp = MAKE(a, dp_t, GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__INIT);
 	size_t i;
 
-	*dp = (dp_t)GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__INIT;
 	dp->name = (char *)short_name;
 	dp->n_field = e->n_nums;
-	dp->field = pbt_arena_calloc(a, e->n_nums ? e->n_nums : 1, sizeof(*dp->field));
+	dp->field = ARRAY(a, e->n_nums, dp->field);
 	for (i = 0; i < e->n_nums; i++)
 		dp->field[i] = make_field(a, dp, form_at(&e->nums[i], k));
 	dp->n_reserved_range = e->n_ranges;
-	dp->reserved_range = pbt_arena_calloc(a, e->n_ranges ? e->n_ranges : 1,
-					      sizeof(*dp->reserved_range));
+	dp->reserved_range = ARRAY(a, e->n_ranges, dp->reserved_range);
 	for (i = 0; i < e->n_ranges; i++) {
-		Google__Protobuf__DescriptorProto__ReservedRange *r = pbt_arena_zalloc(a, sizeof(*r));
+		mrange_t *r = MAKE(a, mrange_t,
+			GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__RESERVED_RANGE__INIT);
 
-		*r = (Google__Protobuf__DescriptorProto__ReservedRange)
-			GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__RESERVED_RANGE__INIT;
 		r->has_start = r->has_end = 1;
 		r->start = (int32_t)e->ranges[i]->number;
-		r->end = (int32_t)(e->ranges[i]->end + 1);	/* exclusive here */
+		/* end-exclusive in a DescriptorProto */
+		r->end = (int32_t)(e->ranges[i]->end + 1);
 		dp->reserved_range[i] = r;
 	}
 	dp->n_reserved_name = e->n_names;
-	dp->reserved_name = pbt_arena_calloc(a, e->n_names ? e->n_names : 1, sizeof(char *));
+	dp->reserved_name = ARRAY(a, e->n_names, dp->reserved_name);
 	for (i = 0; i < e->n_names; i++)
 		dp->reserved_name[i] = (char *)e->names[i]->name;
 	if (e->map_entry) {
-		Google__Protobuf__MessageOptions *o = pbt_arena_zalloc(a, sizeof(*o));
-
-		*o = (Google__Protobuf__MessageOptions)GOOGLE__PROTOBUF__MESSAGE_OPTIONS__INIT;
-		o->has_map_entry = 1;
-		o->map_entry = 1;
-		dp->options = o;
+		dp->options = MAKE(a, mo_t, GOOGLE__PROTOBUF__MESSAGE_OPTIONS__INIT);
+		dp->options->has_map_entry = 1;
+		dp->options->map_entry = 1;
 	}
 	return dp;
 }
@@ -368,15 +420,14 @@ static dp_t *make_message(struct pbt_arena *a, const struct elem *e,
 static ep_t *make_enum(struct pbt_arena *a, const struct elem *e,
 		       const char *short_name, size_t k)
 {
-	ep_t *ep = pbt_arena_zalloc(a, sizeof(*ep));
+	ep_t *ep = MAKE(a, ep_t, GOOGLE__PROTOBUF__ENUM_DESCRIPTOR_PROTO__INIT);
 	size_t i, j, n = 0;
 	bool alias = false;
 
-	*ep = (ep_t)GOOGLE__PROTOBUF__ENUM_DESCRIPTOR_PROTO__INIT;
 	ep->name = (char *)short_name;
 	for (i = 0; i < e->n_nums; i++)
 		n += e->nums[i].aliases ? e->nums[i].n : 1;
-	ep->value = pbt_arena_calloc(a, n ? n : 1, sizeof(*ep->value));
+	ep->value = ARRAY(a, n, ep->value);
 	for (i = 0; i < e->n_nums; i++) {
 		const struct num *nm = &e->nums[i];
 		size_t from = nm->aliases ? 0 : (k < nm->n ? k : nm->n - 1);
@@ -384,9 +435,9 @@ static ep_t *make_enum(struct pbt_arena *a, const struct elem *e,
 
 		alias |= to - from > 1;
 		for (j = from; j < to; j++) {
-			vp_t *v = pbt_arena_zalloc(a, sizeof(*v));
+			vp_t *v = MAKE(a, vp_t,
+				GOOGLE__PROTOBUF__ENUM_VALUE_DESCRIPTOR_PROTO__INIT);
 
-			*v = (vp_t)GOOGLE__PROTOBUF__ENUM_VALUE_DESCRIPTOR_PROTO__INIT;
 			v->name = (char *)nm->forms[j]->name;
 			v->has_number = 1;
 			v->number = (int32_t)nm->number;
@@ -394,32 +445,47 @@ static ep_t *make_enum(struct pbt_arena *a, const struct elem *e,
 		}
 	}
 	ep->n_reserved_range = e->n_ranges;
-	ep->reserved_range = pbt_arena_calloc(a, e->n_ranges ? e->n_ranges : 1,
-					      sizeof(*ep->reserved_range));
+	ep->reserved_range = ARRAY(a, e->n_ranges, ep->reserved_range);
 	for (i = 0; i < e->n_ranges; i++) {
-		Google__Protobuf__EnumDescriptorProto__EnumReservedRange *r =
-			pbt_arena_zalloc(a, sizeof(*r));
+		erange_t *r = MAKE(a, erange_t,
+			GOOGLE__PROTOBUF__ENUM_DESCRIPTOR_PROTO__ENUM_RESERVED_RANGE__INIT);
 
-		*r = (Google__Protobuf__EnumDescriptorProto__EnumReservedRange)
-			GOOGLE__PROTOBUF__ENUM_DESCRIPTOR_PROTO__ENUM_RESERVED_RANGE__INIT;
 		r->has_start = r->has_end = 1;
 		r->start = (int32_t)e->ranges[i]->number;
-		r->end = (int32_t)e->ranges[i]->end;		/* inclusive here too */
+		r->end = (int32_t)e->ranges[i]->end;	/* inclusive too */
 		ep->reserved_range[i] = r;
 	}
 	ep->n_reserved_name = e->n_names;
-	ep->reserved_name = pbt_arena_calloc(a, e->n_names ? e->n_names : 1, sizeof(char *));
+	ep->reserved_name = ARRAY(a, e->n_names, ep->reserved_name);
 	for (i = 0; i < e->n_names; i++)
 		ep->reserved_name[i] = (char *)e->names[i]->name;
 	if (alias) {
-		Google__Protobuf__EnumOptions *o = pbt_arena_zalloc(a, sizeof(*o));
-
-		*o = (Google__Protobuf__EnumOptions)GOOGLE__PROTOBUF__ENUM_OPTIONS__INIT;
-		o->has_allow_alias = 1;
-		o->allow_alias = 1;
-		ep->options = o;
+		ep->options = MAKE(a, eo_t, GOOGLE__PROTOBUF__ENUM_OPTIONS__INIT);
+		ep->options->has_allow_alias = 1;
+		ep->options->allow_alias = 1;
 	}
 	return ep;
+}
+
+/* The file of the package holding element e (made on first use). */
+static struct pkg *pkg_of(struct pbt_arena *a, struct pbt_map *pkgs,
+			  struct pkg ***list, size_t *n, size_t *cap,
+			  const char *label, const char *name)
+{
+	struct pkg *p = pbt_map_get(pkgs, name);
+
+	if (p)
+		return p;
+	p = pbt_arena_zalloc(a, sizeof(*p));
+	p->name = name;
+	p->fd = MAKE(a, fdp_t, GOOGLE__PROTOBUF__FILE_DESCRIPTOR_PROTO__INIT);
+	p->fd->name = pbt_arena_printf(a, "%s/%s.proto", label,
+				       *name ? name : "_");
+	p->fd->package = *name ? (char *)name : NULL;
+	pbt_map_put(pkgs, name, p);
+	GROW(*list, *n, *cap, a);
+	(*list)[(*n)++] = p;
+	return p;
 }
 
 /*
@@ -428,11 +494,11 @@ static ep_t *make_enum(struct pbt_arena *a, const struct elem *e,
  * package is the full name without its last part, which for a nested
  * element is its parent: the same full names either way.
  */
-static struct pbt_schema *make_layer(struct model *m, size_t k, const char *label,
-				     struct pbt_err *err)
+static struct pbt_schema *make_layer(struct model *m, size_t k,
+				     const char *label, struct pbt_err *err)
 {
 	struct pbt_arena *a = pbt_arena_new();
-	Google__Protobuf__FileDescriptorSet set = GOOGLE__PROTOBUF__FILE_DESCRIPTOR_SET__INIT;
+	fds_t set = GOOGLE__PROTOBUF__FILE_DESCRIPTOR_SET__INIT;
 	struct pbt_map pkgs;
 	struct pkg **list = NULL;
 	size_t n_pkgs = 0, cap_pkgs = 0, i, len;
@@ -443,33 +509,26 @@ static struct pbt_schema *make_layer(struct model *m, size_t k, const char *labe
 	for (i = 0; i < m->n; i++) {
 		const struct elem *e = m->list[i];
 		const char *dot = strrchr(e->name, '.');
-		const char *pkg_name = dot ? pbt_arena_strndup(a, e->name, (size_t)(dot - e->name)) : "";
 		const char *short_name = dot ? dot + 1 : e->name;
-		struct pkg *p = pbt_map_get(&pkgs, pkg_name);
+		const char *pkg_name = dot ? pbt_arena_strndup(a, e->name,
+						(size_t)(dot - e->name)) : "";
+		struct pkg *p = pkg_of(a, &pkgs, &list, &n_pkgs, &cap_pkgs,
+				       label, pkg_name);
+		fdp_t *fd = p->fd;
 
-		if (!p) {
-			p = pbt_arena_zalloc(a, sizeof(*p));
-			p->name = pkg_name;
-			p->fd = pbt_arena_zalloc(a, sizeof(*p->fd));
-			*p->fd = (fdp_t)GOOGLE__PROTOBUF__FILE_DESCRIPTOR_PROTO__INIT;
-			p->fd->name = pbt_arena_printf(a, "%s/%s.proto", label,
-						       *pkg_name ? pkg_name : "_");
-			p->fd->package = *pkg_name ? (char *)pkg_name : NULL;
-			pbt_map_put(&pkgs, pkg_name, p);
-			GROW(list, n_pkgs, cap_pkgs, a);
-			list[n_pkgs++] = p;
-		}
 		if (e->is_enum) {
-			GROW(p->fd->enum_type, p->fd->n_enum_type, p->cap_enums, a);
-			p->fd->enum_type[p->fd->n_enum_type++] = make_enum(a, e, short_name, k);
+			GROW(fd->enum_type, fd->n_enum_type, p->cap_enums, a);
+			fd->enum_type[fd->n_enum_type++] =
+				make_enum(a, e, short_name, k);
 		} else {
-			GROW(p->fd->message_type, p->fd->n_message_type, p->cap_msgs, a);
-			p->fd->message_type[p->fd->n_message_type++] =
+			GROW(fd->message_type, fd->n_message_type,
+			     p->cap_msgs, a);
+			fd->message_type[fd->n_message_type++] =
 				make_message(a, e, short_name, k);
 		}
 	}
 	set.n_file = n_pkgs;
-	set.file = pbt_arena_calloc(a, n_pkgs ? n_pkgs : 1, sizeof(*set.file));
+	set.file = ARRAY(a, n_pkgs, set.file);
 	for (i = 0; i < n_pkgs; i++)
 		set.file[i] = list[i]->fd;
 	len = protobuf_c_message_get_packed_size(&set.base);
@@ -533,7 +592,8 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 
 		if (!s) {
 			/* The lock parsed, so this is ours, but say where. */
-			rc = pbt_err_detail(err, "while reading the lock %s", lock_path);
+			rc = pbt_err_detail(err, "while reading the lock %s",
+					    lock_path);
 			break;
 		}
 		pbt_history_seed(h, s, lock_path);

@@ -13,7 +13,8 @@
 #include "t.h"
 
 /* Parse exactly len bytes from a malloc()ed copy without a terminator. */
-static int parse_exact(struct pbt_lock *l, const char *s, size_t len, struct pbt_err *err)
+static int parse_exact(struct pbt_lock *l, const char *s, size_t len,
+		       struct pbt_err *err)
 {
 	char *copy = malloc(len ? len : 1);
 	int rc;
@@ -58,7 +59,8 @@ static void round_trip_sorts_and_dedups(void)
 	T_CHECK(!parse_exact(&l, in, sizeof(in) - 1, &err));
 	T_EQ_INT(l.n, 6);
 	pbt_lock_render(&l, &out);
-	T_CHECK(out.len > strlen(header) && !strncmp(out.buf, header, strlen(header)));
+	T_CHECK(out.len > strlen(header) &&
+		!strncmp(out.buf, header, strlen(header)));
 	T_EQ_STR(pbt_buf_str(&out) + strlen(header), want);
 	pbt_lock_init(&again);
 	T_CHECK(!parse_exact(&again, out.buf, out.len, &err));
@@ -141,6 +143,7 @@ static void any_bytes_are_safe(void)
 		"pbtable-lock 1\n"
 		"message a.B field 9 nine json=\"n i\" type=enum:a.E card=repeated oneof=o\n"
 		"message a.B reserved 3 5\nenum a.E value -1 NEG\nenum a.E reserved-name Q\n";
+#define N_WORDS (sizeof(words) / sizeof(words[0]))
 	char buf[512];
 	int i, ok = 0, bad = 0;
 
@@ -153,9 +156,10 @@ static void any_bytes_are_safe(void)
 		if (i % 2) {
 			/* Word salad, mostly header first. */
 			if (rnd() % 4)
-				n = (size_t)snprintf(buf, sizeof(buf), "pbtable-lock 1\n");
+				n = (size_t)snprintf(buf, sizeof(buf),
+						     "pbtable-lock 1\n");
 			while (n < 400 && rnd() % 16) {
-				const char *w = words[rnd() % (sizeof(words) / sizeof(words[0]))];
+				const char *w = words[rnd() % N_WORDS];
 				size_t wl = *w ? strlen(w) : 1;
 
 				memcpy(buf + n, w, wl);
