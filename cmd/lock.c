@@ -64,7 +64,7 @@ static int lock_update(int argc, char **argv)
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];
-	size_t npos, added, removed, total;
+	size_t npos, added, current, removed, total;
 	struct pbt_buf out = PBT_BUF_INIT;
 	struct pbt_err err;
 	int rc;
@@ -76,8 +76,8 @@ static int lock_update(int argc, char **argv)
 		return PBT_EXIT_ERROR;
 	if (npos != 1)
 		return cmd_usage_error(c, "expected one descriptor set (SET)");
-	if (pbt_lock_update(pos[0], lock, prune, &out, &added, &removed,
-			    &total, &err)) {
+	if (pbt_lock_update(pos[0], lock, prune, &out, &added, &current,
+			    &removed, &total, &err)) {
 		cmd_error(&err);
 		return PBT_EXIT_ERROR;
 	}
@@ -87,6 +87,9 @@ static int lock_update(int argc, char **argv)
 		return rc;
 	printf("%s: %zu %s added", lock, added,
 	       added == 1 ? "entry" : "entries");
+	if (current)
+		printf(", %zu older %s made current again", current,
+		       current == 1 ? "form" : "forms");
 	if (prune)
 		printf(", %zu removed", removed);
 	printf(", %zu in all\n", total);

@@ -246,8 +246,8 @@ bool pbt_category_known(const char *cat)
 /* ---------------------------------------------------------------- lock */
 
 int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
-		    struct pbt_buf *out, size_t *added, size_t *removed,
-		    size_t *total, struct pbt_err *err)
+		    struct pbt_buf *out, size_t *added, size_t *current,
+		    size_t *removed, size_t *total, struct pbt_err *err)
 {
 	struct pbt_lock old, next;
 	struct pbt_schema *s;
@@ -255,7 +255,7 @@ int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
 	size_t i;
 	int rc = 0;
 
-	*added = *removed = *total = 0;
+	*added = *current = *removed = *total = 0;
 	pbt_lock_init(&old);
 	/* A missing lock is an empty one: the first update creates it. */
 	f = fopen(lock_path, "rb");
@@ -278,7 +278,7 @@ int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
 	if (!prune)
 		for (i = 0; i < old.n; i++)
 			pbt_lock_add(&next, &old.v[i]);
-	pbt_lock_add_schema(&next, s);
+	pbt_lock_add_schema(&next, s, current);
 	for (i = 0; i < next.n; i++)
 		*added += !pbt_lock_has(&old, next.v[i].text);
 	for (i = 0; i < old.n; i++)

@@ -62,12 +62,14 @@ void pbt_lock_init(struct pbt_lock *l)
 	memset(l, 0, sizeof(*l));
 	l->arena = pbt_arena_new();
 	pbt_map_init(&l->lines, NULL, 0);
+	pbt_map_init(&l->latest, NULL, 0);
 }
 
 void pbt_lock_release(struct pbt_lock *l)
 {
 	free(l->v);
 	pbt_map_release(&l->lines);
+	pbt_map_release(&l->latest);
 	pbt_arena_free(l->arena);
 	memset(l, 0, sizeof(*l));
 }
@@ -183,6 +185,47 @@ const struct pbt_lock_entry *pbt_lock_find(const struct pbt_lock *l,
 	return i ? &l->v[i - 1] : NULL;
 }
 
+static bool numbered(enum pbt_lock_kind k)
+{
+	return k == PBT_LOCK_FIELD || k == PBT_LOCK_VALUE;
+}
+
+/* The key of a field or value number in l->latest (in a's memory). */
+static const char *number_key(struct pbt_arena *a, enum pbt_lock_kind kind,
+			      const char *elem, int64_t number)
+{
+	return pbt_arena_printf(a, "%c%lld %s", kind == PBT_LOCK_FIELD ? 'f' : 'v',
+				(long long)number, elem);
+}
+
+/* Entry i is now the newest of its number. */
+static void make_current(struct pbt_lock *l, size_t i)
+{
+	struct pbt_lock_entry *e = &l->v[i];
+
+	e->seq = ++l->seq;
+	if (numbered(e->kind))
+		pbt_map_set(&l->latest,
+			    number_key(l->arena, e->kind, e->elem, e->number),
+			    (void *)(uintptr_t)(i + 1));
+}
+
+const struct pbt_lock_entry *pbt_lock_latest(const struct pbt_lock *l,
+					     enum pbt_lock_kind kind,
+					     const char *elem, int64_t number)
+{
+	char key[1024];
+	uintptr_t i;
+	int n = snprintf(key, sizeof(key), "%c%lld %s",
+			 kind == PBT_LOCK_FIELD ? 'f' : 'v', (long long)number,
+			 elem);
+
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return NULL;
+	i = (uintptr_t)pbt_map_get(&l->latest, key);
+	return i ? &l->v[i - 1] : NULL;
+}
+
 bool pbt_lock_add(struct pbt_lock *l, const struct pbt_lock_entry *e)
 {
 	struct pbt_lock_entry *n;
@@ -203,9 +246,35 @@ bool pbt_lock_add(struct pbt_lock *l, const struct pbt_lock_entry *e)
 	n->type_name = dup(l->arena, e->type_name);
 	n->oneof = dup(l->arena, e->oneof);
 	n->text = e->text ? pbt_arena_strdup(l->arena, text) : text;
-	/* Entries move when v grows: the map holds indexes, not pointers. */
+	/* Entries move when v grows: the maps hold indexes, not pointers. */
 	pbt_map_put(&l->lines, n->text, (void *)(uintptr_t)l->n);
+	make_current(l, l->n - 1);
 	return true;
+}
+
+/*
+ * Record e: add it, or when it is there but not its number's current
+ * form, make it current again (counted in *made).
+ */
+static size_t record(struct pbt_lock *l, const struct pbt_lock_entry *e,
+		     size_t *made)
+{
+	const struct pbt_lock_entry *have, *cur;
+	const char *text = e->text ? e->text : pbt_lock_entry_text(l->arena, e);
+
+	have = pbt_lock_find(l, text);
+	if (!have) {
+		pbt_lock_add(l, e);
+		return 1;
+	}
+	if (!numbered(have->kind))
+		return 0;
+	cur = pbt_lock_latest(l, have->kind, have->elem, have->number);
+	if (cur != have) {
+		make_current(l, (size_t)(have - l->v));
+		(*made)++;
+	}
+	return 0;
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -677,7 +746,8 @@ void pbt_lock_field_entry(struct pbt_arena *a, const struct pbt_field *f,
 	e->text = pbt_lock_entry_text(a, e);
 }
 
-static size_t add_message(struct pbt_lock *l, const struct pbt_message *m)
+static size_t add_message(struct pbt_lock *l, const struct pbt_message *m,
+			  size_t *made)
 {
 	const pbt_message_proto *dp = m->dp;
 	struct pbt_lock_entry e;
@@ -685,7 +755,7 @@ static size_t add_message(struct pbt_lock *l, const struct pbt_message *m)
 
 	for (k = 0; k < m->n_fields; k++) {
 		pbt_lock_field_entry(l->arena, &m->fields[k], &e);
-		added += pbt_lock_add(l, &e);
+		added += record(l, &e, made);
 	}
 	memset(&e, 0, sizeof(e));
 	e.elem = m->full_name;
@@ -707,22 +777,62 @@ static size_t add_message(struct pbt_lock *l, const struct pbt_message *m)
 	return added;
 }
 
-static size_t add_enum(struct pbt_lock *l, const struct pbt_enum *en)
+/*
+ * An enum's values.  A number with aliases has several current names:
+ * they are made current together, unless the current one is among them.
+ */
+static size_t add_values(struct pbt_lock *l, const struct pbt_enum *en,
+			 size_t *made)
 {
-	const pbt_enum_proto *ep = en->ep;
 	struct pbt_lock_entry e;
-	size_t added = 0, k;
+	size_t added = 0, k, v;
 
 	memset(&e, 0, sizeof(e));
 	e.elem = en->full_name;
 	e.kind = PBT_LOCK_VALUE;
 	for (k = 0; k < en->n_values; k++) {
+		const struct pbt_lock_entry *cur;
+		bool current = false;
+
 		e.number = en->values[k].number;
-		e.name = en->values[k].name;
-		added += pbt_lock_add(l, &e);
+		for (v = 0; v < k; v++)
+			if (en->values[v].number == e.number)
+				break;
+		if (v < k)
+			continue;	/* each number once, at its first value */
+		cur = pbt_lock_latest(l, PBT_LOCK_VALUE, en->full_name, e.number);
+		for (v = k; v < en->n_values && cur && !current; v++)
+			current = en->values[v].number == e.number &&
+				  !strcmp(en->values[v].name, cur->name);
+		for (v = k; v < en->n_values; v++) {
+			const struct pbt_lock_entry *have;
+
+			if (en->values[v].number != e.number)
+				continue;
+			e.name = en->values[v].name;
+			e.text = NULL;
+			have = pbt_lock_find(l, pbt_lock_entry_text(l->arena, &e));
+			if (!have) {
+				added += pbt_lock_add(l, &e);
+			} else if (!current) {
+				make_current(l, (size_t)(have - l->v));
+				(*made)++;
+			}
+		}
 	}
+	return added;
+}
+
+static size_t add_enum(struct pbt_lock *l, const struct pbt_enum *en,
+		       size_t *made)
+{
+	const pbt_enum_proto *ep = en->ep;
+	struct pbt_lock_entry e;
+	size_t added = add_values(l, en, made), k;
+
+	memset(&e, 0, sizeof(e));
+	e.elem = en->full_name;
 	e.kind = PBT_LOCK_ENUM_RESERVED;
-	e.name = NULL;
 	for (k = 0; k < ep->n_reserved_range; k++) {
 		e.number = ep->reserved_range[k]->start;
 		e.end = ep->reserved_range[k]->end;
@@ -739,19 +849,21 @@ static size_t add_enum(struct pbt_lock *l, const struct pbt_enum *en)
 	return added;
 }
 
-size_t pbt_lock_add_schema(struct pbt_lock *l, const struct pbt_schema *s)
+size_t pbt_lock_add_schema(struct pbt_lock *l, const struct pbt_schema *s,
+			   size_t *made_current)
 {
 	size_t added = 0, i, j;
 
+	*made_current = 0;
 	for (i = 0; i < s->n_files; i++) {
 		const struct pbt_file *f = &s->files[i];
 
 		if (f->is_import)
 			continue;
 		for (j = 0; j < f->n_messages; j++)
-			added += add_message(l, f->messages[j]);
+			added += add_message(l, f->messages[j], made_current);
 		for (j = 0; j < f->n_enums; j++)
-			added += add_enum(l, f->enums[j]);
+			added += add_enum(l, f->enums[j], made_current);
 	}
 	return added;
 }
@@ -762,8 +874,9 @@ size_t pbt_lock_add_schema(struct pbt_lock *l, const struct pbt_schema *s)
  * Order: enums before messages ("enum" < "message"), then by element
  * name, so each element's lines sit together and a nested element
  * follows its parent; within an element numbered entries by number
- * (numerically: 10 after 9), then ranges, then names.  Two branches that
- * add to different elements touch different places of the file.
+ * (numerically: 10 after 9), the forms of one number in the order they
+ * were recorded (the current one last), then ranges, then names.  Two
+ * branches that add to different elements touch different places.
  */
 static int sub_order(enum pbt_lock_kind k)
 {
@@ -792,6 +905,8 @@ static int cmp_entry(const void *x, const void *y)
 		return sub_order(a->kind) - sub_order(b->kind);
 	if (a->number != b->number)
 		return a->number < b->number ? -1 : 1;
+	if (numbered(a->kind) && a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
 	if (a->end != b->end)
 		return a->end < b->end ? -1 : 1;
 	return strcmp(a->text, b->text);
@@ -802,9 +917,16 @@ void pbt_lock_render(struct pbt_lock *l, struct pbt_buf *out)
 	size_t i;
 
 	qsort(l->v, l->n, sizeof(*l->v), cmp_entry);
-	for (i = 0; i < l->n; i++)
-		pbt_map_set(&l->lines, l->v[i].text,
-			    (void *)(uintptr_t)(i + 1));
+	for (i = 0; i < l->n; i++) {
+		const struct pbt_lock_entry *e = &l->v[i];
+
+		pbt_map_set(&l->lines, e->text, (void *)(uintptr_t)(i + 1));
+		/* Sorted by seq within a number: the last one wins. */
+		if (numbered(e->kind))
+			pbt_map_set(&l->latest, number_key(l->arena, e->kind,
+							   e->elem, e->number),
+				    (void *)(uintptr_t)(i + 1));
+	}
 	pbt_buf_adds(out,
 		"# pbtable.lock: every field and enum value number and name ever used.\n"
 		"# Written by `pbtable lock update`, which only ever adds lines (unless\n"

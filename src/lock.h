@@ -62,14 +62,21 @@ struct pbt_lock_entry {
 	const char *oneof;	/* NULL: not in a (real) oneof */
 	const char *text;	/* the canonical line, no newline */
 	unsigned line;		/* where it was read; 0 if made here */
+	uint64_t seq;		/* recording order (file order when read) */
 };
 
-/* A set of entries; everything lives in its arena. */
+/*
+ * A set of entries; everything lives in its arena.  The forms of one
+ * field number (names of one enum value number) keep the order they
+ * were recorded in: the last one is the number's current form.
+ */
 struct pbt_lock {
 	struct pbt_arena *arena;
 	struct pbt_lock_entry *v;
 	size_t n, cap;
-	struct pbt_map lines;	/* canonical text -> entry */
+	struct pbt_map lines;	/* canonical text -> index + 1 */
+	struct pbt_map latest;	/* field/value number -> index + 1 */
+	uint64_t seq;
 };
 
 void pbt_lock_init(struct pbt_lock *l);
@@ -88,6 +95,14 @@ int pbt_lock_read(struct pbt_lock *l, const char *path, struct pbt_err *err);
 
 /* Add e (copied) unless its canonical line is there; true if added. */
 bool pbt_lock_add(struct pbt_lock *l, const struct pbt_lock_entry *e);
+
+/*
+ * The form of a field number (kind PBT_LOCK_FIELD) or the name of an enum
+ * value number (PBT_LOCK_VALUE) recorded last, or NULL.
+ */
+const struct pbt_lock_entry *pbt_lock_latest(const struct pbt_lock *l,
+					     enum pbt_lock_kind kind,
+					     const char *elem, int64_t number);
 /* Is this canonical line recorded?  The entry with it, or NULL. */
 bool pbt_lock_has(const struct pbt_lock *l, const char *text);
 const struct pbt_lock_entry *pbt_lock_find(const struct pbt_lock *l,
@@ -95,9 +110,12 @@ const struct pbt_lock_entry *pbt_lock_find(const struct pbt_lock *l,
 
 /*
  * Add the entries of every message and enum of schema s (files marked
- * as imports are skipped).  Returns the number added.
+ * as imports are skipped).  Returns the number added.  A field form or
+ * enum value name that is recorded but not current (s went back to an
+ * older form) is made current again, counted in *made_current.
  */
-size_t pbt_lock_add_schema(struct pbt_lock *l, const struct pbt_schema *s);
+size_t pbt_lock_add_schema(struct pbt_lock *l, const struct pbt_schema *s,
+			   size_t *made_current);
 
 /* The canonical line of an entry (no newline), in arena a. */
 const char *pbt_lock_entry_text(struct pbt_arena *a,
@@ -113,9 +131,10 @@ void pbt_lock_render(struct pbt_lock *l, struct pbt_buf *out);
 /*
  * Check NEW against everything the lock recorded, with the rules in
  * enabled[] that a lock can answer (see docs/history.md), appending
- * findings to out.  A field or enum value whose exact entry is already
- * in the lock was accepted when it was recorded, and is not checked
- * again.
+ * findings to out.  A field whose form is its number's current form in
+ * the lock (an enum value number whose current name NEW has, with all
+ * its names recorded) was accepted when it was recorded, and is not
+ * checked again.
  */
 int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 		   struct pbt_schema *new, const bool *enabled,

@@ -57,6 +57,7 @@ struct num {
 struct elem {
 	const char *name;
 	bool is_enum, map_entry;
+	bool proto2;		/* has a group field: see make_layer() */
 	struct num *nums;
 	size_t n_nums, cap_nums;
 	const struct pbt_lock_entry **ranges, **names;
@@ -137,6 +138,9 @@ static void build_model(struct model *m, const struct pbt_lock *l)
 			continue;
 		switch (le->kind) {
 		case PBT_LOCK_FIELD:
+			if (!strcmp(le->type, "group"))
+				e->proto2 = true;
+			/* fall through */
 		case PBT_LOCK_VALUE:
 			num_add(m, num_get(m, e, le->number), le);
 			break;
@@ -185,7 +189,10 @@ static void accept_message(struct model *m, const struct pbt_lock *l,
 
 		pbt_lock_field_entry(m->a, f, &fe);
 		have = pbt_lock_find(l, fe.text);
-		if (!have)
+		/* A form recorded but not current is a return to an old
+		 * form: it breaks the data of the forms since. */
+		if (!have || have != pbt_lock_latest(l, PBT_LOCK_FIELD,
+						     msg->full_name, f->number))
 			continue;
 		n = num_get(m, e, f->number);
 		n->n = 0;
@@ -199,8 +206,8 @@ static void accept_message(struct model *m, const struct pbt_lock *l,
 
 /*
  * NEW's names for enum value number `number` (the value at index k is
- * the first with it), when the lock has them all: together, as aliases,
- * they stand for the number's past.
+ * the first with it), when the lock has them all and the current one is
+ * among them: together, as aliases, they stand for the number's past.
  */
 static void accept_value(struct model *m, const struct pbt_lock *l,
 			 struct elem *e, const struct pbt_enum *en, size_t k)
@@ -208,8 +215,11 @@ static void accept_value(struct model *m, const struct pbt_lock *l,
 	const struct pbt_lock_entry **have =
 		pbt_arena_calloc(m->a, en->n_values, sizeof(*have));
 	int32_t number = en->values[k].number;
+	const struct pbt_lock_entry *cur =
+		pbt_lock_latest(l, PBT_LOCK_VALUE, en->full_name, number);
 	struct pbt_lock_entry ve;
 	size_t nh = 0, v;
+	bool current = false;
 	struct num *n;
 
 	memset(&ve, 0, sizeof(ve));
@@ -221,9 +231,12 @@ static void accept_value(struct model *m, const struct pbt_lock *l,
 			continue;
 		ve.name = en->values[v].name;
 		have[nh] = pbt_lock_find(l, pbt_lock_entry_text(m->a, &ve));
-		if (!have[nh++])
+		if (!have[nh])
 			return;
+		current |= have[nh++] == cur;
 	}
+	if (!current)
+		return;
 	n = num_get(m, e, number);
 	n->n = 0;
 	n->aliases = true;
@@ -339,7 +352,7 @@ static int32_t oneof_index(struct pbt_arena *a, dp_t *dp, const char *name)
 }
 
 static fp_t *make_field(struct pbt_arena *a, dp_t *dp,
-			const struct pbt_lock_entry *le)
+			const struct pbt_lock_entry *le, bool proto3)
 {
 	fp_t *fp = MAKE(a, fp_t, GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__INIT);
 
@@ -368,6 +381,14 @@ static fp_t *make_field(struct pbt_arena *a, dp_t *dp,
 	if (le->oneof) {
 		fp->has_oneof_index = 1;
 		fp->oneof_index = oneof_index(a, dp, le->oneof);
+	} else if (proto3 && le->card == PBT_LOCK_OPTIONAL &&
+		   strcmp(le->type, "message")) {
+		/* proto3 `optional`, the way protoc writes it. */
+		fp->has_proto3_optional = 1;
+		fp->proto3_optional = 1;
+		fp->has_oneof_index = 1;
+		fp->oneof_index = oneof_index(a, dp,
+			pbt_arena_printf(a, "_%s", le->name));
 	}
 	return fp;
 }
@@ -392,7 +413,8 @@ static dp_t *make_message(struct pbt_arena *a, const struct elem *e,
 	dp->n_field = e->n_nums;
 	dp->field = ARRAY(a, e->n_nums, dp->field);
 	for (i = 0; i < e->n_nums; i++)
-		dp->field[i] = make_field(a, dp, form_at(&e->nums[i], k));
+		dp->field[i] = make_field(a, dp, form_at(&e->nums[i], k),
+					  !e->proto2);
 	dp->n_reserved_range = e->n_ranges;
 	dp->reserved_range = ARRAY(a, e->n_ranges, dp->reserved_range);
 	for (i = 0; i < e->n_ranges; i++) {
@@ -467,32 +489,39 @@ static ep_t *make_enum(struct pbt_arena *a, const struct elem *e,
 	return ep;
 }
 
-/* The file of the package holding element e (made on first use). */
+/* The file of package `name` and syntax (made on first use). */
 static struct pkg *pkg_of(struct pbt_arena *a, struct pbt_map *pkgs,
 			  struct pkg ***list, size_t *n, size_t *cap,
-			  const char *label, const char *name)
+			  const char *label, const char *name, bool proto2)
 {
-	struct pkg *p = pbt_map_get(pkgs, name);
+	const char *file = pbt_arena_printf(a, "%s/%s%s.proto", label,
+					    *name ? name : "_",
+					    proto2 ? ".proto2" : "");
+	struct pkg *p = pbt_map_get(pkgs, file);
 
 	if (p)
 		return p;
 	p = pbt_arena_zalloc(a, sizeof(*p));
 	p->name = name;
 	p->fd = MAKE(a, fdp_t, GOOGLE__PROTOBUF__FILE_DESCRIPTOR_PROTO__INIT);
-	p->fd->name = pbt_arena_printf(a, "%s/%s.proto", label,
-				       *name ? name : "_");
+	p->fd->name = (char *)file;
 	p->fd->package = *name ? (char *)name : NULL;
-	pbt_map_put(pkgs, name, p);
+	p->fd->syntax = proto2 ? NULL : pbt_arena_strdup(a, "proto3");
+	pbt_map_put(pkgs, file, p);
 	GROW(*list, *n, *cap, a);
 	(*list)[(*n)++] = p;
 	return p;
 }
 
 /*
- * Layer k as a descriptor set: one proto2 file per package, every element
- * at its top level (its full name is all the rules look at).  The
- * package is the full name without its last part, which for a nested
- * element is its parent: the same full names either way.
+ * Layer k as a descriptor set: one file per package, every element at its
+ * top level (its full name is all the rules look at).  The package is the
+ * full name without its last part, which for a nested element is its
+ * parent: the same full names either way.  The file is proto3, where the
+ * lock's cardinalities map onto the descriptor the way protoc writes them
+ * (required as a label the rules read as such), except for messages with
+ * a group field, in proto2, where implicit presence cannot be said and
+ * reads as explicit (wire- and JSON-compatible with it).
  */
 static struct pbt_schema *make_layer(struct model *m, size_t k,
 				     const char *label, struct pbt_err *err)
@@ -513,7 +542,7 @@ static struct pbt_schema *make_layer(struct model *m, size_t k,
 		const char *pkg_name = dot ? pbt_arena_strndup(a, e->name,
 						(size_t)(dot - e->name)) : "";
 		struct pkg *p = pkg_of(a, &pkgs, &list, &n_pkgs, &cap_pkgs,
-				       label, pkg_name);
+				       label, pkg_name, e->proto2);
 		fdp_t *fd = p->fd;
 
 		if (e->is_enum) {

@@ -68,12 +68,13 @@ int pbt_history(const char *const *paths, size_t n,
 /*
  * `lock update`: the lock file at lock_path (missing: empty) plus every
  * entry of the descriptor set at set_path, or with prune only the set's
- * entries, rendered into *out (the caller writes the file).  Counts of
- * entries added and removed, and the total, go to the size_t pointers.
+ * entries, rendered into *out (the caller writes the file).  Counts go
+ * to the size_t pointers: entries added, older forms made current again
+ * (the set went back to them), removed (prune), and the total.
  */
 int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
-		    struct pbt_buf *out, size_t *added, size_t *removed,
-		    size_t *total, struct pbt_err *err);
+		    struct pbt_buf *out, size_t *added, size_t *current,
+		    size_t *removed, size_t *total, struct pbt_err *err);
 
 /* ---------------------------------------------------------------- rules */
 
