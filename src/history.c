@@ -6,9 +6,13 @@
  * pairs elements (file path, message full name, message + field number,
  * extendee + number, enum full name, service + method name) and each key
  * keeps the list of its distinct earlier forms: an element of Vj is
- * compared with each earlier form that differs from its own, with the
- * very check functions `breaking` uses (rules.h), and a form equal to
- * its own is skipped since equal inputs cannot break.
+ * compared with each earlier form that differs from its own and that it
+ * has not met yet, with the very check functions `breaking` uses
+ * (rules.h).  A form equal to its own is skipped since equal inputs
+ * cannot break, and a form it met before gave its findings then.  A
+ * message whose whole content is as in the previous version is skipped
+ * with its fields.  JSON name reuse, which no pairwise rule sees, is
+ * checked here (check_json_reuse()).
  *
  * A form is a signature: the bytes of everything the checks of that
  * subject read.  Equal signatures must mean "no finding between them",
