@@ -916,7 +916,8 @@ void pbt_lock_render(struct pbt_lock *l, struct pbt_buf *out)
 {
 	size_t i;
 
-	qsort(l->v, l->n, sizeof(*l->v), cmp_entry);
+	if (l->n)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(l->v, l->n, sizeof(*l->v), cmp_entry);
 	for (i = 0; i < l->n; i++) {
 		const struct pbt_lock_entry *e = &l->v[i];
 

@@ -604,7 +604,8 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 	for (i = 0; i < m.n; i++) {
 		struct elem *e = m.list[i];
 
-		qsort(e->nums, e->n_nums, sizeof(*e->nums), cmp_num);
+		if (e->n_nums)	/* qsort(NULL, 0, ...) is undefined */
+			qsort(e->nums, e->n_nums, sizeof(*e->nums), cmp_num);
 		for (j = 0; j < e->n_nums; j++) {
 			size_t n = e->nums[j].aliases ? 1 : e->nums[j].n;
 

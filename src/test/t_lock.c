@@ -9,7 +9,10 @@
 
 #include "buf.h"
 #include "err.h"
+#include "findings.h"
+#include "history.h"
 #include "lock.h"
+#include "rules.h"
 #include "t.h"
 
 /* Parse exactly len bytes from a malloc()ed copy without a terminator. */
@@ -129,14 +132,79 @@ static uint32_t rnd(void)
 	return rnd_state;
 }
 
-/* Any bytes: success, or an input error with a message. */
+typedef Google__Protobuf__FieldDescriptorProto fdp;
+
+/* package a; message B { int32 x = 1; repeated E e = 2; } enum E { E0 = 0; } */
+static struct pbt_schema *small_schema(void)
+{
+	Google__Protobuf__FileDescriptorSet set = GOOGLE__PROTOBUF__FILE_DESCRIPTOR_SET__INIT;
+	Google__Protobuf__FileDescriptorProto file = GOOGLE__PROTOBUF__FILE_DESCRIPTOR_PROTO__INIT;
+	Google__Protobuf__DescriptorProto msg = GOOGLE__PROTOBUF__DESCRIPTOR_PROTO__INIT;
+	Google__Protobuf__EnumDescriptorProto en = GOOGLE__PROTOBUF__ENUM_DESCRIPTOR_PROTO__INIT;
+	Google__Protobuf__EnumValueDescriptorProto v0 = GOOGLE__PROTOBUF__ENUM_VALUE_DESCRIPTOR_PROTO__INIT;
+	fdp x = GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__INIT;
+	fdp e = GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__INIT;
+	Google__Protobuf__FileDescriptorProto *files[1] = { &file };
+	Google__Protobuf__DescriptorProto *msgs[1] = { &msg };
+	Google__Protobuf__EnumDescriptorProto *enums[1] = { &en };
+	Google__Protobuf__EnumValueDescriptorProto *values[1] = { &v0 };
+	fdp *fields[2] = { &x, &e };
+	struct pbt_schema *s;
+	struct pbt_err err;
+	uint8_t *bytes;
+	size_t len;
+
+	x.name = (char *)"x";
+	x.has_number = x.has_label = x.has_type = 1;
+	x.number = 1;
+	x.label = GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_OPTIONAL;
+	x.type = GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_INT32;
+	e.name = (char *)"e";
+	e.has_number = e.has_label = e.has_type = 1;
+	e.number = 2;
+	e.label = GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED;
+	e.type = GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_ENUM;
+	e.type_name = (char *)".a.E";
+	msg.name = (char *)"B";
+	msg.n_field = 2;
+	msg.field = fields;
+	v0.name = (char *)"E0";
+	v0.has_number = 1;
+	en.name = (char *)"E";
+	en.n_value = 1;
+	en.value = values;
+	file.name = (char *)"a.proto";
+	file.package = (char *)"a";
+	file.syntax = (char *)"proto3";
+	file.n_message_type = 1;
+	file.message_type = msgs;
+	file.n_enum_type = 1;
+	file.enum_type = enums;
+	set.n_file = 1;
+	set.file = files;
+	len = protobuf_c_message_get_packed_size(&set.base);
+	bytes = malloc(len);
+	protobuf_c_message_pack(&set.base, bytes);
+	s = pbt_schema_from_bytes("a.binpb", bytes, len, &err);
+	free(bytes);
+	return s;
+}
+
+/*
+ * Any bytes: success, or an input error with a message; and every lock
+ * that parses can be checked against a schema (the layers built from it
+ * load, whatever odd names and numbers it holds).
+ */
 static void any_bytes_are_safe(void)
 {
+	struct pbt_schema *schema = small_schema();
+	bool wire[128];
 	static const char *const words[] = {
 		"pbtable-lock 1\n", "message ", "enum ", "a.B ", "field ", "value ",
 		"reserved ", "reserved-name ", "1 ", "-5 ", "536870911 ", "x ",
 		"json=", "type=", "card=", "oneof=", "int32 ", "message:a.C ",
 		"implicit ", "map ", "\"", "\\", "\\x4", "\\x41", "\n", "\r\n", "#",
+		"enum:a.E ", "a.E ", "required ", "oneof=o ", "2 ", "0 ",
 		" ", "\t", "=", ":", "\xff", "\x00", "99999999999999999999 ",
 	};
 	static const char valid[] =
@@ -146,6 +214,12 @@ static void any_bytes_are_safe(void)
 #define N_WORDS (sizeof(words) / sizeof(words[0]))
 	char buf[512];
 	int i, ok = 0, bad = 0;
+	size_t found = 0;
+
+	T_CHECK(schema != NULL);
+	if (!schema)
+		return;
+	pbt_history_rules(PBT_CAT_WIRE | PBT_CAT_WIRE_JSON, wire);
 
 	for (i = 0; i < 4000; i++) {
 		struct pbt_lock l;
@@ -181,12 +255,22 @@ static void any_bytes_are_safe(void)
 			bad++;
 			T_CHECK(rc == -PBT_EINPUT && err.msg[0]);
 		} else {
+			struct pbt_findings fs;
+
 			ok++;
+			pbt_findings_init(&fs);
+			rc = pbt_lock_check(&l, "t.lock", schema, wire, &fs, &err);
+			T_CHECK(!rc || err.msg[0]);
+			found += fs.n;
+			pbt_findings_release(&fs);
 		}
 		pbt_lock_release(&l);
 	}
-	/* Both outcomes happen: the inputs are not all trivially wrong. */
+	pbt_schema_free(schema);
+	/* Both outcomes happen: the inputs are not all trivially wrong; and
+	 * some locks that parse disagree with the schema. */
 	T_CHECK(ok > 100 && bad > 100);
+	T_CHECK(found > 0);
 }
 
 const struct t_case t_lock_cases[] = {
