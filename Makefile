@@ -60,6 +60,7 @@ LIB_OBJS += src/report_json.o
 LIB_OBJS += src/history.o
 LIB_OBJS += src/lock.o
 LIB_OBJS += src/lock_check.o
+LIB_OBJS += src/lock_update.o
 
 CMD_OBJS += cmd/main.o
 CMD_OBJS += cmd/opt.o

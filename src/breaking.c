@@ -6,7 +6,6 @@
 #include "pbt.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +13,6 @@
 #include "compat.h"
 #include "config.h"
 #include "findings.h"
-#include "history.h"
 #include "lock.h"
 #include "report.h"
 #include "schema.h"
@@ -52,7 +50,6 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	struct pbt_breaking_config cfg;
 	struct load_job jn = { new_path, NULL, { 0 } }, jo = { old_path, NULL, { 0 } };
 	struct pbt_report *r;
-	struct pbt_lock lock;
 	pthread_t t;
 	bool threaded;
 	size_t i;
@@ -67,15 +64,6 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	}
 	cfg.exclude_imports = opts->exclude_imports;
 
-	if (opts->lock) {
-		pbt_lock_init(&lock);
-		rc = pbt_lock_read(&lock, opts->lock, err);
-		if (rc) {
-			pbt_lock_release(&lock);
-			pbt_breaking_config_release(&cfg);
-			return rc;
-		}
-	}
 	threaded = old_path && !pthread_create(&t, NULL, load_thread, &jo);
 	load_thread(&jn);
 	if (threaded)
@@ -88,8 +76,6 @@ int pbt_breaking(const char *new_path, const char *old_path,
 			err->loc.path = err->path;
 		pbt_schema_free(jn.schema);
 		pbt_schema_free(jo.schema);
-		if (opts->lock)
-			pbt_lock_release(&lock);
 		pbt_breaking_config_release(&cfg);
 		return -(int)err->code;
 	}
@@ -99,20 +85,14 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	pbt_findings_init(&r->findings);
 	if (old_path)
 		pbt_compat_run(jo.schema, jn.schema, cfg.enabled, &r->findings);
-	if (opts->lock) {
-		/* The lock answers the wire rules, whatever the config uses. */
-		bool wire[PBT_MAX_RULES];
-
-		pbt_history_rules(PBT_CAT_WIRE | PBT_CAT_WIRE_JSON, wire);
-		rc = pbt_lock_check(&lock, opts->lock, jn.schema, wire, &r->findings, err);
-		pbt_lock_release(&lock);
-		if (rc) {
-			pbt_report_free(r);
-			pbt_schema_free(jn.schema);
-			pbt_schema_free(jo.schema);
-			pbt_breaking_config_release(&cfg);
-			return rc;
-		}
+	/* --lock: NEW against the lock's recorded past (lock_check.c). */
+	rc = opts->lock ? pbt_lock_run(opts->lock, jn.schema, &r->findings, err) : 0;
+	if (rc) {
+		pbt_report_free(r);
+		pbt_schema_free(jn.schema);
+		pbt_schema_free(jo.schema);
+		pbt_breaking_config_release(&cfg);
+		return rc;
 	}
 	pbt_findings_filter(&r->findings, keep_finding, &cfg);
 	pbt_findings_sort_unique(&r->findings);
@@ -241,54 +221,6 @@ int pbt_rule_describe(size_t i, const char *version, struct pbt_rule_info *out,
 bool pbt_category_known(const char *cat)
 {
 	return pbt_category_find(cat, PBT_V2) != 0;
-}
-
-/* ---------------------------------------------------------------- lock */
-
-int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
-		    struct pbt_buf *out, size_t *added, size_t *current,
-		    size_t *removed, size_t *total, struct pbt_err *err)
-{
-	struct pbt_lock old, next;
-	struct pbt_schema *s;
-	FILE *f;
-	size_t i;
-	int rc = 0;
-
-	*added = *current = *removed = *total = 0;
-	pbt_lock_init(&old);
-	/* A missing lock is an empty one: the first update creates it. */
-	f = fopen(lock_path, "rb");
-	if (f) {
-		fclose(f);
-		rc = pbt_lock_read(&old, lock_path, err);
-	}
-	if (rc) {
-		pbt_lock_release(&old);
-		return rc;
-	}
-	s = pbt_schema_load(set_path, err);
-	if (!s) {
-		pbt_lock_release(&old);
-		if (err->loc.path)
-			err->loc.path = err->path;
-		return -(int)err->code;
-	}
-	pbt_lock_init(&next);
-	if (!prune)
-		for (i = 0; i < old.n; i++)
-			pbt_lock_add(&next, &old.v[i]);
-	pbt_lock_add_schema(&next, s, current);
-	for (i = 0; i < next.n; i++)
-		*added += !pbt_lock_has(&old, next.v[i].text);
-	for (i = 0; i < old.n; i++)
-		*removed += !pbt_lock_has(&next, old.v[i].text);
-	*total = next.n;
-	pbt_lock_render(&next, out);
-	pbt_lock_release(&next);
-	pbt_lock_release(&old);
-	pbt_schema_free(s);
-	return 0;
 }
 
 int pbt_load_only(const char *path, size_t *files, size_t *messages,

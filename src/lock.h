@@ -140,4 +140,12 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 		   struct pbt_schema *new, const bool *enabled,
 		   struct pbt_findings *out, struct pbt_err *err);
 
+/*
+ * pbt_breaking()'s --lock: read the lock at lock_path and check NEW
+ * against it with the WIRE and WIRE_JSON rules (as v2 defines them) that
+ * a lock can answer, whatever the config uses.
+ */
+int pbt_lock_run(const char *lock_path, struct pbt_schema *new,
+		 struct pbt_findings *out, struct pbt_err *err);
+
 #endif

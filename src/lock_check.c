@@ -655,3 +655,21 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 	free(on);
 	return rc;
 }
+
+int pbt_lock_run(const char *lock_path, struct pbt_schema *new,
+		 struct pbt_findings *out, struct pbt_err *err)
+{
+	bool *wire = pbt_xcalloc(pbt_n_rules, sizeof(*wire));
+	struct pbt_lock l;
+	int rc;
+
+	pbt_lock_init(&l);
+	rc = pbt_lock_read(&l, lock_path, err);
+	if (!rc) {
+		pbt_history_rules(PBT_CAT_WIRE | PBT_CAT_WIRE_JSON, wire);
+		rc = pbt_lock_check(&l, lock_path, new, wire, out, err);
+	}
+	pbt_lock_release(&l);
+	free(wire);
+	return rc;
+}
