@@ -6,6 +6,7 @@
 #                   under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make conformance   buf's own cases from ../shared (when present)
 #   make bench      performance against buf and the load floor (see docs/performance.md)
+#   make history-corpus   `history` against all pairwise runs on ../shared's googleapis snapshots
 
 CC       ?= cc
 PROTOC   ?= protoc
@@ -76,6 +77,10 @@ LIB_OBJS += src/ddl.o
 LIB_OBJS += src/migrate.o
 LIB_OBJS += src/pgconn.o
 LIB_OBJS += src/outfile.o
+LIB_OBJS += src/history.o
+LIB_OBJS += src/lock.o
+LIB_OBJS += src/lock_check.o
+LIB_OBJS += src/lock_update.o
 
 CMD_OBJS += cmd/main.o
 CMD_OBJS += cmd/opt.o
@@ -84,6 +89,8 @@ CMD_OBJS += cmd/rules.o
 CMD_OBJS += cmd/bench_load.o
 CMD_OBJS += cmd/ddl.o
 CMD_OBJS += cmd/migrate.o
+CMD_OBJS += cmd/history.o
+CMD_OBJS += cmd/lock.o
 
 
 TEST_OBJS += src/test/main.o
@@ -97,6 +104,7 @@ TEST_OBJS += src/test/t_ci.o
 TEST_OBJS += src/test/t_sql_quote.o
 TEST_OBJS += src/test/t_fingerprint.o
 TEST_OBJS += src/test/t_ddl_config.o
+TEST_OBJS += src/test/t_lock.o
 
 
 # Quiet by default; `make V=1` shows every command.
@@ -237,6 +245,14 @@ check: deps
 conformance: $(B)/pbtable
 	@PBTABLE=$(B)/pbtable sh src/test/conformance.sh $(SHARED)/conformance/buf-breaking
 
+# history v1..vN against all pairwise runs on real snapshots (slow; docs/history.md)
+history-corpus: $(B)/pbtable
+	@if [ -d $(SHARED)/corpus/googleapis ]; then \
+		PBTABLE=$(B)/pbtable sh src/test/history_corpus.sh $(SHARED)/corpus/googleapis; \
+	else \
+		echo "history-corpus: no $(SHARED)/corpus/googleapis: 0 passed, 0 failed"; \
+	fi
+
 golden-update: $(B)/pbtable
 	@PBTABLE=$(B)/pbtable UPDATE=1 sh src/test/golden.sh
 
@@ -250,6 +266,6 @@ demo: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps test test-asan test-valgrind check conformance golden-update demo bench fuzz clean
+.PHONY: all deps test test-asan test-valgrind check conformance history-corpus golden-update demo bench fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

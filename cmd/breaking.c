@@ -24,6 +24,7 @@ int cmd_breaking(int argc, char **argv)
 		{ "error-format", 0, &format, NULL, NULL, NULL },
 		{ "exclude-imports", 0, NULL, &o.exclude_imports, NULL, NULL },
 		{ "exclude-path", 0, NULL, NULL, &excludes, &o.n_exclude_paths },
+		{ "lock", 0, &o.lock, NULL, NULL, NULL },
 		{ "no-inline-allow", 0, NULL, &o.no_inline_allow, NULL, NULL },
 		{ "path", 0, NULL, NULL, &paths, &o.n_paths },
 		{ "proto-path", 'I', NULL, NULL, &roots, &o.n_proto_paths },
@@ -65,12 +66,12 @@ static int run(const struct cmd *c, size_t npos, const char **pos,
 
 	if (npos != 1)
 		return cmd_usage_error(c, "missing NEW, the set to check");
-	if (!against)
-		return cmd_usage_error(c, "--against OLD is required");
+	if (!against && !o->lock)
+		return cmd_usage_error(c, "--against OLD (or --lock FILE) is required");
 	if (!pbt_format_known(format))
 		return cmd_usage_error(c, "unknown --error-format '%s' (want %s)", format,
 				       pbt_format_list());
-	if (!strcmp(pos[0], "-") && !strcmp(against, "-"))
+	if (against && !strcmp(pos[0], "-") && !strcmp(against, "-"))
 		return cmd_usage_error(c, "only one of NEW and OLD can be standard input");
 	if (pbt_breaking(pos[0], against, o, &r, &err)) {
 		cmd_error(&err);

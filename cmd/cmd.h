@@ -28,6 +28,8 @@ const struct cmd *cmd_find(const char *name);
 
 int cmd_breaking(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_lock(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_bench_load(int argc, char **argv);
 int cmd_ddl(int argc, char **argv);

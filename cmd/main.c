@@ -15,7 +15,9 @@
 const struct cmd cmd_table[] = {
 	{ "breaking", cmd_breaking, "NEW --against OLD [options]",
 	  "check NEW against OLD for breaking changes (buf's rules)",
-	  "  --against OLD            the earlier version (required)\n"
+	  "  --against OLD            the earlier version\n"
+	  "  --lock FILE              also check NEW against every version a pbtable.lock recorded\n"
+	  "                           (WIRE and WIRE_JSON rules; --against is then optional)\n"
 	  "  --config FILE|TEXT       buf.yaml/pbtable.yaml, or its text (YAML or JSON)\n"
 	  "  --error-format FORMAT    text (default), json, msvs, junit, github-actions,\n"
 	  "                           gitlab-code-quality or sarif\n"
@@ -59,6 +61,19 @@ const struct cmd cmd_table[] = {
 	  "  --dsn URL                libpq connection string for --apply (default: PG* variables)\n"
 	  "Refuses (exit 1) when OLD -> NEW breaks WIRE_JSON for a projected field.\n"
 	  "Exit status: 0 ok, 1 error or refused.  See man pbtable-ddl(1).\n" },
+	{ "history", cmd_history, "V1 V2 ... VN [--use CATEGORY] [--label NAME]... [--error-format FORMAT]",
+	  "check successive versions transitively (every version against every earlier one)",
+	  "  --use CATEGORY           WIRE or WIRE_JSON (repeatable; default both)\n"
+	  "  --label NAME             name of each version in output, one per version (default: the paths)\n"
+	  "  --error-format FORMAT    text (default) or json\n"
+	  "Versions are binary FileDescriptorSets, oldest first.  Each finding is printed\n"
+	  "once, prefixed with the pair it first breaks (\"v5 vs v1: \").\n"
+	  "Exit status: 0 nothing found, 100 breaking changes found, 1 error.\n" },
+	{ "lock", cmd_lock, "update SET [--lock FILE] [--prune]",
+	  "record every number and name SET uses in pbtable.lock",
+	  "  --lock FILE              the lock file (default pbtable.lock; created if missing)\n"
+	  "  --prune                  drop entries SET no longer has (else lines are only added)\n"
+	  "Check a schema against the lock with `pbtable breaking NEW --lock FILE`.\n" },
 	{ "help", cmd_help, "[COMMAND]", "show help for pbtable or a command", "" },
 	{ "bench-load", cmd_bench_load, "[--index] SET...",
 	  NULL /* hidden: the load floor for `make bench` */,

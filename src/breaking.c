@@ -15,6 +15,7 @@
 #include "config.h"
 #include "findings.h"
 #include "input.h"
+#include "lock.h"
 #include "report.h"
 #include "schema.h"
 
@@ -146,13 +147,13 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	jo.arg = old_path;
 	jo.plan = &plan;
 
-	threaded = !pthread_create(&t, NULL, load_thread, &jo);
+	threaded = old_path && !pthread_create(&t, NULL, load_thread, &jo);
 	load_thread(&jn);
 	if (threaded)
 		pthread_join(t, NULL);
-	else
+	else if (old_path)
 		load_thread(&jo);
-	if (!jn.in.schema || !jo.in.schema) {
+	if (!jn.in.schema || (old_path && !jo.in.schema)) {
 		*err = !jn.in.schema ? jn.err : jo.err;
 		if (err->loc.path)
 			err->loc.path = err->path;
@@ -167,7 +168,18 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	r->arena = pbt_arena_new();
 	pbt_findings_init(&r->findings);
 	pbt_findings_init(&r->allowed);
-	pbt_compat_run(jo.in.schema, jn.in.schema, cfg.enabled, &r->findings);
+	if (old_path)
+		pbt_compat_run(jo.in.schema, jn.in.schema, cfg.enabled, &r->findings);
+	/* --lock: NEW against the lock's recorded past (lock_check.c). */
+	rc = opts->lock ? pbt_lock_run(opts->lock, jn.in.schema, &r->findings, err) : 0;
+	if (rc) {
+		pbt_report_free(r);
+		pbt_input_release(&jn.in);
+		pbt_input_release(&jo.in);
+		pbt_input_plan_release(&plan);
+		pbt_breaking_config_release(&cfg);
+		return rc;
+	}
 	pbt_findings_filter(&r->findings, keep_finding, &cfg);
 	show_paths(&r->findings, &jn.in);
 	pbt_findings_sort_unique(&r->findings);
@@ -184,6 +196,16 @@ int pbt_breaking(const char *new_path, const char *old_path,
 	pbt_breaking_config_release(&cfg);
 	*out = r;
 	return 0;
+}
+
+struct pbt_report *pbt_report_from_findings(struct pbt_findings *fs)
+{
+	struct pbt_report *r = pbt_xcalloc(1, sizeof(*r));
+
+	r->arena = pbt_arena_new();
+	r->findings = *fs;
+	pbt_findings_init(fs);
+	return r;
 }
 
 size_t pbt_report_count(const struct pbt_report *r)

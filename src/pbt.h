@@ -26,6 +26,7 @@ struct pbt_breaking_opts {
 	const char *const *exclude_paths;	/* --exclude-path: ... and not these */
 	size_t n_exclude_paths;
 	bool no_inline_allow;	/* ignore `pbtable:allow` comments */
+	const char *lock;	/* --lock: also check NEW against this pbtable.lock */
 };
 
 struct pbt_report;
@@ -35,7 +36,9 @@ struct pbt_report;
  * FileDescriptorSet ("-" = stdin for one of them), a directory or .proto
  * file (compiled with protoc), or git:REF[:SUBDIR] (see src/input.h).
  * *out receives the sorted, filtered findings; free it with
- * pbt_report_free().
+ * pbt_report_free().  With opts->lock, NEW is also checked against the
+ * lock's recorded past (WIRE and WIRE_JSON rules that a lock can answer:
+ * docs/history.md); OLD may then be NULL.
  */
 int pbt_breaking(const char *new_path, const char *old_path,
 		 const struct pbt_breaking_opts *opts, struct pbt_report **out,
@@ -59,6 +62,37 @@ void pbt_report_free(struct pbt_report *r);
 /* Is `name` an output format?  pbt_format_list(): "text, json, ...". */
 bool pbt_format_known(const char *name);
 const char *pbt_format_list(void);
+
+/* ---------------------------------------------------------------- history */
+
+struct pbt_history_opts {
+	const char *const *labels;	/* one per version, or NULL: the paths */
+	const char *const *use;		/* categories: "WIRE", "WIRE_JSON"; NULL: both */
+	size_t n_use;
+};
+
+/*
+ * Check every version against every earlier one (paths oldest first, at
+ * least one) with the WIRE/WIRE_JSON rules, and report each finding once,
+ * for the pair it first breaks (see docs/history.md).  Each finding's
+ * text output is prefixed with "NEW vs OLD: ".  *out as pbt_breaking().
+ */
+int pbt_history(const char *const *paths, size_t n,
+		const struct pbt_history_opts *opts, struct pbt_report **out,
+		struct pbt_err *err);
+
+/* ---------------------------------------------------------------- lock */
+
+/*
+ * `lock update`: the lock file at lock_path (missing: empty) plus every
+ * entry of the descriptor set at set_path, or with prune only the set's
+ * entries, rendered into *out (the caller writes the file).  Counts go
+ * to the size_t pointers: entries added, older forms made current again
+ * (the set went back to them), removed (prune), and the total.
+ */
+int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
+		    struct pbt_buf *out, size_t *added, size_t *current,
+		    size_t *removed, size_t *total, struct pbt_err *err);
 
 /* ---------------------------------------------------------------- rules */
 

@@ -23,6 +23,13 @@ pbt_report_fn pbt_report_text, pbt_report_json;
 pbt_report_fn pbt_report_msvs, pbt_report_junit, pbt_report_github,
 	pbt_report_gitlab, pbt_report_sarif;
 
+struct pbt_report;
+/*
+ * A report holding fs's findings (moved: fs is left empty and must still
+ * be released), for library entry points other than pbt_breaking().
+ */
+struct pbt_report *pbt_report_from_findings(struct pbt_findings *fs);
+
 /* Positions as buf prints them: unknown (0) becomes 1. */
 static inline unsigned pbt_pos(unsigned v)
 {

@@ -1,6 +1,7 @@
 /*
  * buf's json format: one object per line, keys in buf's order, `path`
- * omitted for findings without a file.
+ * omitted for findings without a file; `pair` ("v3 vs v1") added last
+ * for findings of `history`.
  */
 #include "report.h"
 
@@ -24,6 +25,10 @@ void pbt_report_json(struct pbt_buf *out, const struct pbt_findings *fs)
 		pbt_buf_add_json_str(out, f->rule);
 		pbt_buf_adds(out, ",\"message\":");
 		pbt_buf_add_json_str(out, f->message);
+		if (f->pair) {
+			pbt_buf_adds(out, ",\"pair\":");
+			pbt_buf_add_json_str(out, f->pair);
+		}
 		pbt_buf_adds(out, "}\n");
 	}
 }

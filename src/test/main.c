@@ -25,6 +25,7 @@ static const struct {
 	{ "sql_quote", t_sql_quote_cases },
 	{ "fingerprint", t_fingerprint_cases },
 	{ "ddl_config", t_ddl_config_cases },
+	{ "lock", t_lock_cases },
 };
 
 int main(int argc, char **argv)

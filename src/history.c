@@ -1,0 +1,1000 @@
+/*
+ * Transitive history checks.  The question is the union over every pair
+ * i < j of what the rules report for (Vi, Vj); answering it with N^2
+ * pairwise runs would compare each element with identical copies of
+ * itself over and over.  Instead every element is keyed the way compat.c
+ * pairs elements (file path, message full name, message + field number,
+ * extendee + number, enum full name, service + method name) and each key
+ * keeps the list of its distinct earlier forms: an element of Vj is
+ * compared with each earlier form that differs from its own and that it
+ * has not met yet, with the very check functions `breaking` uses
+ * (rules.h).  A form equal to its own is skipped since equal inputs
+ * cannot break, and a form it met before gave its findings then.  A
+ * message whose whole content is as in the previous version is skipped
+ * with its fields.  JSON name reuse, which no pairwise rule sees, is
+ * checked here (check_json_reuse()).
+ *
+ * A form is a signature: the bytes of everything the checks of that
+ * subject read.  Equal signatures must mean "no finding between them",
+ * and two versions with the same signature must give the same findings
+ * against any newer element; so the signature over-approximates (it
+ * includes inputs of non-wire rules too) rather than risk missing one.
+ * Dropping duplicate findings and picking the pair to report is done at
+ * the end (pbt_history_finish()).
+ */
+#include "history.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "compat.h"
+#include "map.h"
+#include "pbt.h"
+#include "report.h"
+#include "rules.h"
+
+#define PBT_HISTORY_MAX_RULES 128
+
+#define FT(x) GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_##x
+#define FL(x) GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_##x
+
+struct form {
+	struct form *next;
+	const void *elem;	/* in the schema of `version` */
+	const char *sig;
+	size_t sig_len;
+	uint32_t version;	/* where this form first appeared */
+	uint32_t index;		/* in its slot's list */
+	/* Forms [0, compared) of the slot have been checked against this one
+	 * as NEW (or are this one). */
+	uint32_t compared;
+};
+
+/* One element key: its forms, oldest first. */
+struct slot {
+	struct form *forms, **tail;
+	uint32_t n_forms;
+};
+
+struct field_slot {
+	int32_t number;
+	struct slot s;
+};
+
+/*
+ * A message: its own forms, its fields' slots (sorted by number: fields
+ * are found here, not in the global map, which keeps the per-version
+ * cost to one global lookup per message), and a hash of its whole
+ * content when it was last seen, to skip messages that did not change.
+ */
+struct message_slot {
+	struct slot s;
+	struct field_slot *fields;
+	size_t n_fields, cap_fields;
+	uint64_t deep;
+	uint32_t last_version;
+	bool seen;
+	struct pbt_map jsons;		/* JSON name -> json_use list */
+	bool jsons_ready;
+};
+
+/* A field number that used a JSON name, from `version` on. */
+struct json_use {
+	struct json_use *next;
+	int32_t number;
+	const char *name;
+	uint32_t version;
+};
+
+struct pbt_history {
+	struct pbt_arena *arena;	/* keys, forms, signatures */
+	struct pbt_map slots;		/* key -> struct slot */
+	const struct pbt_rule *by_subject[8][128];
+	size_t n_by_subject[8];
+	struct pbt_schema **schemas;
+	bool *owned;
+	bool quiet;			/* seeding: record, check nothing */
+	const char **labels;
+	size_t n, cap;
+	struct pbt_findings all;
+	uint32_t *nv, *ov;		/* per finding in all: its pair */
+	size_t cap_idx;
+	/* The version being added. */
+	struct pbt_cx cx;
+	struct pbt_map enum_hash;	/* enum type name -> uint64_t * */
+	const struct pbt_rule *json_rule;	/* or NULL: JSON name reuse */
+	const char **pair_label;	/* "Vj vs Vi" by i, this version */
+	struct pbt_buf key, sig, fsig;
+	size_t *fsig_end;		/* per field of the current message */
+	size_t cap_fsig_end;
+};
+
+/* ---------------------------------------------------------------- rules */
+
+void pbt_history_rules(unsigned cats, bool *enabled)
+{
+	size_t i;
+
+	for (i = 0; i < pbt_n_rules; i++) {
+		const struct pbt_rule *r = &pbt_rules[i];
+
+		enabled[i] = r->check && r->subject != PBT_ON_SCHEMA &&
+			     (r->cats[PBT_V2] & cats &
+			      (PBT_CAT_WIRE | PBT_CAT_WIRE_JSON));
+	}
+}
+
+struct pbt_history *pbt_history_new(const bool *enabled)
+{
+	struct pbt_history *h = pbt_xcalloc(1, sizeof(*h));
+	size_t i;
+
+	h->arena = pbt_arena_new();
+	pbt_map_init(&h->slots, NULL, 0);
+	pbt_findings_init(&h->all);
+	for (i = 0; i < pbt_n_rules; i++) {
+		const struct pbt_rule *r = &pbt_rules[i];
+		size_t *n = &h->n_by_subject[r->subject];
+
+		if (!enabled[i] || !r->check || r->subject == PBT_ON_SCHEMA)
+			continue;
+		if (*n < 128)
+			h->by_subject[r->subject][(*n)++] = r;
+	}
+	if (enabled[pbt_rule_index(pbt_rule_find("FIELD_SAME_JSON_NAME"))])
+		h->json_rule = pbt_rule_find("FIELD_SAME_JSON_NAME");
+	return h;
+}
+
+size_t pbt_history_count(const struct pbt_history *h)
+{
+	return h->n;
+}
+
+void pbt_history_free(struct pbt_history *h)
+{
+	size_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i < h->n; i++)
+		if (h->owned[i])
+			pbt_schema_free(h->schemas[i]);
+	free(h->schemas);
+	free(h->owned);
+	free(h->labels);
+	free(h->nv);
+	free(h->ov);
+	pbt_findings_release(&h->all);
+	pbt_map_release(&h->slots);
+	pbt_buf_release(&h->key);
+	pbt_buf_release(&h->sig);
+	pbt_buf_release(&h->fsig);
+	free(h->fsig_end);
+	pbt_arena_free(h->arena);
+	free(h);
+}
+
+/* ---------------------------------------------------------------- forms */
+
+/* Fields are separated by a byte no name contains. */
+static void sig_s(struct pbt_buf *b, const char *s)
+{
+	if (s)
+		pbt_buf_adds(b, s);
+	pbt_buf_addc(b, '\x1f');
+}
+
+/* Numbers go in as raw bytes: this runs for every element of every version. */
+static void sig_i(struct pbt_buf *b, long long v)
+{
+	pbt_buf_add(b, &v, sizeof(v));
+}
+
+static void sig_features(struct pbt_buf *b, const struct pbt_features *f)
+{
+	pbt_buf_add(b, f, sizeof(*f));
+}
+
+static void sig_file(struct pbt_buf *b, const struct pbt_file *f)
+{
+	sig_s(b, f->package);
+	sig_i(b, f->syntax);
+}
+
+static bool field_required(const struct pbt_field *f)
+{
+	if (f->fp->label == FL(REQUIRED))
+		return true;
+	return f->file->syntax == PBT_SYNTAX_EDITIONS &&
+	       f->fp->label != FL(REPEATED) &&
+	       f->features.field_presence == PBT_PRESENCE_LEGACY_REQUIRED;
+}
+
+static void sig_message(struct pbt_buf *b, const struct pbt_message *m)
+{
+	const pbt_message_proto *dp = m->dp;
+	uint64_t v;
+	size_t i;
+
+	sig_i(b, m->file->syntax);
+	sig_features(b, &m->features);
+	/* MessageOptions 11: deprecated_legacy_json_field_conflicts */
+	sig_i(b, dp->options && pbt_unknown_varint(&dp->options->base, 11, &v) ?
+		 (long long)v : -1);
+	sig_i(b, dp->options &&
+		 dp->options->has_no_standard_descriptor_accessor ?
+		 dp->options->no_standard_descriptor_accessor : -1);
+	for (i = 0; i < m->n_fields; i++) {
+		const struct pbt_field *f = m->by_number[i];
+
+		sig_i(b, f->number);
+		sig_s(b, f->name);
+		sig_i(b, field_required(f));
+	}
+	pbt_buf_addc(b, '\x1e');
+	for (i = 0; i < dp->n_reserved_range; i++) {
+		sig_i(b, dp->reserved_range[i]->start);
+		sig_i(b, dp->reserved_range[i]->end);
+	}
+	pbt_buf_addc(b, '\x1e');
+	for (i = 0; i < dp->n_reserved_name; i++)
+		sig_s(b, dp->reserved_name[i]);
+	pbt_buf_addc(b, '\x1e');
+	for (i = 0; i < dp->n_extension_range; i++) {
+		sig_i(b, dp->extension_range[i]->start);
+		sig_i(b, dp->extension_range[i]->end);
+	}
+	pbt_buf_addc(b, '\x1e');
+	for (i = 0; i < m->n_oneofs; i++) {
+		sig_s(b, m->oneofs[i].name);
+		sig_i(b, m->oneofs[i].synthetic);
+	}
+}
+
+static void sig_enum_values(struct pbt_buf *b, const struct pbt_enum *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_values; i++) {
+		sig_i(b, e->values[i].number);
+		sig_s(b, e->values[i].name);
+	}
+}
+
+static void sig_enum(struct pbt_buf *b, const struct pbt_enum *e)
+{
+	const pbt_enum_proto *ep = e->ep;
+	uint64_t v;
+	size_t i;
+
+	sig_s(b, e->name);
+	sig_i(b, e->file->syntax);
+	sig_features(b, &e->features);
+	/* EnumOptions 6: deprecated_legacy_json_field_conflicts */
+	sig_i(b, ep->options && pbt_unknown_varint(&ep->options->base, 6, &v) ?
+		 (long long)v : -1);
+	sig_enum_values(b, e);
+	pbt_buf_addc(b, '\x1e');
+	for (i = 0; i < ep->n_reserved_range; i++) {
+		sig_i(b, ep->reserved_range[i]->start);
+		sig_i(b, ep->reserved_range[i]->end);
+	}
+	pbt_buf_addc(b, '\x1e');
+	for (i = 0; i < ep->n_reserved_name; i++)
+		sig_s(b, ep->reserved_name[i]);
+}
+
+/*
+ * Enum-typed fields depend on their enum (its short name and values: the
+ * wire check and the default value read them).  Hash each enum once per
+ * version rather than copying its values into every field's signature.
+ */
+static uint64_t enum_hash(struct pbt_history *h, const struct pbt_schema *s,
+			  const char *type_name)
+{
+	uint64_t *v = pbt_map_get(&h->enum_hash, type_name);
+	const struct pbt_enum *e;
+	struct pbt_buf b = PBT_BUF_INIT;
+
+	if (v)
+		return *v;
+	v = pbt_arena_alloc(h->cx.tmp, sizeof(*v));
+	e = pbt_schema_enum(s, type_name);
+	if (e) {
+		sig_s(&b, e->name);
+		sig_enum_values(&b, e);
+		*v = pbt_hash(b.buf, b.len);
+		pbt_buf_release(&b);
+	} else {
+		*v = 0;	/* not in the set: the same for every version */
+	}
+	pbt_map_put(&h->enum_hash, type_name, v);
+	return *v;
+}
+
+static void sig_field(struct pbt_history *h, struct pbt_buf *b,
+		      const struct pbt_field *f)
+{
+	const pbt_field_proto *fp = f->fp;
+	const struct pbt_message *mt;
+	const Google__Protobuf__FieldOptions *o = fp->options;
+
+	sig_s(b, f->name);
+	sig_s(b, f->full_name);
+	sig_s(b, fp->json_name);
+	sig_i(b, fp->has_type ? (long long)fp->type : -1);
+	sig_i(b, fp->has_label ? (long long)fp->label : -1);
+	sig_s(b, f->type_name);
+	sig_i(b, fp->has_proto3_optional && fp->proto3_optional);
+	sig_i(b, f->file->syntax);
+	sig_features(b, &f->features);
+	/*
+	 * Whether the type is a map entry: pbt_field_is_map() asks for
+	 * repeated message fields, kind() in rule_field.c for editions
+	 * message fields.  Other fields skip the lookup.
+	 */
+	mt = NULL;
+	if (fp->has_type && fp->type == FT(MESSAGE) &&
+	    (fp->label == FL(REPEATED) ||
+	     f->file->syntax == PBT_SYNTAX_EDITIONS))
+		mt = pbt_field_message_type(f);
+	sig_i(b, mt ? mt->is_map_entry : -1);
+	if (f->oneof) {
+		sig_s(b, f->oneof->name);
+		sig_i(b, f->oneof->synthetic);
+	} else {
+		sig_i(b, -1);
+	}
+	sig_s(b, fp->default_value);
+	sig_i(b, o && o->has_jstype ? (long long)o->jstype : -1);
+	sig_i(b, o && o->has_ctype ? (long long)o->ctype : -1);
+	if (fp->has_type && fp->type == FT(ENUM) && f->type_name)
+		sig_i(b, (long long)enum_hash(h, f->file->schema,
+					      f->type_name));
+}
+
+static void sig_method(struct pbt_buf *b, const struct pbt_method *m)
+{
+	const pbt_method_proto *mp = m->mp;
+
+	sig_s(b, m->input_type);
+	sig_s(b, m->output_type);
+	sig_i(b, mp->has_client_streaming && mp->client_streaming);
+	sig_i(b, mp->has_server_streaming && mp->server_streaming);
+	sig_i(b, mp->options && mp->options->has_idempotency_level ?
+		 (long long)mp->options->idempotency_level : -1);
+}
+
+/* ---------------------------------------------------------------- comparing */
+
+static void record_pair(struct pbt_history *h, size_t from, uint32_t old_v)
+{
+	uint32_t new_v = (uint32_t)(h->n - 1);
+	size_t i;
+
+	if (h->all.n > h->cap_idx) {
+		h->cap_idx = h->all.cap > h->all.n ? h->all.cap : h->all.n;
+		h->nv = pbt_xrealloc(h->nv, h->cap_idx * sizeof(*h->nv));
+		h->ov = pbt_xrealloc(h->ov, h->cap_idx * sizeof(*h->ov));
+	}
+	if (from == h->all.n)
+		return;
+	if (!h->pair_label[old_v])
+		h->pair_label[old_v] = pbt_arena_printf(h->all.arena,
+			"%s vs %s", h->labels[new_v], h->labels[old_v]);
+	for (i = from; i < h->all.n; i++) {
+		h->all.v[i].pair = h->pair_label[old_v];
+		h->nv[i] = new_v;
+		h->ov[i] = old_v;
+	}
+}
+
+static void check(struct pbt_history *h, enum pbt_subject s,
+		  const struct form *old, const void *new)
+{
+	struct pbt_cx *cx = &h->cx;
+	size_t from = h->all.n, i;
+
+	if (h->quiet)
+		return;
+	cx->old = h->schemas[old->version];
+	cx->subject_kind = s;
+	cx->subject_old = old->elem;
+	cx->subject_new = new;
+	for (i = 0; i < h->n_by_subject[s]; i++) {
+		cx->rule = h->by_subject[s][i];
+		cx->rule->check(cx, old->elem, new);
+	}
+	record_pair(h, from, old->version);
+}
+
+/*
+ * An element of the version being added, with signature sig: check it
+ * against the earlier forms of its slot it has not been checked against
+ * yet.  A form seen before was checked, when it first appeared, against
+ * every form older than itself, and a form identical to its own cannot
+ * break, so an element that did not change costs nothing here.
+ */
+static void visit(struct pbt_history *h, struct slot *sl, enum pbt_subject s,
+		  const void *elem, const char *sig, size_t len)
+{
+	struct form *f, *same = NULL;
+
+	if (!sl->tail)
+		sl->tail = &sl->forms;
+	for (f = sl->forms; f && !same; f = f->next)
+		if (f->sig_len == len && !memcmp(f->sig, sig, len))
+			same = f;
+	for (f = sl->forms; f; f = f->next)
+		if (f != same && (!same || f->index >= same->compared))
+			check(h, s, f, elem);
+	if (same) {
+		same->compared = sl->n_forms;
+		return;
+	}
+	f = pbt_arena_zalloc(h->arena, sizeof(*f));
+	f->elem = elem;
+	f->sig_len = len;
+	f->sig = pbt_arena_alloc(h->arena, len + 1);
+	memcpy((char *)f->sig, sig, len);
+	((char *)f->sig)[len] = '\0';
+	f->version = (uint32_t)(h->n - 1);
+	f->index = sl->n_forms++;
+	f->compared = sl->n_forms;
+	*sl->tail = f;
+	sl->tail = &f->next;
+}
+
+/* The slot for key h->key in the global map (created on first use). */
+static void *global_slot(struct pbt_history *h, size_t size)
+{
+	void *sl = pbt_map_getn(&h->slots, h->key.buf, h->key.len);
+	char *k;
+
+	if (sl)
+		return sl;
+	k = pbt_arena_alloc(h->arena, h->key.len + 1);
+	memcpy(k, h->key.buf, h->key.len + 1);
+	sl = pbt_arena_zalloc(h->arena, size);
+	pbt_map_putn(&h->slots, k, h->key.len, sl);
+	return sl;
+}
+
+static void visit_key(struct pbt_history *h, enum pbt_subject s,
+		      const void *elem)
+{
+	visit(h, global_slot(h, sizeof(struct slot)), s, elem, h->sig.buf,
+	      h->sig.len);
+}
+
+static void key_start(struct pbt_history *h, char kind, const char *name)
+{
+	pbt_buf_reset(&h->key);
+	pbt_buf_addc(&h->key, kind);
+	pbt_buf_adds(&h->key, name);
+	pbt_buf_reset(&h->sig);
+}
+
+static void key_number(struct pbt_history *h, int32_t number)
+{
+	pbt_buf_addc(&h->key, '#');
+	pbt_buf_add(&h->key, &number, sizeof(number));
+}
+
+static struct slot *field_slot(struct pbt_history *h, struct message_slot *ms,
+			       int32_t number)
+{
+	size_t lo = 0, hi = ms->n_fields;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ms->fields[mid].number == number)
+			return &ms->fields[mid].s;
+		if (ms->fields[mid].number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (ms->n_fields == ms->cap_fields) {
+		/* Arena growth: old arrays are garbage until the end, which
+		 * is fine for the few messages that gain fields. */
+		struct field_slot *v;
+
+		ms->cap_fields = ms->cap_fields ? ms->cap_fields * 2 : 8;
+		v = pbt_arena_calloc(h->arena, ms->cap_fields, sizeof(*v));
+		if (ms->n_fields)
+			memcpy(v, ms->fields, ms->n_fields * sizeof(*v));
+		ms->fields = v;
+	}
+	memmove(&ms->fields[lo + 1], &ms->fields[lo],
+		(ms->n_fields - lo) * sizeof(*ms->fields));
+	ms->n_fields++;
+	memset(&ms->fields[lo], 0, sizeof(ms->fields[lo]));
+	ms->fields[lo].number = number;
+	return &ms->fields[lo].s;
+}
+
+/* protoc's default json_name: drop '_' and upper-case the next letter. */
+static const char *json_name(struct pbt_arena *a, const struct pbt_field *f)
+{
+	const char *s = f->name;
+	char *out, *p;
+	bool up = false;
+
+	if (f->fp->json_name)
+		return f->fp->json_name;
+	out = p = pbt_arena_alloc(a, strlen(s) + 1);
+	for (; *s; s++) {
+		if (*s == '_') {
+			up = true;
+			continue;
+		}
+		*p++ = up && *s >= 'a' && *s <= 'z' ?
+			(char)(*s - 'a' + 'A') : *s;
+		up = false;
+	}
+	*p = '\0';
+	return out;
+}
+
+/*
+ * JSON name reuse, which no pairwise rule can see: field 4 "total_cents"
+ * (JSON "totalCents") is deleted with its number and name reserved, and
+ * a later `string totalCents = 5` takes the JSON key, so JSON written by
+ * the old version now fills field 5.  Reported as FIELD_SAME_JSON_NAME,
+ * the rule that guards a field's JSON name, on the newer field.
+ */
+static void check_json_reuse(struct pbt_history *h, struct message_slot *ms,
+			     const struct pbt_message *m)
+{
+	struct pbt_cx *cx = &h->cx;
+	size_t i;
+
+	if (!ms->jsons_ready) {
+		pbt_map_init(&ms->jsons, h->arena, 0);
+		ms->jsons_ready = true;
+	}
+	for (i = 0; i < m->n_fields; i++) {
+		const struct pbt_field *f = &m->fields[i];
+		const char *j = json_name(cx->tmp, f);
+		struct json_use *u = pbt_map_get(&ms->jsons, j), *last = NULL;
+		bool known = false;
+
+		for (; u; u = u->next) {
+			size_t from = h->all.n;
+			struct pbt_span span;
+			struct pbt_path p;
+
+			last = u;
+			if (u->number == f->number) {
+				known = true;
+				continue;
+			}
+			if (h->quiet)
+				continue;
+			memset(&span, 0, sizeof(span));
+			pbt_path_field(&p, f);
+			if (!pbt_loc_sub(f->file, &p, 10, &span))
+				pbt_loc(f->file, &p, &span);
+			cx->rule = h->json_rule;
+			cx->subject_kind = PBT_ON_FIELD;
+			cx->subject_old = NULL;
+			cx->subject_new = f;
+			pbt_cx_report(cx, f->file, &span, NULL,
+				      "%s has JSON name %s, which field \"%d\""
+				      " with name \"%s\" had before.",
+				      pbt_field_description(cx, f),
+				      pbt_q(cx, j), u->number, u->name);
+			record_pair(h, from, u->version);
+		}
+		if (known)
+			continue;
+		u = pbt_arena_zalloc(h->arena, sizeof(*u));
+		u->number = f->number;
+		u->name = pbt_arena_strdup(h->arena, f->name);
+		u->version = (uint32_t)(h->n - 1);
+		if (last)
+			last->next = u;
+		else
+			pbt_map_put(&ms->jsons,
+				    pbt_arena_strdup(h->arena, j), u);
+	}
+}
+
+/*
+ * A message and its fields.  Field slots hold pointers into the message
+ * slot's array, so take them only after every insertion.
+ */
+static void visit_message(struct pbt_history *h, const struct pbt_message *m)
+{
+	bool on_msg = h->n_by_subject[PBT_ON_MESSAGE];
+	bool on_field = h->n_by_subject[PBT_ON_FIELD];
+	uint32_t version = (uint32_t)(h->n - 1);
+	struct message_slot *ms;
+	uint64_t deep;
+	size_t i;
+
+	key_start(h, 'M', m->full_name);
+	ms = global_slot(h, sizeof(*ms));
+	sig_message(&h->sig, m);
+	pbt_buf_reset(&h->fsig);
+	if (on_field) {
+		if (m->n_fields > h->cap_fsig_end) {
+			h->cap_fsig_end = m->n_fields * 2;
+			h->fsig_end = pbt_xrealloc(h->fsig_end,
+				h->cap_fsig_end * sizeof(*h->fsig_end));
+		}
+		for (i = 0; i < m->n_fields; i++) {
+			sig_field(h, &h->fsig, &m->fields[i]);
+			h->fsig_end[i] = h->fsig.len;
+		}
+	}
+	deep = pbt_hash(h->sig.buf, h->sig.len) ^
+	       (pbt_hash(pbt_buf_str(&h->fsig), h->fsig.len) *
+		0x9e3779b97f4a7c15ull);
+	/* Unchanged since the previous version: nothing new to check. */
+	if (ms->seen && ms->last_version + 1 == version && ms->deep == deep) {
+		ms->last_version = version;
+		return;
+	}
+	ms->seen = true;
+	ms->deep = deep;
+	ms->last_version = version;
+	if (on_msg)
+		visit(h, &ms->s, PBT_ON_MESSAGE, m, h->sig.buf, h->sig.len);
+	if (h->json_rule && !m->is_map_entry)
+		check_json_reuse(h, ms, m);
+	if (!on_field)
+		return;
+	for (i = 0; i < m->n_fields; i++)
+		field_slot(h, ms, m->fields[i].number);
+	for (i = 0; i < m->n_fields; i++) {
+		size_t from = i ? h->fsig_end[i - 1] : 0;
+
+		visit(h, field_slot(h, ms, m->fields[i].number), PBT_ON_FIELD,
+		      &m->fields[i], h->fsig.buf + from, h->fsig_end[i] - from);
+	}
+}
+
+static void visit_methods(struct pbt_history *h, const struct pbt_service *sv)
+{
+	size_t k;
+
+	for (k = 0; k < sv->n_methods; k++) {
+		const struct pbt_method *m = &sv->methods[k];
+
+		key_start(h, 'R', sv->full_name);
+		pbt_buf_addc(&h->key, '.');
+		pbt_buf_adds(&h->key, m->name);
+		sig_method(&h->sig, m);
+		visit_key(h, PBT_ON_METHOD, m);
+	}
+}
+
+/*
+ * Every element of one file.  Services as a whole are not visited: no
+ * wire rule is about one (RPC_NO_DELETE is FILE and PACKAGE only).
+ */
+static void visit_file(struct pbt_history *h, const struct pbt_file *f)
+{
+	const size_t *on = h->n_by_subject;
+	size_t j;
+
+	if (on[PBT_ON_FILE]) {
+		key_start(h, 'F', f->name);
+		sig_file(&h->sig, f);
+		visit_key(h, PBT_ON_FILE, f);
+	}
+	if (on[PBT_ON_MESSAGE] || on[PBT_ON_FIELD] || h->json_rule)
+		for (j = 0; j < f->n_messages; j++)
+			visit_message(h, f->messages[j]);
+	for (j = 0; on[PBT_ON_FIELD] && j < f->n_extensions; j++) {
+		const struct pbt_field *e = f->extensions[j];
+
+		key_start(h, 'x', e->extendee);
+		key_number(h, e->number);
+		sig_field(h, &h->sig, e);
+		visit_key(h, PBT_ON_FIELD, e);
+	}
+	for (j = 0; on[PBT_ON_ENUM] && j < f->n_enums; j++) {
+		key_start(h, 'E', f->enums[j]->full_name);
+		sig_enum(&h->sig, f->enums[j]);
+		visit_key(h, PBT_ON_ENUM, f->enums[j]);
+	}
+	for (j = 0; on[PBT_ON_METHOD] && j < f->n_services; j++)
+		visit_methods(h, &f->services[j]);
+}
+
+static void add(struct pbt_history *h, struct pbt_schema *s, const char *label,
+		bool owned, bool quiet)
+{
+	size_t i;
+
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 8;
+		h->schemas = pbt_xrealloc(h->schemas,
+					  h->cap * sizeof(*h->schemas));
+		h->owned = pbt_xrealloc(h->owned, h->cap * sizeof(*h->owned));
+		h->labels = pbt_xrealloc(h->labels,
+					 h->cap * sizeof(*h->labels));
+	}
+	h->quiet = quiet;
+	h->owned[h->n] = owned;
+	h->schemas[h->n] = s;
+	h->labels[h->n] = pbt_arena_strdup(h->arena, label);
+	h->n++;
+
+	memset(&h->cx, 0, sizeof(h->cx));
+	h->cx.new = s;
+	h->cx.out = &h->all;
+	h->cx.tmp = pbt_arena_new();
+	pbt_map_init(&h->enum_hash, h->cx.tmp, 0);
+	h->pair_label = pbt_arena_calloc(h->cx.tmp, h->n,
+					 sizeof(*h->pair_label));
+
+	for (i = 0; i < s->n_files; i++)
+		visit_file(h, &s->files[i]);
+	record_pair(h, h->all.n, 0);	/* size the index arrays */
+	pbt_arena_free(h->cx.tmp);
+	memset(&h->cx, 0, sizeof(h->cx));
+	h->quiet = false;
+}
+
+void pbt_history_add(struct pbt_history *h, struct pbt_schema *s,
+		     const char *label)
+{
+	add(h, s, label, true, false);
+}
+
+void pbt_history_seed(struct pbt_history *h, struct pbt_schema *s,
+		      const char *label)
+{
+	add(h, s, label, true, true);
+}
+
+void pbt_history_add_borrowed(struct pbt_history *h, struct pbt_schema *s,
+			      const char *label)
+{
+	add(h, s, label, false, false);
+}
+
+/* ---------------------------------------------------------------- finishing */
+
+static const struct pbt_history *sort_h;
+
+static int cmp_nz(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Same finding: rule, element, message; then the earliest pair first. */
+static int cmp_identity(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	const struct pbt_finding *fa = &sort_h->all.v[a];
+	const struct pbt_finding *fb = &sort_h->all.v[b];
+	int c;
+
+	if ((c = strcmp(fa->rule, fb->rule)))
+		return c;
+	if ((c = cmp_nz(fa->subject, fb->subject)))
+		return c;
+	if ((c = strcmp(fa->message, fb->message)))
+		return c;
+	if (sort_h->nv[a] != sort_h->nv[b])
+		return sort_h->nv[a] < sort_h->nv[b] ? -1 : 1;
+	if (sort_h->ov[a] != sort_h->ov[b])
+		return sort_h->ov[a] < sort_h->ov[b] ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
+static int cmp_output(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	int c;
+
+	if (sort_h->nv[a] != sort_h->nv[b])
+		return sort_h->nv[a] < sort_h->nv[b] ? -1 : 1;
+	if (sort_h->ov[a] != sort_h->ov[b])
+		return sort_h->ov[a] < sort_h->ov[b] ? -1 : 1;
+	if ((c = pbt_finding_cmp(&sort_h->all.v[a], &sort_h->all.v[b])))
+		return c;
+	return (a > b) - (a < b);
+}
+
+void pbt_history_finish(struct pbt_history *h, struct pbt_findings *out)
+{
+	size_t n = h->all.n, i, kept = 0;
+	size_t *idx = pbt_xcalloc(n ? n : 1, sizeof(*idx));
+	struct pbt_finding *v;
+
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	/* qsort has no context argument in C11; this is not reentrant. */
+	sort_h = h;
+	qsort(idx, n, sizeof(*idx), cmp_identity);
+	for (i = 0; i < n; i++) {
+		const struct pbt_finding *a = &h->all.v[idx[i]];
+		const struct pbt_finding *p =
+			kept ? &h->all.v[idx[kept - 1]] : NULL;
+
+		if (p && !strcmp(p->rule, a->rule) &&
+		    !cmp_nz(p->subject, a->subject) &&
+		    !strcmp(p->message, a->message))
+			continue;
+		idx[kept++] = idx[i];
+	}
+	qsort(idx, kept, sizeof(*idx), cmp_output);
+	sort_h = NULL;
+
+	v = pbt_xcalloc(kept ? kept : 1, sizeof(*v));
+	for (i = 0; i < kept; i++)
+		v[i] = h->all.v[idx[i]];
+	free(idx);
+	pbt_findings_release(out);
+	*out = h->all;
+	free(out->v);
+	out->v = v;
+	out->n = kept;
+	out->cap = kept ? kept : 1;
+	pbt_findings_init(&h->all);
+	h->cap_idx = 0;
+	free(h->nv);
+	free(h->ov);
+	h->nv = h->ov = NULL;
+}
+
+/* ---------------------------------------------------------------- running */
+
+/*
+ * Loading is most of the work (and comparing is not much): two threads
+ * load versions in order while this one compares each as it arrives.
+ */
+#define LOADERS 2
+
+struct loader {
+	const char *const *paths;
+	size_t n, next;
+	struct pbt_schema **schemas;
+	struct pbt_err *errs;
+	bool *done;
+	bool stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *loader_thread(void *arg)
+{
+	struct loader *l = arg;
+
+	for (;;) {
+		size_t k;
+		struct pbt_schema *s;
+
+		pthread_mutex_lock(&l->mu);
+		if (l->stop || l->next >= l->n) {
+			pthread_mutex_unlock(&l->mu);
+			return NULL;
+		}
+		k = l->next++;
+		pthread_mutex_unlock(&l->mu);
+		s = pbt_schema_load(l->paths[k], &l->errs[k]);
+		pthread_mutex_lock(&l->mu);
+		l->schemas[k] = s;
+		l->done[k] = true;
+		pthread_cond_broadcast(&l->cv);
+		pthread_mutex_unlock(&l->mu);
+	}
+}
+
+static int cats_from_names(const struct pbt_history_opts *o, unsigned *cats,
+			   struct pbt_err *err)
+{
+	size_t i;
+
+	if (!o->n_use) {
+		*cats = PBT_CAT_WIRE | PBT_CAT_WIRE_JSON;
+		return 0;
+	}
+	*cats = 0;
+	for (i = 0; i < o->n_use; i++) {
+		if (!strcmp(o->use[i], "WIRE"))
+			*cats |= PBT_CAT_WIRE;
+		else if (!strcmp(o->use[i], "WIRE_JSON"))
+			*cats |= PBT_CAT_WIRE_JSON;
+		else
+			return pbt_errf(err, PBT_EUSAGE, NULL,
+				"history checks WIRE and WIRE_JSON only,"
+				" not '%s'",
+					o->use[i]);
+	}
+	return 0;
+}
+
+int pbt_history(const char *const *paths, size_t n,
+		const struct pbt_history_opts *opts, struct pbt_report **out,
+		struct pbt_err *err)
+{
+	bool enabled[PBT_HISTORY_MAX_RULES];
+	struct pbt_history *h;
+	struct pbt_findings fs;
+	struct loader l;
+	pthread_t t[LOADERS];
+	size_t n_threads = 0, k;
+	unsigned cats;
+	int rc;
+
+	*out = NULL;
+	if (!n)
+		return pbt_errf(err, PBT_EUSAGE, NULL, "no versions given");
+	if (pbt_n_rules > PBT_HISTORY_MAX_RULES)
+		PBT_BUG("rule table larger than PBT_HISTORY_MAX_RULES");
+	rc = cats_from_names(opts, &cats, err);
+	if (rc)
+		return rc;
+	pbt_history_rules(cats, enabled);
+	h = pbt_history_new(enabled);
+
+	memset(&l, 0, sizeof(l));
+	l.paths = paths;
+	l.n = n;
+	l.schemas = pbt_xcalloc(n, sizeof(*l.schemas));
+	l.errs = pbt_xcalloc(n, sizeof(*l.errs));
+	l.done = pbt_xcalloc(n, sizeof(*l.done));
+	pthread_mutex_init(&l.mu, NULL);
+	pthread_cond_init(&l.cv, NULL);
+	while (n_threads < LOADERS && n_threads < n &&
+	       !pthread_create(&t[n_threads], NULL, loader_thread, &l))
+		n_threads++;
+	for (k = 0; k < n; k++) {
+		struct pbt_schema *s;
+
+		if (!n_threads) {
+			/* No thread could start: load here. */
+			l.schemas[k] = pbt_schema_load(paths[k], &l.errs[k]);
+			l.done[k] = true;
+		}
+		pthread_mutex_lock(&l.mu);
+		while (!l.done[k])
+			pthread_cond_wait(&l.cv, &l.mu);
+		s = l.schemas[k];
+		l.schemas[k] = NULL;
+		if (!s)
+			l.stop = true;
+		pthread_mutex_unlock(&l.mu);
+		if (!s) {
+			*err = l.errs[k];
+			if (err->loc.path)
+				err->loc.path = err->path;
+			rc = -(int)err->code;
+			break;
+		}
+		pbt_history_add(h, s,
+				opts->labels ? opts->labels[k] : paths[k]);
+	}
+	while (n_threads)
+		pthread_join(t[--n_threads], NULL);
+	for (k = 0; k < n; k++)
+		pbt_schema_free(l.schemas[k]);
+	free(l.schemas);
+	free(l.errs);
+	free(l.done);
+	pthread_mutex_destroy(&l.mu);
+	pthread_cond_destroy(&l.cv);
+	if (rc) {
+		pbt_history_free(h);
+		return rc;
+	}
+	pbt_findings_init(&fs);
+	pbt_history_finish(h, &fs);
+	pbt_history_free(h);
+	*out = pbt_report_from_findings(&fs);
+	pbt_findings_release(&fs);
+	return 0;
+}
