@@ -67,6 +67,9 @@ median() {	# median of column $2 of file $1
 		END { if (NR == 0) { print "-"; exit } m = int((NR + 1) / 2); print v[m] }'
 }
 
+# ddl and drift at scale: 1,000 pbtables.
+[ -s tables.binpb ] || sh "$top/src/test/synth_tables.sh" "$dir" 1000 || exit 1
+
 rm -f ./*.times
 # Warm the page cache so the first measured command is not penalised.
 cat v*.binpb > /dev/null
@@ -84,6 +87,7 @@ while [ $i -lt "$runs" ]; do
 	if [ -n "$buf" ]; then
 		measure buf_wj "$buf" breaking v5.binpb --against v4.binpb --error-format json --config "$JSONCFG"
 	fi
+	measure pbt_ddl "$pbtable" ddl tables.binpb --config tables.yaml -o tables.sql
 	if "$pbtable" help history >/dev/null 2>&1; then
 		measure pbt_history "$pbtable" history v1.binpb v2.binpb v3.binpb v4.binpb v5.binpb
 	fi
@@ -113,6 +117,7 @@ row "pbtable breaking v5 --against v4" pbt_file buf_file
 [ -f buf_file.times ] && row "buf breaking v5 --against v4" buf_file
 row "pbtable breaking ... WIRE_JSON" pbt_wj buf_wj
 [ -f buf_wj.times ] && row "buf breaking ... WIRE_JSON" buf_wj
+row "pbtable ddl (1,000 tables)" pbt_ddl
 if [ -f pbt_history.times ]; then
 	row "pbtable history v1 v2 v3 v4 v5" pbt_history
 	awk -v a="$(median pbt_history.times 1)" -v b="$pbt_file_s" \
