@@ -24,8 +24,11 @@ void pbt_report_gitlab(struct pbt_buf *out, const struct pbt_findings *fs)
 	unsigned char fp[64];
 	size_t i, j;
 
-	if (!fs->n)
-		return;	/* buf prints nothing at all, not [] */
+	if (!fs->n) {
+		/* buf prints nothing at all; GitLab wants a JSON array. */
+		pbt_buf_adds(out, "[]\n");
+		return;
+	}
 	pbt_buf_addc(out, '[');
 	for (i = 0; i < fs->n; i++) {
 		const struct pbt_finding *f = &fs->v[i];
