@@ -76,6 +76,11 @@ LIB_OBJS += src/ddl.o
 LIB_OBJS += src/migrate.o
 LIB_OBJS += src/pgconn.o
 LIB_OBJS += src/outfile.o
+LIB_OBJS += src/pgexpr.o
+LIB_OBJS += src/pgcat.o
+LIB_OBJS += src/drift.o
+LIB_OBJS += src/drift_fix.o
+LIB_OBJS += src/drift_report.o
 
 CMD_OBJS += cmd/main.o
 CMD_OBJS += cmd/opt.o
@@ -84,6 +89,7 @@ CMD_OBJS += cmd/rules.o
 CMD_OBJS += cmd/bench_load.o
 CMD_OBJS += cmd/ddl.o
 CMD_OBJS += cmd/migrate.o
+CMD_OBJS += cmd/drift.o
 
 
 TEST_OBJS += src/test/main.o
