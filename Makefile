@@ -103,6 +103,8 @@ TEST_OBJS += src/test/t_ci.o
 TEST_OBJS += src/test/t_sql_quote.o
 TEST_OBJS += src/test/t_fingerprint.o
 TEST_OBJS += src/test/t_ddl_config.o
+TEST_OBJS += src/test/t_pgexpr.o
+TEST_OBJS += src/test/t_drift.o
 
 
 # ---------------------------------------------------------------- variants

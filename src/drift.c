@@ -630,8 +630,8 @@ static void check_triggers_rules(struct ck *k, const struct pbt_ptable *t,
 		f->on_view = on_view;
 	}
 	for (i = 0; i < r->n_rules; i++) {
-		f = add(k, "extra_rule", t, NULL, r->rules[i], "rule %s on the %s rewrites what "
-			"pbtable's %s does", r->rules[i], what, on_view ? "trigger" : "table");
+		f = add(k, "extra_rule", t, NULL, r->rules[i], "rule %s on the %s is not one "
+			"pbtable creates (it rewrites queries on it)", r->rules[i], what);
 		f->on_view = on_view;
 	}
 }
@@ -960,7 +960,8 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db, struct pbt_err
 		const struct pbt_ptable *t = &d->tables[i];
 
 		rels[n_rels++] = (struct pbt_pgcat_name){ t->schema, t->name };
-		rels[n_rels++] = (struct pbt_pgcat_name){ t->schema, t->view ? t->view : t->name };
+		/* no view: a name no relation has */
+		rels[n_rels++] = (struct pbt_pgcat_name){ t->schema, t->view ? t->view : "" };
 		fns[n_fns++] = (struct pbt_pgcat_name){ t->schema,
 			t->view ? pbt_drift_view_fn(d->arena, t, "apply") : "" };
 		fns[n_fns++] = (struct pbt_pgcat_name){ t->schema,

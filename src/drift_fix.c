@@ -526,9 +526,13 @@ struct pbt_sql *pbt_drift_fix_sql(const struct pbt_drift *d, const struct pbt_dr
 			db->label, d->cfg.path);
 	pbt_sql_comment(&s->head, "Review it, then run it once.  The drift it repairs:");
 	pbt_drift_render_comments(d, (size_t)(db - d->dbs), &s->head);
-	pbt_buf_adds(&s->head, "\n");
 	pbt_ddl_helpers(&s->tx, helpers);
 	for (i = 0; i < d->n_tables; i++)
 		emit_table(s, d, db, i, &fixes[i]);
+	if (pbt_sql_tx_empty(s))
+		pbt_sql_comment(&s->head, "Nothing to run: what is left needs --allow-drop, or a "
+				"human (the warnings say which).");
+	else
+		pbt_buf_adds(&s->head, "\n");
 	return s;
 }

@@ -579,6 +579,24 @@ int pbt_pgcat_read(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels, siz
 	}
 	pbt_buf_addc(&oids, '}');
 	qsort(m, n_map, sizeof(*m), cmp_oid);
+	{
+		/* a relation asked for twice is one relation */
+		size_t k = 0;
+
+		for (i = 0; i < n_map; i++)
+			if (!k || m[k - 1].oid != m[i].oid)
+				m[k++] = m[i];
+		n_map = k;
+		for (i = 0; i < n_rels; i++) {
+			struct oidmap key = { 0, NULL }, *hit;
+
+			if (!cat->rels[i])
+				continue;
+			key.oid = cat->rels[i]->oid;
+			hit = bsearch(&key, m, n_map, sizeof(*m), cmp_oid);
+			cat->rels[i] = hit->rel;
+		}
+	}
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && n_map; i++) {
 		const char *params[1] = { oids.buf };
 		PGresult *res = query(cat, kinds[i].what, kinds[i].sql, 1, params, err);

@@ -25,6 +25,8 @@ static const struct {
 	{ "sql_quote", t_sql_quote_cases },
 	{ "fingerprint", t_fingerprint_cases },
 	{ "ddl_config", t_ddl_config_cases },
+	{ "pgexpr", t_pgexpr_cases },
+	{ "drift", t_drift_cases },
 };
 
 int main(int argc, char **argv)
