@@ -204,6 +204,7 @@ test: $(B)/pbtable $(B)/pbt-test
 			> $(TEST_LOG)/conformance.out 2>&1; tail -n 2 $(TEST_LOG)/conformance.out | head -n 1; fi
 	@PBTABLE=$(B)/pbtable sh src/test/ci_git.sh > $(TEST_LOG)/ci.out 2>&1; tail -n 1 $(TEST_LOG)/ci.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_ddl.sh > $(TEST_LOG)/pg.out 2>&1; tail -n 1 $(TEST_LOG)/pg.out
+	@PBTABLE=$(B)/pbtable sh src/test/pg_drift.sh > $(TEST_LOG)/drift.out 2>&1; tail -n 1 $(TEST_LOG)/drift.out
 
 test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TARGETS))
 	@mkdir -p $(TEST_LOG)
@@ -218,6 +219,8 @@ test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TAR
 		sed 's/^ci:/asan ci:/' $(TEST_LOG)/ci-asan.out | tail -n 1
 	@ASAN_OPTIONS=detect_leaks=1 PBTABLE=$(ASAN)/pbtable SUITE="asan pg" sh src/test/pg_ddl.sh \
 		> $(TEST_LOG)/pg-asan.out 2>&1; tail -n 1 $(TEST_LOG)/pg-asan.out
+	@ASAN_OPTIONS=detect_leaks=1 PBTABLE=$(ASAN)/pbtable SUITE="asan drift" sh src/test/pg_drift.sh \
+		> $(TEST_LOG)/drift-asan.out 2>&1; tail -n 1 $(TEST_LOG)/drift-asan.out
 
 # The whole suite once more under valgrind's memcheck (no leaks, no invalid
 # reads): unit tests directly, golden tests through a wrapper.

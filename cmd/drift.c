@@ -4,6 +4,7 @@
  * print (or, with --apply, run) the repair.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -30,42 +31,17 @@ static void fix_text(const struct pbt_drift *d, struct pbt_buf *out)
 	}
 }
 
-int cmd_drift(int argc, char **argv)
+static int run(const struct cmd *c, const char **pos, size_t npos, const char **dsns,
+	       size_t n_dsns, struct pbt_drift_opts *op, const char *format, const char *out,
+	       bool apply, bool verbose)
 {
-	const struct cmd *c = cmd_find("drift");
-	const char **dsns = NULL, *format = NULL, *out = NULL;
-	struct pbt_drift_opts o;
-	size_t n_dsns = 0;
-	bool apply = false, verbose = false;
-	const struct opt opts[] = {
-		{ "dsn", 0, NULL, NULL, &dsns, &n_dsns },
-		{ "config", 0, &o.config, NULL, NULL, NULL },
-		{ "table", 0, &o.table, NULL, NULL, NULL },
-		{ "error-format", 0, &format, NULL, NULL, NULL },
-		{ "strict", 0, NULL, &o.strict, NULL, NULL },
-		{ "fix", 0, NULL, &o.fix, NULL, NULL },
-		{ "allow-drop", 0, NULL, &o.allow_drop, NULL, NULL },
-		{ "apply", 0, NULL, &apply, NULL, NULL },
-		{ "output", 'o', &out, NULL, NULL, NULL },
-		{ "connect-timeout", 0, &o.connect_timeout, NULL, NULL, NULL },
-		{ "statement-timeout", 0, &o.statement_timeout, NULL, NULL, NULL },
-		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
-		{ "verbose", 'v', NULL, &verbose, NULL, NULL },
-		{ NULL, 0, NULL, NULL, NULL, NULL },
-	};
+	struct pbt_drift_opts o = *op;
 	struct pbt_buf text = PBT_BUF_INIT;
-	const char *pos[1];
 	struct pbt_drift *d;
 	struct pbt_err err;
-	size_t npos, i, n_db, found = 0;
+	size_t i, n_db, found = 0;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
-	if (rc == CMD_PARSE_HELP)
-		return PBT_EXIT_OK;
-	if (rc)
-		return PBT_EXIT_ERROR;
 	if (npos != 1)
 		return cmd_usage_error(c, "expected one input (SET)");
 	if (format && !pbt_drift_format_known(format))
@@ -139,5 +115,48 @@ int cmd_drift(int argc, char **argv)
 		rc = PBT_EXIT_FINDINGS;
 	pbt_buf_release(&text);
 	pbt_drift_free(d);
+	return rc;
+}
+
+int cmd_drift(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("drift");
+	const char **dsns = NULL, *format = NULL, *out = NULL;
+	struct pbt_drift_opts o;
+	size_t n_dsns = 0;
+	bool apply = false, verbose = false;
+	const struct opt opts[] = {
+		{ "dsn", 0, NULL, NULL, &dsns, &n_dsns },
+		{ "config", 0, &o.config, NULL, NULL, NULL },
+		{ "table", 0, &o.table, NULL, NULL, NULL },
+		{ "error-format", 0, &format, NULL, NULL, NULL },
+		{ "strict", 0, NULL, &o.strict, NULL, NULL },
+		{ "fix", 0, NULL, &o.fix, NULL, NULL },
+		{ "allow-drop", 0, NULL, &o.allow_drop, NULL, NULL },
+		{ "apply", 0, NULL, &apply, NULL, NULL },
+		{ "output", 'o', &out, NULL, NULL, NULL },
+		{ "connect-timeout", 0, &o.connect_timeout, NULL, NULL, NULL },
+		{ "statement-timeout", 0, &o.statement_timeout, NULL, NULL, NULL },
+		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
+		{ "verbose", 'v', NULL, &verbose, NULL, NULL },
+		{ NULL, 0, NULL, NULL, NULL, NULL },
+	};
+	const char *pos[1];
+	size_t npos;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
+	if (rc == CMD_PARSE_HELP) {
+		rc = PBT_EXIT_OK;
+		goto done;
+	}
+	if (rc) {
+		rc = PBT_EXIT_ERROR;
+		goto done;
+	}
+	rc = run(c, pos, npos, dsns, n_dsns, &o, format, out, apply, verbose);
+done:
+	free(dsns);
 	return rc;
 }

@@ -946,6 +946,14 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db, struct pbt_err
 	db->live = pbt_arena_calloc(d->arena, d->n_tables + 1, sizeof(*db->live));
 	r = pbt_pgcat_open(&k.cat, d->arena, db->dsn, &po, err);
 	db->label = k.cat.label;
+	if (!strcmp(db->label, "database")) {
+		/* not even a host: name it by its place on the command line */
+		db->label = pbt_arena_printf(d->arena, "database %zu", (size_t)(db - d->dbs) + 1);
+		if (r) {
+			snprintf(err->path, sizeof(err->path), "%s", db->label);
+			err->loc.path = err->path;
+		}
+	}
 	if (r)
 		return r;
 	db->standby = k.cat.standby;

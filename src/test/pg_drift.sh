@@ -219,6 +219,27 @@ is "a --strict CHECK with another expression is constraint_changed" "$(cut -d: -
 drift strictdb --strict --fix --apply
 is "... and --fix --apply --strict restores it" "$rc" 0
 
+# ---------------------------------------------------------------- after migrate
+# A field removed compatibly: migrate keeps its column (retired, read-only in
+# the view) and its index.  The retired column is not drift; the index is.
+md=$top/testdata/ddl/migrate_drop
+for v in old new; do
+	(cd "$md/$v" && protoc --include_imports -I . -o "$work/md-$v.binpb" *.proto) ||
+		not_ok "protoc migrate_drop/$v"
+done
+q "CREATE DATABASE migrated" >/dev/null
+"$PBTABLE" ddl "$work/md-old.binpb" --config "$md/old.yaml" --apply --dsn dbname=migrated &&
+	"$PBTABLE" migrate "$work/md-new.binpb" --against "$work/md-old.binpb" \
+		--config "$md/pbtable.yaml" --against-config "$md/old.yaml" --apply \
+		--dsn dbname=migrated 2>/dev/null
+is "ddl, then migrate (a field removed) --apply" "$?" 0
+"$PBTABLE" drift "$work/md-new.binpb" --config "$md/pbtable.yaml" --dsn dbname=migrated \
+	> "$work/raw" 2>&1
+rc=$?
+is "after migrate: a retired column is no drift; the index migrate kept is" \
+	"$rc $(norm < "$work/raw" | cut -d: -f2-)" \
+	"100  public.order: extra_index: index order_coupon_idx (CREATE INDEX order_coupon_idx ON public.\"order\" USING btree (coupon)) is not in the config"
+
 # ---------------------------------------------------------------- read-only
 # Every statement drift sends, from the server's log: nothing that writes.
 q "ALTER SYSTEM SET log_statement = 'all'" >/dev/null
