@@ -22,18 +22,19 @@ static void fix_text(const struct pbt_drift *d, struct pbt_buf *out)
 		if (!s)
 			continue;
 		if (n > 1)
-			pbt_buf_addf(out, "%s-- database %s\n", out->len ? "\n" : "",
+			pbt_buf_addf(out, "%s-- database %s\n",
+				     out->len ? "\n" : "",
 				     pbt_drift_label(d, i));
 		pbt_sql_render(s, out);
 		for (w = 0; w < pbt_sql_n_warnings(s); w++)
-			fprintf(stderr, "pbtable: warning: %s: %s\n", pbt_drift_label(d, i),
-				pbt_sql_warning(s, w));
+			fprintf(stderr, "pbtable: warning: %s: %s\n",
+				pbt_drift_label(d, i), pbt_sql_warning(s, w));
 	}
 }
 
-static int run(const struct cmd *c, const char **pos, size_t npos, const char **dsns,
-	       size_t n_dsns, struct pbt_drift_opts *op, const char *format, const char *out,
-	       bool apply, bool verbose)
+static int run(const struct cmd *c, const char **pos, size_t npos,
+	       const char **dsns, size_t n_dsns, struct pbt_drift_opts *op,
+	       const char *format, const char *out, bool apply, bool verbose)
 {
 	struct pbt_drift_opts o = *op;
 	struct pbt_buf text = PBT_BUF_INIT;
@@ -45,23 +46,28 @@ static int run(const struct cmd *c, const char **pos, size_t npos, const char **
 	if (npos != 1)
 		return cmd_usage_error(c, "expected one input (SET)");
 	if (format && !pbt_drift_format_known(format))
-		return cmd_usage_error(c, "unknown error format '%s' (want %s)", format,
-				       pbt_drift_format_list());
+		return cmd_usage_error(c, "unknown error format '%s' (want %s)",
+				       format, pbt_drift_format_list());
 	if (apply && !o.fix)
-		return cmd_usage_error(c, "--apply runs the repair: it needs --fix");
+		return cmd_usage_error(
+			c, "--apply runs the repair: it needs --fix");
 	if (o.allow_drop && !o.fix)
-		return cmd_usage_error(c, "--allow-drop is about the repair: it needs --fix");
+		return cmd_usage_error(
+			c, "--allow-drop is about the repair: it needs --fix");
 	if (out && !o.fix)
-		return cmd_usage_error(c, "-o writes the repair: it needs --fix");
+		return cmd_usage_error(c,
+				       "-o writes the repair: it needs --fix");
 	if (o.lock_timeout && !o.fix)
-		return cmd_usage_error(c, "--lock-timeout is about the repair: it needs --fix");
+		return cmd_usage_error(
+			c,
+			"--lock-timeout is about the repair: it needs --fix");
 	if (pbt_drift_new(pos[0], &o, &d, &err)) {
 		cmd_error(&err);
 		return PBT_EXIT_ERROR;
 	}
 	rc = PBT_EXIT_OK;
 	if (!n_dsns)
-		pbt_drift_check(d, NULL);	/* the PG* environment */
+		pbt_drift_check(d, NULL); /* the PG* environment */
 	for (i = 0; i < n_dsns; i++)
 		pbt_drift_check(d, dsns[i]);
 	n_db = pbt_drift_n_databases(d);
@@ -70,16 +76,20 @@ static int run(const struct cmd *c, const char **pos, size_t npos, const char **
 			cmd_error(pbt_drift_error(d, i));
 			rc = PBT_EXIT_ERROR;
 		} else if (verbose) {
-			fprintf(stderr, "pbtable: %s: %s%zu finding%s, %zu queries\n",
-				pbt_drift_label(d, i), pbt_drift_standby(d, i) ? "standby, " : "",
-				pbt_drift_count(d, i), pbt_drift_count(d, i) == 1 ? "" : "s",
+			fprintf(stderr,
+				"pbtable: %s: %s%zu finding%s, %zu queries\n",
+				pbt_drift_label(d, i),
+				pbt_drift_standby(d, i) ? "standby, " : "",
+				pbt_drift_count(d, i),
+				pbt_drift_count(d, i) == 1 ? "" : "s",
 				pbt_drift_n_queries(d, i));
 		}
 	}
 	if (o.fix) {
 		fix_text(d, &text);
 		if (out && strcmp(out, "-")) {
-			if (pbt_write_file_atomic(out, text.buf, text.len, &err)) {
+			if (pbt_write_file_atomic(out, text.buf, text.len,
+						  &err)) {
 				cmd_error(&err);
 				rc = PBT_EXIT_ERROR;
 			}
@@ -97,7 +107,8 @@ static int run(const struct cmd *c, const char **pos, size_t npos, const char **
 			cmd_error(&err);
 			rc = PBT_EXIT_ERROR;
 		} else if (n_repaired) {
-			fprintf(stderr, "pbtable: %s: repaired; %zu finding%s left\n",
+			fprintf(stderr,
+				"pbtable: %s: repaired; %zu finding%s left\n",
 				pbt_drift_label(d, i), pbt_drift_count(d, i),
 				pbt_drift_count(d, i) == 1 ? "" : "s");
 		}
@@ -136,7 +147,8 @@ int cmd_drift(int argc, char **argv)
 		{ "apply", 0, NULL, &apply, NULL, NULL },
 		{ "output", 'o', &out, NULL, NULL, NULL },
 		{ "connect-timeout", 0, &o.connect_timeout, NULL, NULL, NULL },
-		{ "statement-timeout", 0, &o.statement_timeout, NULL, NULL, NULL },
+		{ "statement-timeout", 0, &o.statement_timeout, NULL, NULL,
+		  NULL },
 		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
 		{ "verbose", 'v', NULL, &verbose, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL, NULL },

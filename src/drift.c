@@ -34,36 +34,51 @@
 #include "sql_quote.h"
 
 const struct pbt_drift_kind pbt_drift_kinds[] = {
-	{ "constraint_changed", "a constraint pbtable creates has another definition" },
-	{ "constraint_not_valid", "a constraint pbtable creates was never validated (NOT VALID)" },
+	{ "constraint_changed",
+	  "a constraint pbtable creates has another definition" },
+	{ "constraint_not_valid",
+	  "a constraint pbtable creates was never validated (NOT VALID)" },
 	{ "data_not_jsonb", "column data is not of type jsonb" },
-	{ "extra_column", "a column that no configured field explains and that is not retired" },
+	{ "extra_column",
+	  "a column that no configured field explains and that is not retired" },
 	{ "extra_constraint", "a constraint pbtable would not create" },
 	{ "extra_index", "an index the config does not list" },
 	{ "extra_rule", "a rule on the table or its view" },
 	{ "extra_trigger", "a trigger pbtable would not create" },
-	{ "fingerprint_mismatch", "a pbtable comment is missing or names another field, type or body" },
-	{ "function_changed", "a write-path function of the view has another body" },
+	{ "fingerprint_mismatch",
+	  "a pbtable comment is missing or names another field, type or body" },
+	{ "function_changed",
+	  "a write-path function of the view has another body" },
 	{ "function_missing", "a write-path function of the view is missing" },
 	{ "helper_missing", "a helper function the columns need is missing" },
-	{ "helper_version", "a helper function differs from pbtable's under the same name" },
-	{ "index_changed", "a configured index has other columns, method, options or uniqueness" },
-	{ "index_invalid", "a configured index is invalid (a failed CREATE INDEX CONCURRENTLY)" },
+	{ "helper_version",
+	  "a helper function differs from pbtable's under the same name" },
+	{ "index_changed",
+	  "a configured index has other columns, method, options or uniqueness" },
+	{ "index_invalid",
+	  "a configured index is invalid (a failed CREATE INDEX CONCURRENTLY)" },
 	{ "missing_column", "a configured column is missing" },
-	{ "missing_constraint", "the primary key, the data check or a --strict check is missing" },
+	{ "missing_constraint",
+	  "the primary key, the data check or a --strict check is missing" },
 	{ "missing_index", "a configured index is missing" },
 	{ "missing_table", "a configured table is missing" },
 	{ "missing_view", "the configured view is missing" },
-	{ "not_generated", "a column that should be generated is a plain column" },
-	{ "trigger_changed", "the view's INSTEAD OF trigger is disabled or fires otherwise" },
+	{ "not_generated",
+	  "a column that should be generated is a plain column" },
+	{ "trigger_changed",
+	  "the view's INSTEAD OF trigger is disabled or fires otherwise" },
 	{ "trigger_missing", "the view's INSTEAD OF trigger is missing" },
-	{ "view_changed", "the view shows other columns or runs another query" },
-	{ "wrong_expression", "a generated column is computed by another expression" },
-	{ "wrong_nullability", "a column is NOT NULL where it should not be, or the reverse" },
+	{ "view_changed",
+	  "the view shows other columns or runs another query" },
+	{ "wrong_expression",
+	  "a generated column is computed by another expression" },
+	{ "wrong_nullability",
+	  "a column is NOT NULL where it should not be, or the reverse" },
 	{ "wrong_type", "a column has another type" },
 };
 
-const size_t pbt_n_drift_kinds = sizeof(pbt_drift_kinds) / sizeof(pbt_drift_kinds[0]);
+const size_t pbt_n_drift_kinds = sizeof(pbt_drift_kinds) /
+				 sizeof(pbt_drift_kinds[0]);
 
 const struct pbt_drift_kind *pbt_drift_kind_find(const char *id)
 {
@@ -90,15 +105,18 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 	*out = NULL;
 	d->arena = pbt_arena_new();
 	d->opts = *o;
-	if (o->statement_timeout && !pbt_lock_timeout_valid(o->statement_timeout)) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL,
-			     "bad statement timeout '%s' (want e.g. 500ms, 30s, 1min)",
-			     o->statement_timeout);
+	if (o->statement_timeout &&
+	    !pbt_lock_timeout_valid(o->statement_timeout)) {
+		r = pbt_errf(
+			err, PBT_EUSAGE, NULL,
+			"bad statement timeout '%s' (want e.g. 500ms, 30s, 1min)",
+			o->statement_timeout);
 		goto fail;
 	}
 	if (o->lock_timeout && !pbt_lock_timeout_valid(o->lock_timeout)) {
 		r = pbt_errf(err, PBT_EUSAGE, NULL,
-			     "bad lock timeout '%s' (want e.g. 500ms, 5s, 1min)", o->lock_timeout);
+			     "bad lock timeout '%s' (want e.g. 500ms, 5s, 1min)",
+			     o->lock_timeout);
 		goto fail;
 	}
 	if (o->connect_timeout) {
@@ -106,10 +124,12 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 
 		while (*p >= '0' && *p <= '9')
 			p++;
-		if (p == o->connect_timeout || *p || p - o->connect_timeout > 6) {
-			r = pbt_errf(err, PBT_EUSAGE, NULL,
-				     "bad connect timeout '%s' (want whole seconds, e.g. 10)",
-				     o->connect_timeout);
+		if (p == o->connect_timeout || *p ||
+		    p - o->connect_timeout > 6) {
+			r = pbt_errf(
+				err, PBT_EUSAGE, NULL,
+				"bad connect timeout '%s' (want whole seconds, e.g. 10)",
+				o->connect_timeout);
 			goto fail;
 		}
 	}
@@ -121,9 +141,11 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 		r = -(int)err->code;
 		goto fail;
 	}
-	d->tables = pbt_arena_calloc(d->arena, d->cfg.n_tables + 1, sizeof(*d->tables));
+	d->tables = pbt_arena_calloc(d->arena, d->cfg.n_tables + 1,
+				     sizeof(*d->tables));
 	for (i = 0; i < d->cfg.n_tables; i++) {
-		r = pbt_ptable_resolve(d->arena, d->schema, &d->cfg.tables[i], 0, &d->tables[n], err);
+		r = pbt_ptable_resolve(d->arena, d->schema, &d->cfg.tables[i],
+				       0, &d->tables[n], err);
 		if (r)
 			goto fail;
 		if (o->table && !pbt_ptable_matches(&d->tables[n], o->table))
@@ -132,7 +154,8 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 		n++;
 	}
 	if (!n) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL, "no table '%s' in %s", o->table, d->cfg.path);
+		r = pbt_errf(err, PBT_EUSAGE, NULL, "no table '%s' in %s",
+			     o->table, d->cfg.path);
 		goto fail;
 	}
 	d->n_tables = n;
@@ -173,12 +196,16 @@ struct ck {
 	size_t n_cmps, cap_cmps;
 };
 
-static struct pbt_drift_finding *add(struct ck *k, const char *kind, const struct pbt_ptable *t,
-				     const char *column, const char *object, const char *fmt, ...)
+static struct pbt_drift_finding *add(struct ck *k, const char *kind,
+				     const struct pbt_ptable *t,
+				     const char *column, const char *object,
+				     const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
-static struct pbt_drift_finding *add(struct ck *k, const char *kind, const struct pbt_ptable *t,
-				     const char *column, const char *object, const char *fmt, ...)
+static struct pbt_drift_finding *add(struct ck *k, const char *kind,
+				     const struct pbt_ptable *t,
+				     const char *column, const char *object,
+				     const char *fmt, ...)
 {
 	struct pbt_drift_db *db = k->db;
 	struct pbt_drift_finding *f;
@@ -210,8 +237,8 @@ static struct pbt_drift_finding *add(struct ck *k, const char *kind, const struc
 	return f;
 }
 
-static long add_cmp(struct ck *k, const struct pbt_pgcat_rel *rel, const char *want,
-		    const char *live)
+static long add_cmp(struct ck *k, const struct pbt_pgcat_rel *rel,
+		    const char *want, const char *live)
 {
 	if (k->n_cmps == k->cap_cmps) {
 		k->cap_cmps = k->cap_cmps ? 2 * k->cap_cmps : 16;
@@ -241,7 +268,8 @@ static bool ask_server(struct ck *k, const char *want, const char *live)
  * "field=3 (want 2), type=int32 (want int64)"; NULL if it does not.
  * Keys we do not write are ignored (fingerprint.h), except state=retired.
  */
-static const char *fp_diff(struct ck *k, const char *live, const struct pbt_buf *want)
+static const char *fp_diff(struct ck *k, const char *live,
+			   const struct pbt_buf *want)
 {
 	struct pbt_fingerprint fw, fl;
 	struct pbt_buf d = PBT_BUF_INIT;
@@ -254,7 +282,9 @@ static const char *fp_diff(struct ck *k, const char *live, const struct pbt_buf 
 	if (!live)
 		return "no pbtable comment";
 	if (pbt_fingerprint_parse(k->a, live, &fl, &e))
-		return pbt_arena_printf(k->a, "the comment is not a pbtable fingerprint (%s)", e.msg);
+		return pbt_arena_printf(
+			k->a, "the comment is not a pbtable fingerprint (%s)",
+			e.msg);
 	for (i = 0; i < fw.n_pairs; i++) {
 		const char *lv = pbt_fingerprint_get(&fl, fw.pairs[i].key);
 
@@ -263,9 +293,11 @@ static const char *fp_diff(struct ck *k, const char *live, const struct pbt_buf 
 		if (d.len)
 			pbt_buf_adds(&d, ", ");
 		if (lv)
-			pbt_buf_addf(&d, "%s=%s (want %s)", fw.pairs[i].key, lv, fw.pairs[i].value);
+			pbt_buf_addf(&d, "%s=%s (want %s)", fw.pairs[i].key, lv,
+				     fw.pairs[i].value);
 		else
-			pbt_buf_addf(&d, "no %s (want %s)", fw.pairs[i].key, fw.pairs[i].value);
+			pbt_buf_addf(&d, "no %s (want %s)", fw.pairs[i].key,
+				     fw.pairs[i].value);
 	}
 	st = pbt_fingerprint_get(&fl, "state");
 	if (st && !pbt_fingerprint_get(&fw, "state"))
@@ -299,7 +331,8 @@ static const char *ident(struct ck *k, const char *name)
 	return s;
 }
 
-static const char *derived(struct ck *k, const char *a, const char *b, const char *c)
+static const char *derived(struct ck *k, const char *a, const char *b,
+			   const char *c)
 {
 	const char *parts[3] = { a, b, c };
 	struct pbt_buf n = PBT_BUF_INIT;
@@ -311,7 +344,8 @@ static const char *derived(struct ck *k, const char *a, const char *b, const cha
 	return s;
 }
 
-const char *pbt_drift_view_fn(struct pbt_arena *a, const struct pbt_ptable *t, const char *role)
+const char *pbt_drift_view_fn(struct pbt_arena *a, const struct pbt_ptable *t,
+			      const char *role)
 {
 	const char *parts[2] = { t->view, role };
 	struct pbt_buf n = PBT_BUF_INIT;
@@ -331,7 +365,8 @@ static const char *relkind_name(char kind)
 	case 'v': return "view";
 	case 'm': return "materialized view";
 	case 'f': return "foreign table";
-	case 'i': case 'I': return "index";
+	case 'i':
+	case 'I': return "index";
 	case 'S': return "sequence";
 	case 'c': return "composite type";
 	default: return "relation";
@@ -341,7 +376,8 @@ static const char *relkind_name(char kind)
 /* ---------------------------------------------------------------- columns */
 
 static void check_column(struct ck *k, const struct pbt_ptable *t,
-			 const struct pbt_pgcat_rel *r, const struct pbt_pgcol *c)
+			 const struct pbt_pgcat_rel *r,
+			 const struct pbt_pgcol *c)
 {
 	const struct pbt_pgcat_col *l = pbt_pgcat_col(r, c->name);
 	struct pbt_buf fp = PBT_BUF_INIT;
@@ -350,13 +386,15 @@ static void check_column(struct ck *k, const struct pbt_ptable *t,
 	const char *diff;
 
 	if (!l) {
-		f = add(k, "missing_column", t, c->name, NULL, "column %s is missing", c->name);
+		f = add(k, "missing_column", t, c->name, NULL,
+			"column %s is missing", c->name);
 		f->col = c;
 		return;
 	}
 	if (strcmp(l->type, c->pgtype)) {
-		f = add(k, "wrong_type", t, c->name, NULL, "column %s is %s, want %s",
-			c->name, l->type, c->pgtype);
+		f = add(k, "wrong_type", t, c->name, NULL,
+			"column %s is %s, want %s", c->name, l->type,
+			c->pgtype);
 		f->col = c;
 	}
 	if (l->generated != 's') {
@@ -365,21 +403,24 @@ static void check_column(struct ck *k, const struct pbt_ptable *t,
 			c->name, l->expr ? " with a default" : "", c->expr);
 		f->col = c;
 	} else if (ask_server(k, c->expr, l->expr)) {
-		f = add(k, "wrong_expression", t, c->name, NULL, "column %s is generated as %s, want %s",
-			c->name, pbt_pgexpr_squeeze(k->a, l->expr), c->expr);
+		f = add(k, "wrong_expression", t, c->name, NULL,
+			"column %s is generated as %s, want %s", c->name,
+			pbt_pgexpr_squeeze(k->a, l->expr), c->expr);
 		f->col = c;
 		f->cmp = add_cmp(k, r, c->expr, l->expr);
 	}
 	if (l->notnull != want_notnull) {
-		f = add(k, "wrong_nullability", t, c->name, NULL, "column %s is %s, want %s",
-			c->name, l->notnull ? "NOT NULL" : "nullable",
+		f = add(k, "wrong_nullability", t, c->name, NULL,
+			"column %s is %s, want %s", c->name,
+			l->notnull ? "NOT NULL" : "nullable",
 			want_notnull ? "NOT NULL" : "nullable");
 		f->col = c;
 	}
 	pbt_ddl_column_fingerprint(&fp, t, c);
 	diff = fp_diff(k, l->comment, &fp);
 	if (diff) {
-		f = add(k, "fingerprint_mismatch", t, c->name, NULL, "column %s: %s", c->name, diff);
+		f = add(k, "fingerprint_mismatch", t, c->name, NULL,
+			"column %s: %s", c->name, diff);
 		f->col = c;
 	}
 	pbt_buf_release(&fp);
@@ -394,52 +435,62 @@ static void check_fixed_columns(struct ck *k, const struct pbt_ptable *t,
 	const char *diff;
 
 	if (!l) {
-		add(k, "missing_column", t, "data", NULL, "column data is missing")->manual = true;
+		add(k, "missing_column", t, "data", NULL,
+		    "column data is missing")
+			->manual = true;
 	} else {
 		if (strcmp(l->type, "jsonb"))
-			add(k, "data_not_jsonb", t, "data", NULL, "column data is %s, want jsonb",
-			    l->type)->manual = true;
+			add(k, "data_not_jsonb", t, "data", NULL,
+			    "column data is %s, want jsonb", l->type)
+				->manual = true;
 		if (l->generated || l->identity)
 			add(k, "wrong_expression", t, "data", NULL,
-			    "column data is generated, want a plain jsonb column")->manual = true;
+			    "column data is generated, want a plain jsonb column")
+				->manual = true;
 		if (!l->notnull)
 			add(k, "wrong_nullability", t, "data", NULL,
 			    "column data is nullable, want NOT NULL");
 		pbt_ddl_table_fingerprint(&fp, t, "data");
 		diff = fp_diff(k, l->comment, &fp);
 		if (diff)
-			add(k, "fingerprint_mismatch", t, "data", NULL, "column data: %s", diff);
+			add(k, "fingerprint_mismatch", t, "data", NULL,
+			    "column data: %s", diff);
 	}
 	if (!t->rowid)
 		goto out;
 	l = pbt_pgcat_col(r, PBT_ROWID_COLUMN);
 	if (!l) {
-		add(k, "missing_column", t, PBT_ROWID_COLUMN, NULL, "column %s is missing",
-		    PBT_ROWID_COLUMN);
+		add(k, "missing_column", t, PBT_ROWID_COLUMN, NULL,
+		    "column %s is missing", PBT_ROWID_COLUMN);
 		goto out;
 	}
 	if (strcmp(l->type, "bigint"))
-		add(k, "wrong_type", t, PBT_ROWID_COLUMN, NULL, "column %s is %s, want bigint",
-		    PBT_ROWID_COLUMN, l->type)->manual = true;
+		add(k, "wrong_type", t, PBT_ROWID_COLUMN, NULL,
+		    "column %s is %s, want bigint", PBT_ROWID_COLUMN, l->type)
+			->manual = true;
 	if (l->identity != 'a')
 		add(k, "not_generated", t, PBT_ROWID_COLUMN, NULL,
-		    "column %s is not GENERATED ALWAYS AS IDENTITY", PBT_ROWID_COLUMN)->manual = true;
+		    "column %s is not GENERATED ALWAYS AS IDENTITY",
+		    PBT_ROWID_COLUMN)
+			->manual = true;
 	pbt_buf_reset(&fp);
 	pbt_ddl_table_fingerprint(&fp, t, "rowid");
 	diff = fp_diff(k, l->comment, &fp);
 	if (diff)
-		add(k, "fingerprint_mismatch", t, PBT_ROWID_COLUMN, NULL, "column %s: %s",
-		    PBT_ROWID_COLUMN, diff);
+		add(k, "fingerprint_mismatch", t, PBT_ROWID_COLUMN, NULL,
+		    "column %s: %s", PBT_ROWID_COLUMN, diff);
 out:
 	pbt_buf_release(&fp);
 }
 
 static void check_extra_columns(struct ck *k, const struct pbt_ptable *t,
-				const struct pbt_pgcat_rel *r, struct pbt_drift_live *live)
+				const struct pbt_pgcat_rel *r,
+				struct pbt_drift_live *live)
 {
 	size_t i;
 
-	live->retired = pbt_arena_calloc(k->a, r->n_cols + 1, sizeof(*live->retired));
+	live->retired = pbt_arena_calloc(k->a, r->n_cols + 1,
+					 sizeof(*live->retired));
 	for (i = 0; i < r->n_cols; i++) {
 		const struct pbt_pgcat_col *l = &r->cols[i];
 
@@ -451,23 +502,24 @@ static void check_extra_columns(struct ck *k, const struct pbt_ptable *t,
 			live->retired[live->n_retired++] = l->name;
 			continue;
 		}
-		add(k, "extra_column", t, l->name, NULL, "column %s (%s%s) is not a column of %s",
-		    l->name, l->type, l->generated == 's' ? ", generated" : "", t->message);
+		add(k, "extra_column", t, l->name, NULL,
+		    "column %s (%s%s) is not a column of %s", l->name, l->type,
+		    l->generated == 's' ? ", generated" : "", t->message);
 	}
 }
 
-/* ---------------------------------------------------------------- constraints */
+/* ---------------------------------------------------------- constraints */
 
 struct want_con {
 	const char *name;
 	char type;
-	const char *columns;	/* 'p' */
-	const char *expr;	/* 'c': as ddl.c writes it */
-	const char *needs;	/* 'c': a column it reads besides data, or NULL */
-	bool optional;		/* a --strict CHECK when drift runs without --strict */
+	const char *columns; /* 'p' */
+	const char *expr;    /* 'c': as ddl.c writes it */
+	const char *needs;   /* 'c': a column it reads besides data, or NULL */
+	bool optional; /* a --strict CHECK when drift runs without --strict */
 };
 
-/* The CHECK expression of pg_get_constraintdef()'s "CHECK (...) [NOT VALID]". */
+/* The expression of pg_get_constraintdef()'s "CHECK (...) [NOT VALID]". */
 static const char *check_body(struct ck *k, const char *def)
 {
 	size_t n = strlen(def);
@@ -510,8 +562,8 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 
 		if (!l) {
 			if (!w[i].optional)
-				add(k, "missing_constraint", t, NULL, w[i].name, "constraint %s is missing",
-				    w[i].name);
+				add(k, "missing_constraint", t, NULL, w[i].name,
+				    "constraint %s is missing", w[i].name);
 			continue;
 		}
 		if (l->type != w[i].type) {
@@ -522,29 +574,32 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 		}
 		if (w[i].type == 'p' && strcmp(l->columns, w[i].columns)) {
 			add(k, "constraint_changed", t, NULL, w[i].name,
-			    "constraint %s is %s, want PRIMARY KEY (%s)", w[i].name, l->def,
-			    w[i].columns);
+			    "constraint %s is %s, want PRIMARY KEY (%s)",
+			    w[i].name, l->def, w[i].columns);
 			continue;
 		}
 		if (w[i].type == 'c') {
 			body = check_body(k, l->def);
-			if (!body || (w[i].needs && !pbt_pgcat_col(r, w[i].needs))) {
+			if (!body ||
+			    (w[i].needs && !pbt_pgcat_col(r, w[i].needs))) {
 				add(k, "constraint_changed", t, NULL, w[i].name,
-				    "constraint %s is %s, want CHECK (%s)", w[i].name, l->def,
-				    w[i].expr);
+				    "constraint %s is %s, want CHECK (%s)",
+				    w[i].name, l->def, w[i].expr);
 				continue;
 			}
 			if (ask_server(k, w[i].expr, body)) {
-				f = add(k, "constraint_changed", t, NULL, w[i].name,
-					"constraint %s is %s, want CHECK (%s)", w[i].name, l->def,
-					w[i].expr);
+				f = add(k, "constraint_changed", t, NULL,
+					w[i].name,
+					"constraint %s is %s, want CHECK (%s)",
+					w[i].name, l->def, w[i].expr);
 				f->cmp = add_cmp(k, r, w[i].expr, body);
 				continue;
 			}
 		}
 		if (!l->validated)
 			add(k, "constraint_not_valid", t, NULL, w[i].name,
-			    "constraint %s is NOT VALID: existing rows were never checked", w[i].name);
+			    "constraint %s is NOT VALID: existing rows were never checked",
+			    w[i].name);
 	}
 	for (i = 0; i < r->n_cons; i++) {
 		bool known = false;
@@ -552,8 +607,10 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 		for (j = 0; j < nw && !known; j++)
 			known = !strcmp(r->cons[i].name, w[j].name);
 		if (!known)
-			add(k, "extra_constraint", t, NULL, r->cons[i].name, "constraint %s (%s) is not "
-			    "one pbtable creates", r->cons[i].name, r->cons[i].def);
+			add(k, "extra_constraint", t, NULL, r->cons[i].name,
+			    "constraint %s (%s) is not "
+			    "one pbtable creates",
+			    r->cons[i].name, r->cons[i].def);
 	}
 	pbt_buf_release(&n);
 	pbt_buf_release(&e);
@@ -561,7 +618,8 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 
 /* ---------------------------------------------------------------- indexes */
 
-static void check_indexes(struct ck *k, const struct pbt_ptable *t, const struct pbt_pgcat_rel *r)
+static void check_indexes(struct ck *k, const struct pbt_ptable *t,
+			  const struct pbt_pgcat_rel *r)
 {
 	struct pbt_buf cols = PBT_BUF_INIT, fp = PBT_BUF_INIT;
 	size_t i, j;
@@ -578,14 +636,16 @@ static void check_indexes(struct ck *k, const struct pbt_ptable *t, const struct
 			pbt_sql_ident(&cols, ix->columns[j]);
 		}
 		if (!l) {
-			add(k, "missing_index", t, NULL, ix->name, "index %s (%s%s on %s) is missing",
-			    ix->name, ix->unique ? "unique " : "", ix->method, cols.buf);
+			add(k, "missing_index", t, NULL, ix->name,
+			    "index %s (%s%s on %s) is missing", ix->name,
+			    ix->unique ? "unique " : "", ix->method, cols.buf);
 			continue;
 		}
-		if (strcmp(l->method, ix->method) || l->unique != ix->unique || !l->plain ||
-		    strcmp(l->columns, cols.buf)) {
-			add(k, "index_changed", t, NULL, ix->name, "index %s is %s, want %s%s on %s",
-			    ix->name, l->def, ix->unique ? "unique " : "", ix->method, cols.buf);
+		if (strcmp(l->method, ix->method) || l->unique != ix->unique ||
+		    !l->plain || strcmp(l->columns, cols.buf)) {
+			add(k, "index_changed", t, NULL, ix->name,
+			    "index %s is %s, want %s%s on %s", ix->name, l->def,
+			    ix->unique ? "unique " : "", ix->method, cols.buf);
 			continue;
 		}
 		if (!l->valid)
@@ -596,17 +656,20 @@ static void check_indexes(struct ck *k, const struct pbt_ptable *t, const struct
 		pbt_ddl_index_fingerprint(&fp, t, ix);
 		diff = fp_diff(k, l->comment, &fp);
 		if (diff)
-			add(k, "fingerprint_mismatch", t, NULL, ix->name, "index %s: %s", ix->name, diff);
+			add(k, "fingerprint_mismatch", t, NULL, ix->name,
+			    "index %s: %s", ix->name, diff);
 	}
 	for (i = 0; i < r->n_indexes; i++) {
 		const struct pbt_pgcat_index *l = &r->indexes[i];
-		bool known = pbt_pgcat_con(r, l->name) != NULL;	/* a constraint's own */
+		bool known = pbt_pgcat_con(r, l->name) !=
+			     NULL; /* a constraint's own */
 
 		for (j = 0; j < t->n_indexes && !known; j++)
 			known = !strcmp(t->indexes[j].name, l->name);
 		if (!known)
-			add(k, "extra_index", t, NULL, l->name, "index %s (%s) is not in the config",
-			    l->name, l->def);
+			add(k, "extra_index", t, NULL, l->name,
+			    "index %s (%s) is not in the config", l->name,
+			    l->def);
 	}
 	pbt_buf_release(&cols);
 	pbt_buf_release(&fp);
@@ -615,7 +678,8 @@ static void check_indexes(struct ck *k, const struct pbt_ptable *t, const struct
 /* ---------------------------------------------------------------- view */
 
 static void check_triggers_rules(struct ck *k, const struct pbt_ptable *t,
-				 const struct pbt_pgcat_rel *r, const char *expected, bool on_view)
+				 const struct pbt_pgcat_rel *r,
+				 const char *expected, bool on_view)
 {
 	const char *what = on_view ? "view" : "table";
 	struct pbt_drift_finding *f;
@@ -626,18 +690,22 @@ static void check_triggers_rules(struct ck *k, const struct pbt_ptable *t,
 			continue;
 		f = add(k, "extra_trigger", t, NULL, r->triggers[i].name,
 			"trigger %s on the %s (calling %s.%s) is not one pbtable creates",
-			r->triggers[i].name, what, r->triggers[i].fn_schema, r->triggers[i].fn_name);
+			r->triggers[i].name, what, r->triggers[i].fn_schema,
+			r->triggers[i].fn_name);
 		f->on_view = on_view;
 	}
 	for (i = 0; i < r->n_rules; i++) {
-		f = add(k, "extra_rule", t, NULL, r->rules[i], "rule %s on the %s is not one "
-			"pbtable creates (it rewrites queries on it)", r->rules[i], what);
+		f = add(k, "extra_rule", t, NULL, r->rules[i],
+			"rule %s on the %s is not one "
+			"pbtable creates (it rewrites queries on it)",
+			r->rules[i], what);
 		f->on_view = on_view;
 	}
 }
 
 /* The function named name among fns with argument types args, or NULL. */
-static const struct pbt_pgcat_func *func_with(const struct pbt_pgcat_func *fns, const char *args)
+static const struct pbt_pgcat_func *func_with(const struct pbt_pgcat_func *fns,
+					      const char *args)
 {
 	for (; fns; fns = fns->next)
 		if (fns->argtypes && !strcmp(fns->argtypes, args))
@@ -646,8 +714,8 @@ static const struct pbt_pgcat_func *func_with(const struct pbt_pgcat_func *fns, 
 }
 
 static void check_function(struct ck *k, const struct pbt_ptable *t,
-			   const struct pbt_pgcat_func *fns, const char *role, const char *args,
-			   const struct pbt_buf *body)
+			   const struct pbt_pgcat_func *fns, const char *role,
+			   const char *args, const struct pbt_buf *body)
 {
 	const char *name = pbt_drift_view_fn(k->a, t, role);
 	const struct pbt_pgcat_func *f = func_with(fns, args);
@@ -656,8 +724,8 @@ static void check_function(struct ck *k, const struct pbt_ptable *t,
 	const char *diff;
 
 	if (!f) {
-		add(k, "function_missing", t, NULL, name, "function %s.%s(%s) is missing",
-		    t->schema, name, args);
+		add(k, "function_missing", t, NULL, name,
+		    "function %s.%s(%s) is missing", t->schema, name, args);
 		return;
 	}
 	pbt_sha256_hex(body->buf, body->len, sha, 16);
@@ -675,7 +743,8 @@ static void check_function(struct ck *k, const struct pbt_ptable *t,
 	pbt_fingerprint_add(&fp, "body_sha", sha);
 	diff = fp_diff(k, f->comment, &fp);
 	if (diff)
-		add(k, "fingerprint_mismatch", t, NULL, name, "function %s: %s", name, diff);
+		add(k, "fingerprint_mismatch", t, NULL, name, "function %s: %s",
+		    name, diff);
 	pbt_buf_release(&fp);
 }
 
@@ -684,11 +753,16 @@ static void check_function(struct ck *k, const struct pbt_ptable *t,
  * (retired ones may stay, as migrate leaves them) from the table, in any
  * order; its comment; its write-path functions; its trigger.
  */
-static void check_view(struct ck *k, const struct pbt_ptable *t, const struct pbt_pgcat_rel *v, const struct pbt_pgcat_func *apply_fns,
-		       const struct pbt_pgcat_func *dml_fns, const struct pbt_drift_live *live)
+static void check_view(struct ck *k, const struct pbt_ptable *t,
+		       const struct pbt_pgcat_rel *v,
+		       const struct pbt_pgcat_func *apply_fns,
+		       const struct pbt_pgcat_func *dml_fns,
+		       const struct pbt_drift_live *live)
 {
-	struct pbt_buf q = PBT_BUF_INIT, missing = PBT_BUF_INIT, extra = PBT_BUF_INIT;
-	struct pbt_buf fp = PBT_BUF_INIT, apply = PBT_BUF_INIT, dml = PBT_BUF_INIT;
+	struct pbt_buf q = PBT_BUF_INIT, missing = PBT_BUF_INIT,
+		       extra = PBT_BUF_INIT;
+	struct pbt_buf fp = PBT_BUF_INIT, apply = PBT_BUF_INIT,
+		       dml = PBT_BUF_INIT;
 	struct pbt_buf args = PBT_BUF_INIT, vq = PBT_BUF_INIT;
 	const struct pbt_pgcol **cols;
 	const char *trg = derived(k, t->view, "dml", NULL), *diff;
@@ -697,22 +771,26 @@ static void check_view(struct ck *k, const struct pbt_ptable *t, const struct pb
 	bool ok = true;
 
 	if (!v) {
-		add(k, "missing_view", t, NULL, t->view, "view %s is missing", t->view);
+		add(k, "missing_view", t, NULL, t->view, "view %s is missing",
+		    t->view);
 		goto out;
 	}
 	if (v->kind != 'v') {
-		add(k, "view_changed", t, NULL, t->view, "%s is a %s, want a view", t->view,
-		    relkind_name(v->kind))->manual = true;
+		add(k, "view_changed", t, NULL, t->view,
+		    "%s is a %s, want a view", t->view, relkind_name(v->kind))
+			->manual = true;
 		goto out;
 	}
 	cols = pbt_arena_calloc(k->a, v->n_cols + t->n_cols + 1, sizeof(*cols));
 	for (i = 0; i < t->n_cols; i++)
 		if (!pbt_pgcat_col(v, t->cols[i].name))
-			pbt_buf_addf(&missing, "%s%s", missing.len ? ", " : "", t->cols[i].name);
+			pbt_buf_addf(&missing, "%s%s", missing.len ? ", " : "",
+				     t->cols[i].name);
 	if (!pbt_pgcat_col(v, "data"))
 		pbt_buf_addf(&missing, "%sdata", missing.len ? ", " : "");
 	if (t->rowid && !pbt_pgcat_col(v, PBT_ROWID_COLUMN))
-		pbt_buf_addf(&missing, "%s%s", missing.len ? ", " : "", PBT_ROWID_COLUMN);
+		pbt_buf_addf(&missing, "%s%s", missing.len ? ", " : "",
+			     PBT_ROWID_COLUMN);
 	/* the query the view would have with its columns in its own order */
 	pbt_buf_adds(&q, "SELECT ");
 	for (i = 0; i < v->n_cols; i++) {
@@ -726,13 +804,16 @@ static void check_view(struct ck *k, const struct pbt_ptable *t, const struct pb
 			cols[n_cols++] = c;
 		} else if (retired) {
 			/* read-only in the view, as migrate writes it */
-			struct pbt_pgcol *rc = pbt_arena_zalloc(k->a, sizeof(*rc));
+			struct pbt_pgcol *rc = pbt_arena_zalloc(k->a,
+								sizeof(*rc));
 
 			rc->kind = PBT_COL_FIELD;
 			rc->name = name;
 			cols[n_cols++] = rc;
-		} else if (strcmp(name, "data") && !(t->rowid && !strcmp(name, PBT_ROWID_COLUMN))) {
-			pbt_buf_addf(&extra, "%s%s", extra.len ? ", " : "", name);
+		} else if (strcmp(name, "data") &&
+			   !(t->rowid && !strcmp(name, PBT_ROWID_COLUMN))) {
+			pbt_buf_addf(&extra, "%s%s", extra.len ? ", " : "",
+				     name);
 		}
 		if (i)
 			pbt_buf_adds(&q, ", ");
@@ -744,25 +825,33 @@ static void check_view(struct ck *k, const struct pbt_ptable *t, const struct pb
 	pbt_sql_qualified(&q, t->schema, t->name);
 	pbt_buf_addc(&q, ';');
 	if (missing.len) {
-		add(k, "view_changed", t, NULL, t->view, "view %s lacks column%s %s", t->view,
+		add(k, "view_changed", t, NULL, t->view,
+		    "view %s lacks column%s %s", t->view,
 		    strchr(missing.buf, ',') ? "s" : "", missing.buf);
 		ok = false;
 	}
 	if (extra.len) {
-		add(k, "view_changed", t, NULL, t->view, "view %s shows column%s %s that %s not "
-		    "configured", t->view, strchr(extra.buf, ',') ? "s" : "", extra.buf,
+		add(k, "view_changed", t, NULL, t->view,
+		    "view %s shows column%s %s that %s not "
+		    "configured",
+		    t->view, strchr(extra.buf, ',') ? "s" : "", extra.buf,
 		    strchr(extra.buf, ',') ? "are" : "is");
 		ok = false;
 	}
-	if (ok && (!v->viewdef || strcmp(pbt_pgexpr_squeeze(k->a, v->viewdef), q.buf))) {
-		add(k, "view_changed", t, NULL, t->view, "view %s is %s, want %s", t->view,
-		    v->viewdef ? pbt_pgexpr_squeeze(k->a, v->viewdef) : "unreadable", q.buf);
+	if (ok && (!v->viewdef ||
+		   strcmp(pbt_pgexpr_squeeze(k->a, v->viewdef), q.buf))) {
+		add(k, "view_changed", t, NULL, t->view,
+		    "view %s is %s, want %s", t->view,
+		    v->viewdef ? pbt_pgexpr_squeeze(k->a, v->viewdef)
+			       : "unreadable",
+		    q.buf);
 		ok = false;
 	}
 	pbt_ddl_table_fingerprint(&fp, t, "view");
 	diff = fp_diff(k, v->comment, &fp);
 	if (diff)
-		add(k, "fingerprint_mismatch", t, NULL, t->view, "view %s: %s", t->view, diff);
+		add(k, "fingerprint_mismatch", t, NULL, t->view, "view %s: %s",
+		    t->view, diff);
 	if (!ok) {
 		/* judge the functions by the view the repair would create */
 		n_cols = 0;
@@ -776,18 +865,21 @@ static void check_view(struct ck *k, const struct pbt_ptable *t, const struct pb
 	check_function(k, t, dml_fns, "dml", "", &dml);
 	tg = pbt_pgcat_trigger(v, trg);
 	if (!tg) {
-		add(k, "trigger_missing", t, NULL, trg, "trigger %s on view %s is missing", trg,
-		    t->view);
-	} else if (tg->type != VIEW_TRIGGER_TYPE || !tg->plain || tg->enabled != 'O' ||
-		   strcmp(tg->fn_schema, t->schema) || tg->fn_nargs ||
+		add(k, "trigger_missing", t, NULL, trg,
+		    "trigger %s on view %s is missing", trg, t->view);
+	} else if (tg->type != VIEW_TRIGGER_TYPE || !tg->plain ||
+		   tg->enabled != 'O' || strcmp(tg->fn_schema, t->schema) ||
+		   tg->fn_nargs ||
 		   strcmp(tg->fn_name, pbt_drift_view_fn(k->a, t, "dml"))) {
 		add(k, "trigger_changed", t, NULL, trg, "trigger %s %s", trg,
-		    tg->enabled == 'D' ? "is disabled" :
-		    tg->type != VIEW_TRIGGER_TYPE ? "does not fire INSTEAD OF INSERT OR UPDATE "
-						    "OR DELETE FOR EACH ROW" :
-		    !tg->plain ? "has arguments or a WHEN condition" :
-		    tg->enabled != 'O' ? "fires only in some session_replication_role" :
-		    "calls another function");
+		    tg->enabled == 'D' ? "is disabled"
+		    : tg->type != VIEW_TRIGGER_TYPE
+			    ? "does not fire INSTEAD OF INSERT OR UPDATE "
+			      "OR DELETE FOR EACH ROW"
+		    : !tg->plain ? "has arguments or a WHEN condition"
+		    : tg->enabled != 'O'
+			    ? "fires only in some session_replication_role"
+			    : "calls another function");
 	}
 	check_triggers_rules(k, t, v, trg, true);
 out:
@@ -804,7 +896,8 @@ out:
 /* ---------------------------------------------------------------- table */
 
 static void check_table(struct ck *k, size_t ti, const struct pbt_pgcat_rel *r,
-			const struct pbt_pgcat_rel *v, const struct pbt_pgcat_func *apply_fns,
+			const struct pbt_pgcat_rel *v,
+			const struct pbt_pgcat_func *apply_fns,
 			const struct pbt_pgcat_func *dml_fns)
 {
 	const struct pbt_ptable *t = &k->d->tables[ti];
@@ -814,18 +907,22 @@ static void check_table(struct ck *k, size_t ti, const struct pbt_pgcat_rel *r,
 	size_t i;
 
 	if (!r) {
-		add(k, "missing_table", t, NULL, NULL, "table %s.%s is missing", t->schema, t->name);
+		add(k, "missing_table", t, NULL, NULL, "table %s.%s is missing",
+		    t->schema, t->name);
 		return;
 	}
 	if (r->kind != 'r' && r->kind != 'p') {
-		add(k, "missing_table", t, NULL, NULL, "%s.%s is a %s, want a table", t->schema,
-		    t->name, relkind_name(r->kind))->manual = true;
+		add(k, "missing_table", t, NULL, NULL,
+		    "%s.%s is a %s, want a table", t->schema, t->name,
+		    relkind_name(r->kind))
+			->manual = true;
 		return;
 	}
 	pbt_ddl_table_fingerprint(&fp, t, "table");
 	diff = fp_diff(k, r->comment, &fp);
 	if (diff)
-		add(k, "fingerprint_mismatch", t, NULL, NULL, "table %s: %s", t->name, diff);
+		add(k, "fingerprint_mismatch", t, NULL, NULL, "table %s: %s",
+		    t->name, diff);
 	pbt_buf_release(&fp);
 	check_fixed_columns(k, t, r);
 	for (i = 0; i < t->n_cols; i++)
@@ -859,8 +956,9 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 		f = func_with(fns[at++], args);
 		sig = pbt_arena_printf(k->a, "%s(%s)", name, args);
 		if (!f) {
-			fd = add(k, "helper_missing", NULL, NULL, sig, "helper %s.%s is missing",
-				 PBT_HELPER_SCHEMA, sig);
+			fd = add(k, "helper_missing", NULL, NULL, sig,
+				 "helper %s.%s is missing", PBT_HELPER_SCHEMA,
+				 sig);
 			fd->helper = h;
 			continue;
 		}
@@ -868,22 +966,33 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 		pbt_helper_body(&body, (enum pbt_helper)h);
 		pbt_sha256_hex(body.buf, body.len, sha, 16);
 		if (strcmp(f->body_sha, sha)) {
-			fd = add(k, "helper_version", NULL, NULL, sig, "helper %s.%s has another body "
-				 "than pbtable's %s (sha %s, want %s)", PBT_HELPER_SCHEMA, sig, name,
-				 f->body_sha, sha);
+			fd = add(k, "helper_version", NULL, NULL, sig,
+				 "helper %s.%s has another body "
+				 "than pbtable's %s (sha %s, want %s)",
+				 PBT_HELPER_SCHEMA, sig, name, f->body_sha,
+				 sha);
 			fd->helper = h;
 			fd->manual = true;
 			continue;
 		}
-		if (strcmp(f->lang, "plpgsql") || strcmp(f->result, pbt_helper_returns((enum pbt_helper)h)) ||
-		    f->volatility != pbt_helper_volatility((enum pbt_helper)h) || f->parallel != 's') {
-			fd = add(k, "helper_version", NULL, NULL, sig, "helper %s.%s is %s %s "
-				 "returning %s, want plpgsql %s PARALLEL SAFE returning %s",
-				 PBT_HELPER_SCHEMA, sig, f->lang,
-				 f->volatility == 'i' ? "IMMUTABLE" : f->volatility == 's' ?
-				 "STABLE" : "VOLATILE", f->result,
-				 pbt_helper_volatility((enum pbt_helper)h) == 'i' ? "IMMUTABLE" :
-				 "STABLE", pbt_helper_returns((enum pbt_helper)h));
+		if (strcmp(f->lang, "plpgsql") ||
+		    strcmp(f->result, pbt_helper_returns((enum pbt_helper)h)) ||
+		    f->volatility !=
+			    pbt_helper_volatility((enum pbt_helper)h) ||
+		    f->parallel != 's') {
+			fd = add(
+				k, "helper_version", NULL, NULL, sig,
+				"helper %s.%s is %s %s "
+				"returning %s, want plpgsql %s PARALLEL SAFE returning %s",
+				PBT_HELPER_SCHEMA, sig, f->lang,
+				f->volatility == 'i'   ? "IMMUTABLE"
+				: f->volatility == 's' ? "STABLE"
+						       : "VOLATILE",
+				f->result,
+				pbt_helper_volatility((enum pbt_helper)h) == 'i'
+					? "IMMUTABLE"
+					: "STABLE",
+				pbt_helper_returns((enum pbt_helper)h));
 			fd->helper = h;
 			fd->manual = true;
 			continue;
@@ -895,8 +1004,9 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 		pbt_fingerprint_add(&fp, "body_sha", sha);
 		diff = fp_diff(k, f->comment, &fp);
 		if (diff) {
-			fd = add(k, "fingerprint_mismatch", NULL, NULL, sig, "helper %s.%s: %s",
-				 PBT_HELPER_SCHEMA, sig, diff);
+			fd = add(k, "fingerprint_mismatch", NULL, NULL, sig,
+				 "helper %s.%s: %s", PBT_HELPER_SCHEMA, sig,
+				 diff);
 			fd->helper = h;
 		}
 	}
@@ -921,7 +1031,8 @@ static int settle(struct ck *k, struct pbt_err *err)
 		if (f->cmp >= 0 && k->cmps[f->cmp].same)
 			continue;
 		if (f->cmp >= 0 && k->cmps[f->cmp].note)
-			f->message = pbt_arena_printf(k->a, "%s (%s)", f->message,
+			f->message = pbt_arena_printf(k->a, "%s (%s)",
+						      f->message,
 						      k->cmps[f->cmp].note);
 		f->cmp = -1;
 		db->v[n++] = *f;
@@ -930,11 +1041,13 @@ static int settle(struct ck *k, struct pbt_err *err)
 	return 0;
 }
 
-static int check_db(struct pbt_drift *d, struct pbt_drift_db *db, struct pbt_err *err)
+static int check_db(struct pbt_drift *d, struct pbt_drift_db *db,
+		    struct pbt_err *err)
 {
 	struct ck k;
 	struct pbt_pgcat_name *rels, *fns;
-	struct pbt_pgcat_opts po = { d->opts.connect_timeout, d->opts.statement_timeout };
+	struct pbt_pgcat_opts po = { d->opts.connect_timeout,
+				     d->opts.statement_timeout };
 	size_t i, n_rels = 0, n_fns = 0;
 	int h, r;
 
@@ -943,12 +1056,14 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db, struct pbt_err
 	k.db = db;
 	k.a = d->arena;
 	db->n = 0;
-	db->live = pbt_arena_calloc(d->arena, d->n_tables + 1, sizeof(*db->live));
+	db->live = pbt_arena_calloc(d->arena, d->n_tables + 1,
+				    sizeof(*db->live));
 	r = pbt_pgcat_open(&k.cat, d->arena, db->dsn, &po, err);
 	db->label = k.cat.label;
 	if (!strcmp(db->label, "database")) {
 		/* not even a host: name it by its place on the command line */
-		db->label = pbt_arena_printf(d->arena, "database %zu", (size_t)(db - d->dbs) + 1);
+		db->label = pbt_arena_printf(d->arena, "database %zu",
+					     (size_t)(db - d->dbs) + 1);
 		if (r) {
 			snprintf(err->path, sizeof(err->path), "%s", db->label);
 			err->loc.path = err->path;
@@ -958,22 +1073,34 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db, struct pbt_err
 		return r;
 	db->standby = k.cat.standby;
 	rels = pbt_arena_calloc(d->arena, 2 * d->n_tables + 1, sizeof(*rels));
-	fns = pbt_arena_calloc(d->arena, PBT_N_HELPERS + 2 * d->n_tables + 1, sizeof(*fns));
+	fns = pbt_arena_calloc(d->arena, PBT_N_HELPERS + 2 * d->n_tables + 1,
+			       sizeof(*fns));
 	for (h = 0; h < PBT_N_HELPERS; h++)
 		if (d->helpers & PBT_HBIT(h))
-			fns[n_fns++] = (struct pbt_pgcat_name){ PBT_HELPER_SCHEMA,
-								pbt_helper_name((enum pbt_helper)h) };
-	/* table i is rels[2i], its view rels[2i + 1]; its functions after the helpers */
+			fns[n_fns++] = (struct pbt_pgcat_name){
+				PBT_HELPER_SCHEMA,
+				pbt_helper_name((enum pbt_helper)h)
+			};
+	/*
+	 * table i is rels[2i], its view rels[2i + 1]; its functions come
+	 * after the helpers
+	 */
 	for (i = 0; i < d->n_tables; i++) {
 		const struct pbt_ptable *t = &d->tables[i];
 
 		rels[n_rels++] = (struct pbt_pgcat_name){ t->schema, t->name };
 		/* no view: a name no relation has */
-		rels[n_rels++] = (struct pbt_pgcat_name){ t->schema, t->view ? t->view : "" };
-		fns[n_fns++] = (struct pbt_pgcat_name){ t->schema,
-			t->view ? pbt_drift_view_fn(d->arena, t, "apply") : "" };
-		fns[n_fns++] = (struct pbt_pgcat_name){ t->schema,
-			t->view ? pbt_drift_view_fn(d->arena, t, "dml") : "" };
+		rels[n_rels++] = (struct pbt_pgcat_name){ t->schema,
+							  t->view ? t->view
+								  : "" };
+		fns[n_fns++] = (struct pbt_pgcat_name){
+			t->schema,
+			t->view ? pbt_drift_view_fn(d->arena, t, "apply") : ""
+		};
+		fns[n_fns++] = (struct pbt_pgcat_name){
+			t->schema,
+			t->view ? pbt_drift_view_fn(d->arena, t, "dml") : ""
+		};
 	}
 	r = pbt_pgcat_read(&k.cat, rels, n_rels, fns, n_fns, err);
 	if (r)
@@ -982,7 +1109,8 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db, struct pbt_err
 	for (i = 0; i < d->n_tables; i++) {
 		size_t fi = n_fns - 2 * d->n_tables + 2 * i;
 
-		check_table(&k, i, k.cat.rels[2 * i], d->tables[i].view ? k.cat.rels[2 * i + 1] : NULL,
+		check_table(&k, i, k.cat.rels[2 * i],
+			    d->tables[i].view ? k.cat.rels[2 * i + 1] : NULL,
 			    k.cat.funcs[fi], k.cat.funcs[fi + 1]);
 	}
 	r = settle(&k, err);
@@ -1015,7 +1143,7 @@ static void run_check(struct pbt_drift *d, struct pbt_drift_db *db)
 	db->fix = NULL;
 	db->checked = !check_db(d, db, &db->err);
 	if (!db->checked) {
-		db->n = 0;	/* a half-read database never reads as "no drift" */
+		db->n = 0; /* a half-read database never reads as "no drift" */
 		return;
 	}
 	if (d->opts.fix)
@@ -1030,18 +1158,21 @@ size_t pbt_drift_check(struct pbt_drift *d, const char *dsn)
 	return d->n_dbs - 1;
 }
 
-int pbt_drift_repair(struct pbt_drift *d, size_t i, size_t *n_repaired, struct pbt_err *err)
+int pbt_drift_repair(struct pbt_drift *d, size_t i, size_t *n_repaired,
+		     struct pbt_err *err)
 {
 	struct pbt_drift_db *db = &d->dbs[i];
 	int r;
 
 	*n_repaired = 0;
 	if (!db->checked)
-		return pbt_errf(err, db->err.code, &db->err.loc, "%s", db->err.msg);
+		return pbt_errf(err, db->err.code, &db->err.loc, "%s",
+				db->err.msg);
 	if (!db->fix || (pbt_sql_tx_empty(db->fix) && !db->fix->n_post))
 		return 0;
 	if (db->standby) {
-		pbt_errf(err, PBT_EREFUSED, &(struct pbt_loc){ db->label, 0, 0 },
+		pbt_errf(err, PBT_EREFUSED,
+			 &(struct pbt_loc){ db->label, 0, 0 },
 			 "not repairing a standby (it is in recovery, read-only); "
 			 "repair its primary, and the standby follows");
 		return -PBT_EREFUSED;
@@ -1057,7 +1188,8 @@ int pbt_drift_repair(struct pbt_drift *d, size_t i, size_t *n_repaired, struct p
 	*n_repaired = db->n;
 	run_check(d, db);
 	if (!db->checked)
-		return pbt_errf(err, db->err.code, &db->err.loc, "%s", db->err.msg);
+		return pbt_errf(err, db->err.code, &db->err.loc, "%s",
+				db->err.msg);
 	return 0;
 }
 

@@ -36,12 +36,13 @@ enum colfix { COL_OK, COL_ADD, COL_RECREATE };
 struct tfix {
 	const struct pbt_ptable *t;
 	bool create;
-	unsigned char *col;		/* enum colfix per expected column */
+	unsigned char *col; /* enum colfix per expected column */
 	bool *col_comment;
-	const char **drop_cols;		/* extra columns (--allow-drop) */
+	const char **drop_cols; /* extra columns (--allow-drop) */
 	size_t n_drop_cols;
-	bool rowid_add, data_notnull, table_comment, data_comment, rowid_comment;
-	const char **nullability;	/* columns to flip NOT NULL on */
+	bool rowid_add, data_notnull, table_comment, data_comment,
+		rowid_comment;
+	const char **nullability; /* columns to flip NOT NULL on */
 	size_t n_nullability;
 	const char **drop_cons, **add_cons, **validate_cons;
 	size_t n_drop_cons, n_add_cons, n_validate_cons;
@@ -49,27 +50,32 @@ struct tfix {
 	size_t n_drop_idx;
 	const struct pbt_pgindex **create_idx, **comment_idx;
 	size_t n_create_idx, n_comment_idx;
-	const struct pbt_drift_finding **drop_trg;	/* triggers and rules */
+	const struct pbt_drift_finding **drop_trg; /* triggers and rules */
 	size_t n_drop_trg;
 	bool view_recreate, view_comment, view_has_extras;
 	size_t n_fixed;
 };
 
-static const char *subject(struct pbt_arena *a, const struct pbt_drift_finding *f)
+static const char *subject(struct pbt_arena *a,
+			   const struct pbt_drift_finding *f)
 {
 	if (!f->table)
 		return pbt_arena_printf(a, "%s.%s", f->schema, f->object);
 	if (f->column)
-		return pbt_arena_printf(a, "%s.%s.%s", f->schema, f->table, f->column);
+		return pbt_arena_printf(a, "%s.%s.%s", f->schema, f->table,
+					f->column);
 	return pbt_arena_printf(a, "%s.%s", f->schema, f->table);
 }
 
-static void keep(struct pbt_sql *s, const struct pbt_drift_finding *f, const char *why)
+static void keep(struct pbt_sql *s, const struct pbt_drift_finding *f,
+		 const char *why)
 {
-	pbt_sql_warn(s, "%s: %s: not repaired: %s", subject(s->arena, f), f->kind, why);
+	pbt_sql_warn(s, "%s: %s: not repaired: %s", subject(s->arena, f),
+		     f->kind, why);
 }
 
-static void push(const char ***v, size_t *n, struct pbt_arena *a, size_t cap, const char *x)
+static void push(const char ***v, size_t *n, struct pbt_arena *a, size_t cap,
+		 const char *x)
 {
 	size_t i;
 
@@ -81,7 +87,8 @@ static void push(const char ***v, size_t *n, struct pbt_arena *a, size_t cap, co
 	(*v)[(*n)++] = x;
 }
 
-static void push_idx(const struct pbt_pgindex ***v, size_t *n, struct pbt_arena *a, size_t cap,
+static void push_idx(const struct pbt_pgindex ***v, size_t *n,
+		     struct pbt_arena *a, size_t cap,
 		     const struct pbt_pgindex *x)
 {
 	size_t i;
@@ -94,7 +101,8 @@ static void push_idx(const struct pbt_pgindex ***v, size_t *n, struct pbt_arena 
 	(*v)[(*n)++] = x;
 }
 
-static const struct pbt_pgindex *find_index(const struct pbt_ptable *t, const char *name)
+static const struct pbt_pgindex *find_index(const struct pbt_ptable *t,
+					    const char *name)
 {
 	size_t i;
 
@@ -110,7 +118,8 @@ static size_t col_index(const struct pbt_ptable *t, const struct pbt_pgcol *c)
 }
 
 /* ADD CONSTRAINT for one of the constraints pbtable creates, by name. */
-static bool con_clause(struct pbt_buf *b, const struct pbt_ptable *t, const char *name)
+static bool con_clause(struct pbt_buf *b, const struct pbt_ptable *t,
+		       const char *name)
 {
 	const char *parts[3] = { t->name, "pkey", NULL };
 	struct pbt_buf n = PBT_BUF_INIT, e = PBT_BUF_INIT;
@@ -140,7 +149,8 @@ static bool con_clause(struct pbt_buf *b, const struct pbt_ptable *t, const char
 	for (i = 0; i < t->n_cols && !found; i++) {
 		pbt_buf_reset(&n);
 		pbt_buf_reset(&e);
-		if (!pbt_ddl_check(&n, &e, t, &t->cols[i]) || strcmp(n.buf, name))
+		if (!pbt_ddl_check(&n, &e, t, &t->cols[i]) ||
+		    strcmp(n.buf, name))
 			continue;
 		pbt_buf_adds(b, "ADD CONSTRAINT ");
 		pbt_sql_ident(b, name);
@@ -174,14 +184,16 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 		if (f->col)
 			x->col[col_index(t, f->col)] = COL_ADD;
 		else
-			x->rowid_add = true;	/* data is manual */
+			x->rowid_add = true; /* data is manual */
 	} else if (!strcmp(k, "wrong_type") || !strcmp(k, "wrong_expression") ||
 		   !strcmp(k, "not_generated")) {
 		if (!strcmp(f->col->name, t->pk)) {
-			keep(s, f, "it is the primary key column; rebuild the key by hand");
+			keep(s, f,
+			     "it is the primary key column; rebuild the key by hand");
 			x->n_fixed--;
 		} else if (!strcmp(k, "not_generated") && !allow) {
-			keep(s, f, "it holds values of its own now (--allow-drop replaces it)");
+			keep(s, f,
+			     "it holds values of its own now (--allow-drop replaces it)");
 			x->n_fixed--;
 		} else if (x->col[col_index(t, f->col)] != COL_ADD) {
 			x->col[col_index(t, f->col)] = COL_RECREATE;
@@ -190,9 +202,10 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 		if (!f->col)
 			x->data_notnull = true;
 		else if (!strcmp(f->col->name, t->pk))
-			x->n_fixed--;	/* the primary key sets NOT NULL */
+			x->n_fixed--; /* the primary key sets NOT NULL */
 		else
-			push(&x->nullability, &x->n_nullability, a, cap, f->col->name);
+			push(&x->nullability, &x->n_nullability, a, cap,
+			     f->col->name);
 	} else if (!strcmp(k, "extra_column")) {
 		if (allow) {
 			push(&x->drop_cols, &x->n_drop_cols, a, cap, f->column);
@@ -208,11 +221,13 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 		else if (f->column)
 			x->rowid_comment = true;
 		else if (find_index(t, f->object))
-			push_idx(&x->comment_idx, &x->n_comment_idx, a, cap, find_index(t, f->object));
+			push_idx(&x->comment_idx, &x->n_comment_idx, a, cap,
+				 find_index(t, f->object));
 		else if (f->object && t->view && !strcmp(f->object, t->view))
 			x->view_comment = true;
 		else if (f->object)
-			x->view_recreate = true;	/* a write-path function's comment */
+			x->view_recreate =
+				true; /* a write-path function's comment */
 		else
 			x->table_comment = true;
 	} else if (!strcmp(k, "missing_constraint")) {
@@ -230,10 +245,12 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 			x->n_fixed--;
 		}
 	} else if (!strcmp(k, "missing_index")) {
-		push_idx(&x->create_idx, &x->n_create_idx, a, cap, find_index(t, f->object));
+		push_idx(&x->create_idx, &x->n_create_idx, a, cap,
+			 find_index(t, f->object));
 	} else if (!strcmp(k, "index_changed") || !strcmp(k, "index_invalid")) {
 		push(&x->drop_idx, &x->n_drop_idx, a, cap, f->object);
-		push_idx(&x->create_idx, &x->n_create_idx, a, cap, find_index(t, f->object));
+		push_idx(&x->create_idx, &x->n_create_idx, a, cap,
+			 find_index(t, f->object));
 	} else if (!strcmp(k, "extra_index")) {
 		if (allow) {
 			push(&x->drop_idx, &x->n_drop_idx, a, cap, f->object);
@@ -246,15 +263,18 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 			x->view_has_extras = true;
 		if (allow) {
 			if (!x->drop_trg)
-				x->drop_trg = pbt_arena_calloc(a, cap + 1, sizeof(*x->drop_trg));
+				x->drop_trg = pbt_arena_calloc(
+					a, cap + 1, sizeof(*x->drop_trg));
 			x->drop_trg[x->n_drop_trg++] = f;
 		} else {
 			keep(s, f, "kept (--allow-drop drops it)");
 			x->n_fixed--;
 		}
 	} else if (!strcmp(k, "missing_view") || !strcmp(k, "view_changed") ||
-		   !strcmp(k, "function_missing") || !strcmp(k, "function_changed") ||
-		   !strcmp(k, "trigger_missing") || !strcmp(k, "trigger_changed")) {
+		   !strcmp(k, "function_missing") ||
+		   !strcmp(k, "function_changed") ||
+		   !strcmp(k, "trigger_missing") ||
+		   !strcmp(k, "trigger_changed")) {
 		x->view_recreate = true;
 	} else {
 		keep(s, f, "no repair for this kind");
@@ -262,8 +282,8 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 	}
 }
 
-static void comment_col(struct pbt_buf *b, const struct pbt_ptable *t, const char *col,
-			const char *kind)
+static void comment_col(struct pbt_buf *b, const struct pbt_ptable *t,
+			const char *col, const char *kind)
 {
 	struct pbt_buf fp = PBT_BUF_INIT;
 
@@ -292,7 +312,8 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 	const struct pbt_ptable *t = x->t;
 	const struct pbt_drift_live *live = &db->live[ti];
 	struct pbt_buf *b = &s->tx;
-	struct pbt_buf tbl = PBT_BUF_INIT, alter = PBT_BUF_INIT, fp = PBT_BUF_INIT;
+	struct pbt_buf tbl = PBT_BUF_INIT, alter = PBT_BUF_INIT,
+		       fp = PBT_BUF_INIT;
 	size_t i, j, n_alter = 0, n_recreate = 0, n_add = 0;
 	bool columns_change;
 
@@ -315,9 +336,11 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 	 * with it everything that needs the view gone.
 	 */
 	if (x->view_recreate && x->view_has_extras && !d->opts.allow_drop) {
-		pbt_sql_warn(s, "%s.%s: not repaired: view %s has triggers or rules pbtable did "
-			     "not create, and recreating it would drop them (--allow-drop does)",
-			     t->schema, t->name, t->view);
+		pbt_sql_warn(
+			s,
+			"%s.%s: not repaired: view %s has triggers or rules pbtable did "
+			"not create, and recreating it would drop them (--allow-drop does)",
+			t->schema, t->name, t->view);
 		x->view_recreate = false;
 		for (i = 0; i < t->n_cols; i++)
 			if (x->col[i] == COL_RECREATE)
@@ -331,14 +354,18 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 	for (i = 0; i < x->n_drop_trg; i++) {
 		const struct pbt_drift_finding *f = x->drop_trg[i];
 
-		pbt_buf_addf(b, "DROP %s ", !strcmp(f->kind, "extra_rule") ? "RULE" : "TRIGGER");
+		pbt_buf_addf(b, "DROP %s ",
+			     !strcmp(f->kind, "extra_rule") ? "RULE"
+							    : "TRIGGER");
 		pbt_sql_ident(b, f->object);
 		pbt_buf_adds(b, " ON ");
 		pbt_sql_qualified(b, t->schema, f->on_view ? t->view : t->name);
 		pbt_buf_adds(b, ";\n");
 	}
 	if (x->view_recreate) {
-		pbt_buf_adds(b, "-- The view is created again: grants on it are lost.\n");
+		pbt_buf_adds(
+			b,
+			"-- The view is created again: grants on it are lost.\n");
 		pbt_migrate_drop_view(b, t);
 	}
 	for (i = 0; i < x->n_drop_idx; i++) {
@@ -347,9 +374,11 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 		pbt_buf_adds(b, ";\n");
 	}
 	if (n_recreate || n_add)
-		pbt_buf_addf(b, "-- ADD COLUMN ... GENERATED ALWAYS AS (...) STORED rewrites the table "
-			     "and its\n-- indexes under an ACCESS EXCLUSIVE lock (%zu column%s).\n",
-			     n_recreate + n_add, n_recreate + n_add == 1 ? "" : "s");
+		pbt_buf_addf(
+			b,
+			"-- ADD COLUMN ... GENERATED ALWAYS AS (...) STORED rewrites the table "
+			"and its\n-- indexes under an ACCESS EXCLUSIVE lock (%zu column%s).\n",
+			n_recreate + n_add, n_recreate + n_add == 1 ? "" : "s");
 	for (i = 0; i < x->n_drop_cons; i++) {
 		alter_item(&alter, tbl.buf, &n_alter);
 		pbt_buf_adds(&alter, "DROP CONSTRAINT ");
@@ -369,7 +398,8 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 	}
 	if (x->rowid_add) {
 		alter_item(&alter, tbl.buf, &n_alter);
-		pbt_buf_adds(&alter, "ADD COLUMN " PBT_ROWID_COLUMN " bigint GENERATED ALWAYS AS IDENTITY");
+		pbt_buf_adds(&alter, "ADD COLUMN " PBT_ROWID_COLUMN
+				     " bigint GENERATED ALWAYS AS IDENTITY");
 	}
 	for (i = 0; i < t->n_cols; i++) {
 		if (x->col[i] == COL_OK)
@@ -399,7 +429,8 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 		struct pbt_buf n = PBT_BUF_INIT, e = PBT_BUF_INIT;
 		bool listed = false;
 
-		if (x->col[i] == COL_RECREATE && pbt_ddl_check(&n, &e, t, &t->cols[i])) {
+		if (x->col[i] == COL_RECREATE &&
+		    pbt_ddl_check(&n, &e, t, &t->cols[i])) {
 			for (j = 0; j < x->n_add_cons && !listed; j++)
 				listed = !strcmp(x->add_cons[j], n.buf);
 			if (!listed) {
@@ -435,11 +466,12 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 		const struct pbt_pgindex *ix = &t->indexes[i];
 
 		for (j = 0; j < ix->n_columns; j++) {
-			const struct pbt_pgcol *c = pbt_ptable_column(t, ix->columns[j]);
+			const struct pbt_pgcol *c =
+				pbt_ptable_column(t, ix->columns[j]);
 
 			if (c && x->col[col_index(t, c)] == COL_RECREATE)
-				push_idx(&x->create_idx, &x->n_create_idx, s->arena,
-					 t->n_indexes + 1, ix);
+				push_idx(&x->create_idx, &x->n_create_idx,
+					 s->arena, t->n_indexes + 1, ix);
 		}
 	}
 	for (i = 0; i < t->n_indexes; i++) {
@@ -458,15 +490,17 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 			pbt_ddl_index_comment(b, t, ix);
 	}
 	if (x->view_recreate && t->view) {
-		const struct pbt_pgcol **cols = pbt_arena_calloc(s->arena, t->n_cols + live->n_retired + 1,
-								 sizeof(*cols));
+		const struct pbt_pgcol **cols = pbt_arena_calloc(
+			s->arena, t->n_cols + live->n_retired + 1,
+			sizeof(*cols));
 		size_t n = 0;
 
 		for (i = 0; i < t->n_cols; i++)
 			cols[n++] = &t->cols[i];
 		/* retired columns stay visible, read-only, as migrate leaves them */
 		for (i = 0; i < live->n_retired; i++) {
-			struct pbt_pgcol *rc = pbt_arena_zalloc(s->arena, sizeof(*rc));
+			struct pbt_pgcol *rc = pbt_arena_zalloc(s->arena,
+								sizeof(*rc));
 
 			rc->kind = PBT_COL_FIELD;
 			rc->name = live->retired[i];
@@ -489,10 +523,12 @@ out:
 	pbt_buf_release(&fp);
 }
 
-struct pbt_sql *pbt_drift_fix_sql(const struct pbt_drift *d, const struct pbt_drift_db *db)
+struct pbt_sql *pbt_drift_fix_sql(const struct pbt_drift *d,
+				  const struct pbt_drift_db *db)
 {
 	struct pbt_sql *s = pbt_sql_new(d->opts.lock_timeout);
-	struct tfix *fixes = pbt_arena_calloc(s->arena, d->n_tables + 1, sizeof(*fixes));
+	struct tfix *fixes = pbt_arena_calloc(s->arena, d->n_tables + 1,
+					      sizeof(*fixes));
 	uint32_t helpers = 0;
 	size_t i;
 
@@ -500,38 +536,48 @@ struct pbt_sql *pbt_drift_fix_sql(const struct pbt_drift *d, const struct pbt_dr
 		const struct pbt_ptable *t = &d->tables[i];
 
 		fixes[i].t = t;
-		fixes[i].col = pbt_arena_calloc(s->arena, t->n_cols + 1, sizeof(*fixes[i].col));
-		fixes[i].col_comment = pbt_arena_calloc(s->arena, t->n_cols + 1,
-							sizeof(*fixes[i].col_comment));
+		fixes[i].col = pbt_arena_calloc(s->arena, t->n_cols + 1,
+						sizeof(*fixes[i].col));
+		fixes[i].col_comment = pbt_arena_calloc(
+			s->arena, t->n_cols + 1, sizeof(*fixes[i].col_comment));
 	}
 	for (i = 0; i < db->n; i++) {
 		const struct pbt_drift_finding *f = &db->v[i];
 
 		if (!f->t) {
 			if (f->manual)
-				keep(s, f, "a helper never changes under its name; drop it and the "
+				keep(s, f,
+				     "a helper never changes under its name; drop it and the "
 				     "columns computed with it, then run --fix again");
 			else
-				helpers |= PBT_HBIT(f->helper);	/* missing, or its comment */
+				helpers |= PBT_HBIT(
+					f->helper); /* missing, or its comment */
 			continue;
 		}
 		plan(s, d, &fixes[f->t - d->tables], f);
 	}
 	if (!db->n) {
-		pbt_sql_comment(&s->head, "pbtable drift --fix: no drift in %s; nothing to do.",
-				db->label);
+		pbt_sql_comment(
+			&s->head,
+			"pbtable drift --fix: no drift in %s; nothing to do.",
+			db->label);
 		return s;
 	}
-	pbt_sql_comment(&s->head, "pbtable drift --fix: the repair of %s, generated from %s.",
-			db->label, d->cfg.path);
-	pbt_sql_comment(&s->head, "Review it, then run it once.  The drift it repairs:");
+	pbt_sql_comment(
+		&s->head,
+		"pbtable drift --fix: the repair of %s, generated from %s.",
+		db->label, d->cfg.path);
+	pbt_sql_comment(&s->head,
+			"Review it, then run it once.  The drift it repairs:");
 	pbt_drift_render_comments(d, (size_t)(db - d->dbs), &s->head);
 	pbt_ddl_helpers(&s->tx, helpers);
 	for (i = 0; i < d->n_tables; i++)
 		emit_table(s, d, db, i, &fixes[i]);
 	if (pbt_sql_tx_empty(s))
-		pbt_sql_comment(&s->head, "Nothing to run: what is left needs --allow-drop, or a "
-				"human (the warnings say which).");
+		pbt_sql_comment(
+			&s->head,
+			"Nothing to run: what is left needs --allow-drop, or a "
+			"human (the warnings say which).");
 	else
 		pbt_buf_adds(&s->head, "\n");
 	return s;

@@ -29,7 +29,8 @@ struct drift_format {
 static void add_line(struct pbt_buf *b, const char *s)
 {
 	for (; *s; s++)
-		pbt_buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+		pbt_buf_addc(b,
+			     (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
 }
 
 static void add_subject(struct pbt_buf *b, const struct pbt_drift_finding *f)
@@ -95,7 +96,10 @@ static void json(struct pbt_buf *out, const struct pbt_drift *d)
 	}
 }
 
-/* A workflow command's value: %, CR and LF escaped; in properties also : and ,. */
+/*
+ * A workflow command's value: %, CR and LF escaped; in properties also
+ * ':' and ','.
+ */
 static void gh_escape(struct pbt_buf *b, const char *s, bool property)
 {
 	for (; *s; s++) {
@@ -126,7 +130,8 @@ static void github(struct pbt_buf *out, const struct pbt_drift *d)
 			const struct pbt_drift_finding *f = &db->v[j];
 
 			pbt_buf_adds(out, "::error file=");
-			gh_escape(out, f->loc.path ? f->loc.path : d->cfg.path, true);
+			gh_escape(out, f->loc.path ? f->loc.path : d->cfg.path,
+				  true);
 			if (f->loc.line)
 				pbt_buf_addf(out, ",line=%u", f->loc.line);
 			pbt_buf_adds(out, ",title=");
@@ -175,17 +180,19 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 		}
 	}
 	qsort(kinds, n_kinds, sizeof(*kinds), cmp_str);
-	pbt_buf_adds(out, "{\n"
-		     "  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
-		     "  \"version\": \"2.1.0\",\n"
-		     "  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n"
-		     "          \"name\": \"pbtable drift\",\n          \"rules\": [");
+	pbt_buf_adds(
+		out,
+		"{\n"
+		"  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+		"  \"version\": \"2.1.0\",\n"
+		"  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n"
+		"          \"name\": \"pbtable drift\",\n          \"rules\": [");
 	for (k = 0; k < n_kinds; k++) {
 		pbt_buf_adds(out, k ? ",\n" : "\n");
 		pbt_buf_adds(out, "            {\n              \"id\": ");
 		pbt_buf_add_json_str(out, kinds[k]);
 		pbt_buf_adds(out, ",\n              \"shortDescription\": {\n"
-			     "                \"text\": ");
+				  "                \"text\": ");
 		pbt_buf_add_json_str(out, pbt_drift_kind_find(kinds[k])->about);
 		pbt_buf_adds(out, "\n              }\n            }");
 	}
@@ -205,9 +212,12 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 			first = false;
 			pbt_buf_adds(out, "        {\n          \"ruleId\": ");
 			pbt_buf_add_json_str(out, f->kind);
-			pbt_buf_addf(out, ",\n          \"ruleIndex\": %zu,\n"
-				     "          \"level\": \"error\",\n"
-				     "          \"message\": {\n            \"text\": ", idx);
+			pbt_buf_addf(
+				out,
+				",\n          \"ruleIndex\": %zu,\n"
+				"          \"level\": \"error\",\n"
+				"          \"message\": {\n            \"text\": ",
+				idx);
 			pbt_buf_reset(&s);
 			pbt_buf_adds(&s, db->label);
 			pbt_buf_adds(&s, ": ");
@@ -215,26 +225,35 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 			pbt_buf_adds(&s, ": ");
 			pbt_buf_adds(&s, f->message);
 			pbt_buf_add_json_str(out, s.buf);
-			pbt_buf_adds(out, "\n          },\n          \"locations\": [\n            {\n"
-				     "              \"physicalLocation\": {\n"
-				     "                \"artifactLocation\": {\n"
-				     "                  \"uri\": ");
-			pbt_buf_add_json_str(out, f->loc.path ? f->loc.path : d->cfg.path);
-			pbt_buf_addf(out, "\n                },\n                \"region\": {\n"
-				     "                  \"startLine\": %u\n"
-				     "                }\n              },\n"
-				     "              \"logicalLocations\": [\n                {\n"
-				     "                  \"fullyQualifiedName\": ",
-				     f->loc.line ? f->loc.line : 1);
+			pbt_buf_adds(
+				out,
+				"\n          },\n          \"locations\": [\n            {\n"
+				"              \"physicalLocation\": {\n"
+				"                \"artifactLocation\": {\n"
+				"                  \"uri\": ");
+			pbt_buf_add_json_str(out, f->loc.path ? f->loc.path
+							      : d->cfg.path);
+			pbt_buf_addf(
+				out,
+				"\n                },\n                \"region\": {\n"
+				"                  \"startLine\": %u\n"
+				"                }\n              },\n"
+				"              \"logicalLocations\": [\n                {\n"
+				"                  \"fullyQualifiedName\": ",
+				f->loc.line ? f->loc.line : 1);
 			pbt_buf_reset(&s);
 			pbt_buf_adds(&s, db->label);
 			pbt_buf_addc(&s, '/');
 			add_subject(&s, f);
 			pbt_buf_add_json_str(out, s.buf);
-			pbt_buf_addf(out, ",\n                  \"kind\": \"%s\"\n"
-				     "                }\n              ]\n            }\n"
-				     "          ]\n        }",
-				     f->column ? "member" : f->table ? "type" : "function");
+			pbt_buf_addf(
+				out,
+				",\n                  \"kind\": \"%s\"\n"
+				"                }\n              ]\n            }\n"
+				"          ]\n        }",
+				f->column  ? "member"
+				: f->table ? "type"
+					   : "function");
 		}
 	}
 	pbt_buf_adds(out, first ? "]\n" : "\n      ]\n");
@@ -244,11 +263,8 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 }
 
 static const struct drift_format formats[] = {
-	{ "text", text },
-	{ "json", json },
-	{ "github-actions", github },
-	{ "sarif", sarif },
-	{ NULL, NULL },
+	{ "text", text },   { "json", json }, { "github-actions", github },
+	{ "sarif", sarif }, { NULL, NULL },
 };
 
 static const struct drift_format *find(const char *name)
@@ -280,19 +296,21 @@ const char *pbt_drift_format_list(void)
 	return list;
 }
 
-int pbt_drift_render(const struct pbt_drift *d, const char *format, struct pbt_buf *out,
-		     struct pbt_err *err)
+int pbt_drift_render(const struct pbt_drift *d, const char *format,
+		     struct pbt_buf *out, struct pbt_err *err)
 {
 	const struct drift_format *f = find(format ? format : "text");
 
 	if (!f)
-		return pbt_errf(err, PBT_EUSAGE, NULL, "unknown format '%s' (want %s)", format,
+		return pbt_errf(err, PBT_EUSAGE, NULL,
+				"unknown format '%s' (want %s)", format,
 				pbt_drift_format_list());
 	f->render(out, d);
 	return 0;
 }
 
-void pbt_drift_render_comments(const struct pbt_drift *d, size_t i, struct pbt_buf *out)
+void pbt_drift_render_comments(const struct pbt_drift *d, size_t i,
+			       struct pbt_buf *out)
 {
 	const struct pbt_drift_db *db = &d->dbs[i];
 	struct pbt_buf s = PBT_BUF_INIT;
@@ -302,7 +320,8 @@ void pbt_drift_render_comments(const struct pbt_drift *d, size_t i, struct pbt_b
 		pbt_buf_reset(&s);
 		add_subject(&s, &db->v[j]);
 		/* pbt_sql_comment() keeps a name's line break out of the SQL */
-		pbt_sql_comment(out, "  %s: %s: %s", s.buf, db->v[j].kind, db->v[j].message);
+		pbt_sql_comment(out, "  %s: %s: %s", s.buf, db->v[j].kind,
+				db->v[j].message);
 	}
 	pbt_buf_release(&s);
 }

@@ -61,20 +61,26 @@ static void set_label(struct pbt_pgcat *cat, PGconn *c)
 		cat->label = "database";
 		return;
 	}
-	cat->label = pbt_arena_printf(cat->arena, "%s:%s/%s", host, port && *port ? port : "5432", db);
+	cat->label = pbt_arena_printf(cat->arena, "%s:%s/%s", host,
+				      port && *port ? port : "5432", db);
 }
 
-static int conn_error(struct pbt_pgcat *cat, const char *what, struct pbt_err *err)
+static int conn_error(struct pbt_pgcat *cat, const char *what,
+		      struct pbt_err *err)
 {
 	char line[sizeof(err->msg)];
 
-	pbt_pgcat_one_line(line, sizeof(line), cat->conn ? PQerrorMessage(cat->conn) : "out of memory");
-	return pbt_errf(err, PBT_EDB, &(struct pbt_loc){ cat->label, 0, 0 }, "%s: %s", what, line);
+	pbt_pgcat_one_line(line, sizeof(line),
+			   cat->conn ? PQerrorMessage(cat->conn)
+				     : "out of memory");
+	return pbt_errf(err, PBT_EDB, &(struct pbt_loc){ cat->label, 0, 0 },
+			"%s: %s", what, line);
 }
 
 /* Run sql (with text parameters); on error fill err and return NULL. */
 static PGresult *query(struct pbt_pgcat *cat, const char *what, const char *sql,
-		       int n_params, const char *const *params, struct pbt_err *err)
+		       int n_params, const char *const *params,
+		       struct pbt_err *err)
 {
 	PGconn *c = cat->conn;
 	PGresult *res;
@@ -84,7 +90,8 @@ static PGresult *query(struct pbt_pgcat *cat, const char *what, const char *sql,
 
 	cat->n_queries++;
 	if (n_params)
-		res = PQexecParams(c, sql, n_params, NULL, params, NULL, NULL, 0);
+		res = PQexecParams(c, sql, n_params, NULL, params, NULL, NULL,
+				   0);
 	else
 		res = PQexec(c, sql);
 	st = PQresultStatus(res);
@@ -99,16 +106,20 @@ static PGresult *query(struct pbt_pgcat *cat, const char *what, const char *sql,
 	}
 	primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	snprintf(cat->sqlstate, sizeof(cat->sqlstate), "%s",
-		 res && PQresultErrorField(res, PG_DIAG_SQLSTATE) ?
-		 PQresultErrorField(res, PG_DIAG_SQLSTATE) : "");
-	pbt_pgcat_one_line(line, sizeof(line), primary ? primary : PQerrorMessage(c));
-	pbt_errf(err, PBT_EDB, &(struct pbt_loc){ cat->label, 0, 0 }, "query failed: %s", line);
+		 res && PQresultErrorField(res, PG_DIAG_SQLSTATE)
+			 ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+			 : "");
+	pbt_pgcat_one_line(line, sizeof(line),
+			   primary ? primary : PQerrorMessage(c));
+	pbt_errf(err, PBT_EDB, &(struct pbt_loc){ cat->label, 0, 0 },
+		 "query failed: %s", line);
 	pbt_err_detail(err, "while %s", what);
 	PQclear(res);
 	return NULL;
 }
 
-static int exec(struct pbt_pgcat *cat, const char *what, const char *sql, struct pbt_err *err)
+static int exec(struct pbt_pgcat *cat, const char *what, const char *sql,
+		struct pbt_err *err)
 {
 	PGresult *res = query(cat, what, sql, 0, NULL, err);
 
@@ -118,13 +129,15 @@ static int exec(struct pbt_pgcat *cat, const char *what, const char *sql, struct
 	return 0;
 }
 
-int pbt_pgcat_open(struct pbt_pgcat *cat, struct pbt_arena *arena, const char *dsn,
-		   const struct pbt_pgcat_opts *o, struct pbt_err *err)
+int pbt_pgcat_open(struct pbt_pgcat *cat, struct pbt_arena *arena,
+		   const char *dsn, const struct pbt_pgcat_opts *o,
+		   struct pbt_err *err)
 {
 	/* the DSN's own connect_timeout, if any, wins: it comes later */
-	const char *keys[] = { "connect_timeout", "fallback_application_name", "dbname", NULL };
-	const char *vals[] = { o->connect_timeout ? o->connect_timeout : "10", "pbtable",
-			       dsn ? dsn : "", NULL };
+	const char *keys[] = { "connect_timeout", "fallback_application_name",
+			       "dbname", NULL };
+	const char *vals[] = { o->connect_timeout ? o->connect_timeout : "10",
+			       "pbtable", dsn ? dsn : "", NULL };
 	struct pbt_buf set = PBT_BUF_INIT;
 	PGconn *c;
 	PGresult *res;
@@ -143,9 +156,11 @@ int pbt_pgcat_open(struct pbt_pgcat *cat, struct pbt_arena *arena, const char *d
 	PQsetNoticeProcessor(c, quiet, NULL);
 	cat->server_version = PQserverVersion(c);
 	if (cat->server_version < 120000) {
-		pbt_errf(err, PBT_EDB, &(struct pbt_loc){ cat->label, 0, 0 },
-			 "PostgreSQL %d.%d has no generated columns (pbtables need 12 or later)",
-			 cat->server_version / 10000, cat->server_version % 10000 / 100);
+		pbt_errf(
+			err, PBT_EDB, &(struct pbt_loc){ cat->label, 0, 0 },
+			"PostgreSQL %d.%d has no generated columns (pbtables need 12 or later)",
+			cat->server_version / 10000,
+			cat->server_version % 10000 / 100);
 		pbt_pgcat_close(cat);
 		return -PBT_EDB;
 	}
@@ -154,19 +169,22 @@ int pbt_pgcat_open(struct pbt_pgcat *cat, struct pbt_arena *arena, const char *d
 		 "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", err);
 	if (!r)
 		r = exec(cat, "starting the transaction",
-			 "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+			 "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+			 err);
 	if (r)
 		goto fail;
 	cat->in_tx = true;
 	pbt_buf_adds(&set, "SET LOCAL statement_timeout = ");
-	pbt_sql_literal(&set, o->statement_timeout ? o->statement_timeout : "30s");
+	pbt_sql_literal(&set,
+			o->statement_timeout ? o->statement_timeout : "30s");
 	r = exec(cat, "setting statement_timeout", set.buf, err);
 	if (!r)
-		r = exec(cat, "setting search_path", "SET LOCAL search_path = pg_catalog", err);
+		r = exec(cat, "setting search_path",
+			 "SET LOCAL search_path = pg_catalog", err);
 	if (r)
 		goto fail;
-	res = query(cat, "asking whether the server is a standby", "SELECT pg_is_in_recovery()",
-		    0, NULL, err);
+	res = query(cat, "asking whether the server is a standby",
+		    "SELECT pg_is_in_recovery()", 0, NULL, err);
 	if (!res)
 		goto fail;
 	cat->standby = !strcmp(PQgetvalue(res, 0, 0), "t");
@@ -182,7 +200,8 @@ fail:
 void pbt_pgcat_close(struct pbt_pgcat *cat)
 {
 	if (cat->conn && cat->in_tx && PQstatus(cat->conn) == CONNECTION_OK)
-		PQclear(PQexec(cat->conn, "ROLLBACK"));	/* nothing was written */
+		PQclear(PQexec(cat->conn,
+			       "ROLLBACK")); /* nothing was written */
 	cat->in_tx = false;
 	if (cat->conn)
 		PQfinish(cat->conn);
@@ -222,7 +241,8 @@ static const char *val(struct pbt_pgcat *cat, PGresult *res, int row, int col)
 
 static bool bval(PGresult *res, int row, int col)
 {
-	return !PQgetisnull(res, row, col) && !strcmp(PQgetvalue(res, row, col), "t");
+	return !PQgetisnull(res, row, col) &&
+	       !strcmp(PQgetvalue(res, row, col), "t");
 }
 
 static char cval(PGresult *res, int row, int col)
@@ -242,9 +262,12 @@ static int cmp_oid(const void *a, const void *b)
 	return x->oid < y->oid ? -1 : x->oid > y->oid;
 }
 
-static struct pbt_pgcat_rel *rel_of(const struct oidmap *m, size_t n, PGresult *res, int row)
+static struct pbt_pgcat_rel *rel_of(const struct oidmap *m, size_t n,
+				    PGresult *res, int row)
 {
-	struct oidmap key = { (unsigned)strtoul(PQgetvalue(res, row, 0), NULL, 10), NULL };
+	struct oidmap key = {
+		(unsigned)strtoul(PQgetvalue(res, row, 0), NULL, 10), NULL
+	};
 	const struct oidmap *hit = bsearch(&key, m, n, sizeof(*m), cmp_oid);
 
 	return hit ? hit->rel : NULL;
@@ -254,11 +277,11 @@ static struct pbt_pgcat_rel *rel_of(const struct oidmap *m, size_t n, PGresult *
  * Rows come ordered by relation OID (column 0): hand each relation its
  * run of rows.  fill() copies row i into slot k of the array it allocates.
  */
-typedef void fill_fn(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel, PGresult *res,
-		     int first, int n);
+typedef void fill_fn(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
+		     PGresult *res, int first, int n);
 
-static void distribute(struct pbt_pgcat *cat, const struct oidmap *m, size_t n_map,
-		       PGresult *res, fill_fn *fill)
+static void distribute(struct pbt_pgcat *cat, const struct oidmap *m,
+		       size_t n_map, PGresult *res, fill_fn *fill)
 {
 	int rows = PQntuples(res), i = 0;
 
@@ -276,8 +299,8 @@ static void distribute(struct pbt_pgcat *cat, const struct oidmap *m, size_t n_m
 	}
 }
 
-static void fill_cols(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel, PGresult *res,
-		      int first, int n)
+static void fill_cols(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
+		      PGresult *res, int first, int n)
 {
 	int k;
 
@@ -298,12 +321,13 @@ static void fill_cols(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel, PGresult
 	}
 }
 
-static void fill_indexes(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel, PGresult *res,
-			 int first, int n)
+static void fill_indexes(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
+			 PGresult *res, int first, int n)
 {
 	int k;
 
-	rel->indexes = pbt_arena_calloc(cat->arena, (size_t)n, sizeof(*rel->indexes));
+	rel->indexes = pbt_arena_calloc(cat->arena, (size_t)n,
+					sizeof(*rel->indexes));
 	rel->n_indexes = (size_t)n;
 	for (k = 0; k < n; k++) {
 		struct pbt_pgcat_index *x = &rel->indexes[k];
@@ -323,8 +347,8 @@ static void fill_indexes(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel, PGres
 	}
 }
 
-static void fill_cons(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel, PGresult *res,
-		      int first, int n)
+static void fill_cons(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
+		      PGresult *res, int first, int n)
 {
 	int k;
 
@@ -344,12 +368,13 @@ static void fill_cons(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel, PGresult
 	}
 }
 
-static void fill_triggers(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel, PGresult *res,
-			  int first, int n)
+static void fill_triggers(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
+			  PGresult *res, int first, int n)
 {
 	int k;
 
-	rel->triggers = pbt_arena_calloc(cat->arena, (size_t)n, sizeof(*rel->triggers));
+	rel->triggers = pbt_arena_calloc(cat->arena, (size_t)n,
+					 sizeof(*rel->triggers));
 	rel->n_triggers = (size_t)n;
 	for (k = 0; k < n; k++) {
 		struct pbt_pgcat_trigger *x = &rel->triggers[k];
@@ -365,12 +390,13 @@ static void fill_triggers(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel, PGre
 	}
 }
 
-static void fill_rules(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel, PGresult *res,
-		       int first, int n)
+static void fill_rules(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
+		       PGresult *res, int first, int n)
 {
 	int k;
 
-	rel->rules = pbt_arena_calloc(cat->arena, (size_t)n, sizeof(*rel->rules));
+	rel->rules = pbt_arena_calloc(cat->arena, (size_t)n,
+				      sizeof(*rel->rules));
 	rel->n_rules = (size_t)n;
 	for (k = 0; k < n; k++)
 		rel->rules[k] = val(cat, res, first + k, 1);
@@ -407,13 +433,17 @@ static const char q_cols[] =
 static const char q_indexes[] =
 	"SELECT i.indrelid::int8, c.relname, i.indisunique, i.indisprimary,\n"
 	"       i.indisvalid, am.amname,\n"
-	"       i.indexprs IS NULL AND i.indpred IS NULL AND i.indnkeyatts = i.indnatts\n"
-	"       AND NOT EXISTS (SELECT FROM unnest(i.indoption::int2[]) o WHERE o <> 0)\n"
+	"       i.indexprs IS NULL AND i.indpred IS NULL\n"
+	"       AND i.indnkeyatts = i.indnatts\n"
+	"       AND NOT EXISTS (SELECT FROM unnest(i.indoption::int2[]) o\n"
+	"                       WHERE o <> 0)\n"
 	"       AND NOT EXISTS (SELECT FROM unnest(i.indclass::oid[]) k\n"
-	"                       JOIN pg_opclass oc ON oc.oid = k WHERE NOT oc.opcdefault),\n"
+	"                       JOIN pg_opclass oc ON oc.oid = k\n"
+	"                       WHERE NOT oc.opcdefault),\n"
 	"       (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.o)\n"
 	"        FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(n, o)\n"
-	"        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n),\n"
+	"        JOIN pg_attribute a ON a.attrelid = i.indrelid\n"
+	"             AND a.attnum = k.n),\n"
 	"       ds.description, pg_get_indexdef(i.indexrelid)\n"
 	"FROM pg_index i\n"
 	"JOIN pg_class c ON c.oid = i.indexrelid\n"
@@ -424,10 +454,12 @@ static const char q_indexes[] =
 	"ORDER BY 1, 2";
 
 static const char q_cons[] =
-	"SELECT co.conrelid::int8, co.conname, co.contype::text, co.convalidated,\n"
+	"SELECT co.conrelid::int8, co.conname, co.contype::text,\n"
+	"       co.convalidated,\n"
 	"       (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.o)\n"
 	"        FROM unnest(co.conkey) WITH ORDINALITY AS k(n, o)\n"
-	"        JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n),\n"
+	"        JOIN pg_attribute a ON a.attrelid = co.conrelid\n"
+	"             AND a.attnum = k.n),\n"
 	"       pg_get_constraintdef(co.oid)\n"
 	"FROM pg_constraint co\n"
 	"WHERE co.conrelid = ANY ($1::oid[])\n"
@@ -435,7 +467,8 @@ static const char q_cons[] =
 
 static const char q_triggers[] =
 	"SELECT t.tgrelid::int8, t.tgname, t.tgtype::int, t.tgenabled::text,\n"
-	"       t.tgnargs = 0 AND t.tgqual IS NULL, n.nspname, p.proname, p.pronargs::int\n"
+	"       t.tgnargs = 0 AND t.tgqual IS NULL, n.nspname, p.proname,\n"
+	"       p.pronargs::int\n"
 	"FROM pg_trigger t\n"
 	"JOIN pg_proc p ON p.oid = t.tgfoid\n"
 	"JOIN pg_namespace n ON n.oid = p.pronamespace\n"
@@ -450,7 +483,8 @@ static const char q_rules[] =
 
 /* body_sha as ddl.c computes it, by the server: sha256() is PG 11+ */
 static const char q_funcs[] =
-	"SELECT w.i::int, oidvectortypes(p.proargtypes), pg_get_function_result(p.oid),\n"
+	"SELECT w.i::int, oidvectortypes(p.proargtypes),\n"
+	"       pg_get_function_result(p.oid),\n"
 	"       l.lanname, p.provolatile::text, p.proparallel::text,\n"
 	"       left(encode(sha256(convert_to(p.prosrc, 'UTF8')), 'hex'), 16),\n"
 	"       ds.description\n"
@@ -462,8 +496,8 @@ static const char q_funcs[] =
 	"     AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0\n"
 	"ORDER BY 1, 2";
 
-static int read_rels(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels, size_t n,
-		     struct pbt_err *err)
+static int read_rels(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels,
+		     size_t n, struct pbt_err *err)
 {
 	struct pbt_buf nsp = PBT_BUF_INIT, names = PBT_BUF_INIT;
 	const char *params[2];
@@ -501,8 +535,8 @@ static int read_rels(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels, s
 	return 0;
 }
 
-static int read_funcs(struct pbt_pgcat *cat, const struct pbt_pgcat_name *funcs, size_t n,
-		      struct pbt_err *err)
+static int read_funcs(struct pbt_pgcat *cat, const struct pbt_pgcat_name *funcs,
+		      size_t n, struct pbt_err *err)
 {
 	struct pbt_buf nsp = PBT_BUF_INIT, names = PBT_BUF_INIT;
 	const char *params[2];
@@ -545,8 +579,9 @@ static int read_funcs(struct pbt_pgcat *cat, const struct pbt_pgcat_name *funcs,
 	return 0;
 }
 
-int pbt_pgcat_read(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels, size_t n_rels,
-		   const struct pbt_pgcat_name *funcs, size_t n_funcs, struct pbt_err *err)
+int pbt_pgcat_read(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels,
+		   size_t n_rels, const struct pbt_pgcat_name *funcs,
+		   size_t n_funcs, struct pbt_err *err)
 {
 	static const struct {
 		const char *what, *sql;
@@ -563,8 +598,10 @@ int pbt_pgcat_read(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels, siz
 	size_t i, n_map = 0;
 	int r = 0;
 
-	cat->rels = pbt_arena_calloc(cat->arena, n_rels + 1, sizeof(*cat->rels));
-	cat->funcs = pbt_arena_calloc(cat->arena, n_funcs + 1, sizeof(*cat->funcs));
+	cat->rels = pbt_arena_calloc(cat->arena, n_rels + 1,
+				     sizeof(*cat->rels));
+	cat->funcs = pbt_arena_calloc(cat->arena, n_funcs + 1,
+				      sizeof(*cat->funcs));
 	r = read_rels(cat, rels, n_rels, err);
 	if (r)
 		return r;
@@ -573,7 +610,8 @@ int pbt_pgcat_read(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels, siz
 	for (i = 0; i < n_rels; i++) {
 		if (!cat->rels[i])
 			continue;
-		pbt_buf_addf(&oids, "%s%u", n_map ? "," : "", cat->rels[i]->oid);
+		pbt_buf_addf(&oids, "%s%u", n_map ? "," : "",
+			     cat->rels[i]->oid);
 		m[n_map].oid = cat->rels[i]->oid;
 		m[n_map++].rel = cat->rels[i];
 	}
@@ -599,7 +637,8 @@ int pbt_pgcat_read(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels, siz
 	}
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && n_map; i++) {
 		const char *params[1] = { oids.buf };
-		PGresult *res = query(cat, kinds[i].what, kinds[i].sql, 1, params, err);
+		PGresult *res = query(cat, kinds[i].what, kinds[i].sql, 1,
+				      params, err);
 
 		if (!res) {
 			r = -PBT_EDB;
@@ -629,14 +668,16 @@ static int cmp_by_rel(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y;
 }
 
-static void explain_sql(struct pbt_buf *b, struct pbt_pgcat_cmp *const *v, size_t n)
+static void explain_sql(struct pbt_buf *b, struct pbt_pgcat_cmp *const *v,
+			size_t n)
 {
 	const struct pbt_pgcat_rel *rel = v[0]->rel;
 	size_t i;
 
 	pbt_buf_adds(b, "EXPLAIN (VERBOSE, COSTS OFF, FORMAT JSON) SELECT ");
 	for (i = 0; i < n; i++)
-		pbt_buf_addf(b, "%s(%s),\n(%s)", i ? ",\n" : "", v[i]->want, v[i]->live);
+		pbt_buf_addf(b, "%s(%s),\n(%s)", i ? ",\n" : "", v[i]->want,
+			     v[i]->live);
 	/*
 	 * The relation's columns with their types, from a function scan:
 	 * nothing to read, no privilege needed, and the planner cannot fold
@@ -675,7 +716,9 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 	}
 	qsort(order, n, sizeof(*order), cmp_by_rel);
 	for (i = 0; i < n; i = k) {
-		for (k = i + 1; k < n && order[k]->rel == order[i]->rel && k - i < CMP_CHUNK; k++)
+		for (k = i + 1; k < n && order[k]->rel == order[i]->rel &&
+				k - i < CMP_CHUNK;
+		     k++)
 			;
 		chunks[n_chunks] = order + i;
 		chunk_n[n_chunks++] = k - i;
@@ -686,7 +729,8 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 		pbt_buf_reset(&sql);
 		explain_sql(&sql, chunks[i], chunk_n[i]);
 		/* a failed EXPLAIN must not end the transaction */
-		r = exec(cat, "comparing expressions", "SAVEPOINT pbt_compare", err);
+		r = exec(cat, "comparing expressions", "SAVEPOINT pbt_compare",
+			 err);
 		if (r)
 			goto out;
 		ex = query(cat, "comparing expressions", sql.buf, 0, NULL, err);
@@ -695,20 +739,24 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 		 * trouble: an error, not a verdict on the expressions.
 		 */
 		if (!ex && (PQstatus(cat->conn) == CONNECTION_BAD ||
-			    !strncmp(cat->sqlstate, "57", 2) || !strncmp(cat->sqlstate, "53", 2) ||
+			    !strncmp(cat->sqlstate, "57", 2) ||
+			    !strncmp(cat->sqlstate, "53", 2) ||
 			    !strncmp(cat->sqlstate, "08", 2))) {
 			r = -PBT_EDB;
 			goto out;
 		}
 		if (!ex) {
-			const char *note = pbt_arena_printf(cat->arena, "the server could not "
-							    "compare them: %s", err->msg);
+			const char *note =
+				pbt_arena_printf(cat->arena,
+						 "the server could not "
+						 "compare them: %s",
+						 err->msg);
 
 			for (k = 0; k < chunk_n[i]; k++)
 				chunks[i][k]->note = note;
 			pbt_err_clear(err);
-			r = exec(cat, "comparing expressions", "ROLLBACK TO SAVEPOINT pbt_compare",
-				 err);
+			r = exec(cat, "comparing expressions",
+				 "ROLLBACK TO SAVEPOINT pbt_compare", err);
 			if (r)
 				goto out;
 			array_elem(&plans, "[]");
@@ -716,7 +764,8 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 		}
 		array_elem(&plans, PQgetvalue(ex, 0, 0));
 		PQclear(ex);
-		r = exec(cat, "comparing expressions", "RELEASE SAVEPOINT pbt_compare", err);
+		r = exec(cat, "comparing expressions",
+			 "RELEASE SAVEPOINT pbt_compare", err);
 		if (r)
 			goto out;
 	}
@@ -724,13 +773,14 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 	{
 		const char *params[1] = { plans.buf };
 
-		res = query(cat, "comparing expressions",
-			    "SELECT u.i::int, e.o::int, e.x\n"
-			    "FROM unnest($1::text[]) WITH ORDINALITY AS u(p, i),\n"
-			    "     jsonb_array_elements_text(\n"
-			    "         coalesce(u.p::jsonb -> 0 -> 'Plan' -> 'Output', '[]'))\n"
-			    "     WITH ORDINALITY AS e(x, o)",
-			    1, params, err);
+		res = query(
+			cat, "comparing expressions",
+			"SELECT u.i::int, e.o::int, e.x\n"
+			"FROM unnest($1::text[]) WITH ORDINALITY AS u(p, i),\n"
+			"     jsonb_array_elements_text(\n"
+			"         coalesce(u.p::jsonb -> 0 -> 'Plan' -> 'Output', '[]'))\n"
+			"     WITH ORDINALITY AS e(x, o)",
+			1, params, err);
 	}
 	if (!res) {
 		r = -PBT_EDB;
@@ -743,8 +793,9 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 		if (ci < 1 || ci > n_chunks || o < 1 || o > 2 * chunk_n[ci - 1])
 			continue;
 		/* outputs 2k-1 and 2k are pair k's want and live */
-		out[(size_t)(chunks[ci - 1][(o - 1) / 2] - v) * 2 + (o - 1) % 2] =
-			pbt_arena_strdup(cat->arena, PQgetvalue(res, row, 2));
+		out[(size_t)(chunks[ci - 1][(o - 1) / 2] - v) * 2 +
+		    (o - 1) % 2] = pbt_arena_strdup(cat->arena,
+						    PQgetvalue(res, row, 2));
 	}
 	PQclear(res);
 	for (i = 0; i < n; i++)
@@ -762,7 +813,8 @@ out:
 
 /* ---------------------------------------------------------------- lookup */
 
-const struct pbt_pgcat_col *pbt_pgcat_col(const struct pbt_pgcat_rel *r, const char *name)
+const struct pbt_pgcat_col *pbt_pgcat_col(const struct pbt_pgcat_rel *r,
+					  const char *name)
 {
 	size_t i;
 
@@ -772,7 +824,8 @@ const struct pbt_pgcat_col *pbt_pgcat_col(const struct pbt_pgcat_rel *r, const c
 	return NULL;
 }
 
-const struct pbt_pgcat_index *pbt_pgcat_index(const struct pbt_pgcat_rel *r, const char *name)
+const struct pbt_pgcat_index *pbt_pgcat_index(const struct pbt_pgcat_rel *r,
+					      const char *name)
 {
 	size_t i;
 
@@ -782,7 +835,8 @@ const struct pbt_pgcat_index *pbt_pgcat_index(const struct pbt_pgcat_rel *r, con
 	return NULL;
 }
 
-const struct pbt_pgcat_con *pbt_pgcat_con(const struct pbt_pgcat_rel *r, const char *name)
+const struct pbt_pgcat_con *pbt_pgcat_con(const struct pbt_pgcat_rel *r,
+					  const char *name)
 {
 	size_t i;
 

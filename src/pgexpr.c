@@ -34,7 +34,8 @@
 
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
 }
 
 char *pbt_pgexpr_squeeze(struct pbt_arena *a, const char *s)
@@ -89,11 +90,11 @@ struct jpair {
 };
 
 struct jv {
-	char kind;		/* 'o' object, 'a' array, 's' string, 'n' number, 'l' literal */
-	const char *text;	/* s: decoded; n, l: as written */
+	char kind; /* 'o' object, 'a' array, 's' string, 'n' number, 'l' literal */
+	const char *text; /* s: decoded; n, l: as written */
 	size_t len;
-	struct jpair *pairs;	/* o */
-	struct jv **items;	/* a */
+	struct jpair *pairs; /* o */
+	struct jv **items;   /* a */
 	size_t n;
 };
 
@@ -138,9 +139,9 @@ static bool jstring(struct jparse *j, const char **out, size_t *len)
 		}
 		p++;
 		switch (*p) {
-		case '"': case '\\': case '/':
-			pbt_buf_addc(&b, *p);
-			break;
+		case '"':
+		case '\\':
+		case '/': pbt_buf_addc(&b, *p); break;
 		case 'b': pbt_buf_addc(&b, '\b'); break;
 		case 'f': pbt_buf_addc(&b, '\f'); break;
 		case 'n': pbt_buf_addc(&b, '\n'); break;
@@ -164,8 +165,7 @@ static bool jstring(struct jparse *j, const char **out, size_t *len)
 			p += 4;
 			break;
 		}
-		default:
-			goto out;
+		default: goto out;
 		}
 		p++;
 	}
@@ -214,7 +214,8 @@ static struct jv *jobject(struct jparse *j)
 		if (*j->p != '"')
 			return NULL;
 		if (v->n == cap) {
-			struct jpair *np = pbt_arena_calloc(j->a, cap * 2, sizeof(*np));
+			struct jpair *np = pbt_arena_calloc(j->a, cap * 2,
+							    sizeof(*np));
 
 			memcpy(np, v->pairs, cap * sizeof(*np));
 			v->pairs = np;
@@ -244,7 +245,8 @@ static struct jv *jobject(struct jparse *j)
 	/* duplicate keys: the last one written wins */
 	for (i = 0, k = 0; i < v->n; i++) {
 		if (i + 1 < v->n && v->pairs[i].klen == v->pairs[i + 1].klen &&
-		    !memcmp(v->pairs[i].key, v->pairs[i + 1].key, v->pairs[i].klen))
+		    !memcmp(v->pairs[i].key, v->pairs[i + 1].key,
+			    v->pairs[i].klen))
 			continue;
 		v->pairs[k++] = v->pairs[i];
 	}
@@ -267,7 +269,8 @@ static struct jv *jarray(struct jparse *j)
 	}
 	for (;;) {
 		if (v->n == cap) {
-			struct jv **ni = pbt_arena_calloc(j->a, cap * 2, sizeof(*ni));
+			struct jv **ni = pbt_arena_calloc(j->a, cap * 2,
+							  sizeof(*ni));
 
 			memcpy(ni, v->items, cap * sizeof(*ni));
 			v->items = ni;
@@ -320,7 +323,7 @@ static struct jv *jvalue(struct jparse *j)
 		if (*j->p == '.' || *j->p == 'e' || *j->p == 'E')
 			return NULL;
 		if (!strncmp(s, "-0", 2) && j->p - s == 2)
-			return NULL;	/* numeric prints 0 */
+			return NULL; /* numeric prints 0 */
 		v = pbt_arena_zalloc(j->a, sizeof(*v));
 		v->kind = 'n';
 		v->text = s;
@@ -399,11 +402,8 @@ static void jout(struct pbt_buf *b, const struct jv *v)
 		}
 		pbt_buf_addc(b, ']');
 		break;
-	case 's':
-		jout_str(b, v->text, v->len);
-		break;
-	default:
-		pbt_buf_add(b, v->text, v->len);
+	case 's': jout_str(b, v->text, v->len); break;
+	default: pbt_buf_add(b, v->text, v->len);
 	}
 }
 
@@ -426,15 +426,25 @@ bool pbt_pgexpr_jsonb(struct pbt_buf *out, const char *json)
 /* ---------------------------------------------------------------- parse */
 
 enum nkind {
-	N_VAR, N_STR, N_NUM, N_NULL, N_BOOL,
-	N_OP, N_ISNOTNULL, N_OR, N_FUNC, N_COALESCE, N_CAST, N_CASE,
+	N_VAR,
+	N_STR,
+	N_NUM,
+	N_NULL,
+	N_BOOL,
+	N_OP,
+	N_ISNOTNULL,
+	N_OR,
+	N_FUNC,
+	N_COALESCE,
+	N_CAST,
+	N_CASE,
 };
 
 struct node {
 	enum nkind kind;
-	const char *s;		/* name, value, number, operator or type */
-	const char *schema;	/* N_FUNC: NULL for pg_catalog */
-	struct node **args;	/* N_CASE: cond, result, cond, result, ..., [else] */
+	const char *s;	    /* name, value, number, operator or type */
+	const char *schema; /* N_FUNC: NULL for pg_catalog */
+	struct node **args; /* N_CASE: cond, result, cond, result, ..., [else] */
 	size_t n;
 	bool has_else;
 };
@@ -542,7 +552,10 @@ static const char *word(struct parser *ps)
 	return w;
 }
 
-/* '...', E'...' (backslash escapes as pbt_sql_literal() writes them) or "..." */
+/*
+ * '...', E'...' (backslash escapes as pbt_sql_literal() writes them) or
+ * "...".
+ */
 static const char *quoted(struct parser *ps, char q, bool esc)
 {
 	struct pbt_buf b = PBT_BUF_INIT;
@@ -554,7 +567,7 @@ static const char *quoted(struct parser *ps, char q, bool esc)
 			goto out;
 		if (esc && *ps->p == '\\') {
 			if (ps->p[1] != '\\' && ps->p[1] != '\'')
-				goto out;	/* other escapes: not ours */
+				goto out; /* other escapes: not ours */
 			pbt_buf_addc(&b, ps->p[1]);
 			ps->p += 2;
 			continue;
@@ -647,7 +660,8 @@ static struct node *parse_primary(struct parser *ps)
 			return fail(ps);
 		return n;
 	}
-	if (*ps->p == '\'' || ((*ps->p == 'E' || *ps->p == 'e') && ps->p[1] == '\'')) {
+	if (*ps->p == '\'' ||
+	    ((*ps->p == 'E' || *ps->p == 'e') && ps->p[1] == '\'')) {
 		bool esc = *ps->p != '\'';
 
 		if (esc)
@@ -667,7 +681,9 @@ static struct node *parse_primary(struct parser *ps)
 		/* an int4 constant; longer ones are int8 or numeric: not ours */
 		if (ps->p - start > 9 || *ps->p == '.' || is_word_char(*ps->p))
 			return fail(ps);
-		return mk(ps, N_NUM, pbt_arena_strndup(ps->a, start, (size_t)(ps->p - start)));
+		return mk(ps, N_NUM,
+			  pbt_arena_strndup(ps->a, start,
+					    (size_t)(ps->p - start)));
 	}
 	w = word(ps);
 	if (!w)
@@ -685,7 +701,7 @@ static struct node *parse_primary(struct parser *ps)
 		return n;
 	}
 	if (pbt_sql_is_keyword(w))
-		return fail(ps);	/* NOT, AND, ...: not in our grammar */
+		return fail(ps); /* NOT, AND, ...: not in our grammar */
 	if (punct(ps, ".")) {
 		const char *fn = word(ps);
 
@@ -772,7 +788,7 @@ static struct node *parse_is(struct parser *ps)
 
 static struct node *parse_or(struct parser *ps)
 {
-	struct node *n, *or;
+	struct node *n, * or ;
 
 	if (++ps->depth > 64)
 		return fail(ps);
@@ -786,7 +802,7 @@ static struct node *parse_or(struct parser *ps)
 				return fail(ps);
 			add_arg(ps, or, n);
 		} while (keyword(ps, "or"));
-		n = or;
+		n = or ;
 	}
 	ps->depth--;
 	return n;
@@ -803,7 +819,8 @@ static const char *print(struct pbt_buf *b, const struct node *n);
 
 static bool is_literal(const struct node *n)
 {
-	return n->kind == N_STR || n->kind == N_NUM || n->kind == N_NULL || n->kind == N_BOOL;
+	return n->kind == N_STR || n->kind == N_NUM || n->kind == N_NULL ||
+	       n->kind == N_BOOL;
 }
 
 static void quote_lit(struct pbt_buf *b, const char *s)
@@ -821,13 +838,12 @@ static void quote_lit(struct pbt_buf *b, const char *s)
 /* A constant coerced to type t at parse time, as get_const_expr() prints it. */
 static bool print_const(struct pbt_buf *b, const struct node *n, const char *t)
 {
-	static const char *const widened[] = { "bigint", "numeric", "double precision", "real" };
+	static const char *const widened[] = { "bigint", "numeric",
+					       "double precision", "real" };
 	size_t i;
 
 	switch (n->kind) {
-	case N_NULL:
-		pbt_buf_addf(b, "NULL::%s", t);
-		return true;
+	case N_NULL: pbt_buf_addf(b, "NULL::%s", t); return true;
 	case N_BOOL:
 		if (strcmp(t, "boolean"))
 			return false;
@@ -866,8 +882,7 @@ static bool print_const(struct pbt_buf *b, const struct node *n, const char *t)
 		}
 		pbt_buf_addf(b, "::%s", t);
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }
 
@@ -912,7 +927,7 @@ static const char *print_helper(struct pbt_buf *b, const struct node *n)
 			return NULL;
 	}
 	if (*p)
-		return NULL;	/* fewer arguments than parameters */
+		return NULL; /* fewer arguments than parameters */
 	pbt_buf_addc(b, ')');
 	return pbt_helper_returns(h);
 }
@@ -928,7 +943,8 @@ static const char *print_case(struct pbt_buf *b, const struct node *n)
 		const struct node *r = n->args[i];
 		struct pbt_buf scratch = PBT_BUF_INIT;
 
-		if ((i % 2 == 1 || (n->has_else && i == n->n - 1)) && !is_literal(r))
+		if ((i % 2 == 1 || (n->has_else && i == n->n - 1)) &&
+		    !is_literal(r))
 			t = print(&scratch, r);
 		pbt_buf_release(&scratch);
 		if (t && !strcmp(t, "?"))
@@ -959,8 +975,9 @@ static const char *print_case(struct pbt_buf *b, const struct node *n)
 static const char *print(struct pbt_buf *b, const struct node *n)
 {
 	static const char *const cast_types[] = {
-		"bigint", "boolean", "bytea", "double precision", "integer",
-		"jsonb", "numeric", "real", "text",
+		"bigint",	    "boolean", "bytea",
+		"double precision", "integer", "jsonb",
+		"numeric",	    "real",    "text",
 	};
 	const char *t = NULL;
 	size_t i;
@@ -973,13 +990,16 @@ static const char *print(struct pbt_buf *b, const struct node *n)
 		pbt_buf_addc(b, '(');
 		if (!strcmp(n->s, "->")) {
 			/* jsonb -> text: an untyped key resolves to text */
-			if (!print_as(b, n->args[0], "jsonb") || n->args[1]->kind != N_STR)
+			if (!print_as(b, n->args[0], "jsonb") ||
+			    n->args[1]->kind != N_STR)
 				return NULL;
 			pbt_buf_adds(b, " -> ");
 			print_const(b, n->args[1], "text");
 			t = "jsonb";
 		} else {
-			const char *lt = is_literal(n->args[0]) ? NULL : print(b, n->args[0]);
+			const char *lt = is_literal(n->args[0])
+						 ? NULL
+						 : print(b, n->args[0]);
 
 			if (!lt || strcmp(lt, "text"))
 				return NULL;
@@ -1056,10 +1076,9 @@ static const char *print(struct pbt_buf *b, const struct node *n)
 		}
 		pbt_buf_addf(b, ")::%s", t);
 		return t;
-	case N_CASE:
-		return print_case(b, n);
+	case N_CASE: return print_case(b, n);
 	default:
-		return NULL;	/* a bare literal: not a column expression of ours */
+		return NULL; /* a bare literal: not a column expression of ours */
 	}
 }
 

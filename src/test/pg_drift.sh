@@ -337,6 +337,21 @@ is "a wrong password: exit 1, one line" "$rc|$(norm < "$work/err.raw")" \
 "$PBTABLE" drift "$work/v1.binpb" --config "$cfg" \
 	--dsn "dbname=base user=pbt_pw password=secret" > "$work/out" 2> "$work/err"
 is "the right password, as a user with no privileges on the tables: no drift" "$?" 0
+"$PBTABLE" drift "$work/v1.binpb" --config "$cfg" \
+	--dsn "dbname=logged user=pbt_pw password=secret" > "$work/raw" 2> "$work/err"
+rc=$?
+# Comparing through the server needs USAGE on schema pbtable (to look up the
+# helpers); without it the pair is reported, with the server's reason.
+is "... where the server must compare expressions, no USAGE on pbtable: reported, with the reason" \
+	"$rc $(norm < "$work/raw" | cut -d: -f2-)" \
+	"100 $(cut -d: -f2- "$td/replace_expression/want.stdout") (the server could not compare them: query failed: permission denied for schema pbtable)"
+psql -X -q -d logged -c "SET default_transaction_read_only = off" \
+	-c "GRANT USAGE ON SCHEMA pbtable TO pbt_pw" >/dev/null
+"$PBTABLE" drift "$work/v1.binpb" --config "$cfg" \
+	--dsn "dbname=logged user=pbt_pw password=secret" > "$work/raw" 2> "$work/err"
+rc=$?
+is "... with USAGE on schema pbtable: the same report as the owner's" \
+	"$rc $(norm < "$work/raw" | cut -d: -f2-)" "100 $(cut -d: -f2- "$td/replace_expression/want.stdout")"
 "$PBTABLE" drift "$work/v1.binpb" --config "$cfg" --dsn "dbname=base" \
 	--dsn "dbname=base user=pbt_pw password=wrong" --dsn dbname=keep > "$work/raw" 2> "$work/err.raw"
 rc=$?

@@ -17,8 +17,10 @@ static void kinds_sorted_unique_described(void)
 	T_CHECK(pbt_n_drift_kinds > 20);
 	for (i = 0; i < pbt_n_drift_kinds; i++) {
 		T_CHECK(pbt_drift_kinds[i].about && *pbt_drift_kinds[i].about);
-		T_CHECK(pbt_drift_kind_find(pbt_drift_kinds[i].id) == &pbt_drift_kinds[i]);
-		if (i && strcmp(pbt_drift_kinds[i - 1].id, pbt_drift_kinds[i].id) >= 0) {
+		T_CHECK(pbt_drift_kind_find(pbt_drift_kinds[i].id) ==
+			&pbt_drift_kinds[i]);
+		if (i && strcmp(pbt_drift_kinds[i - 1].id,
+				pbt_drift_kinds[i].id) >= 0) {
 			printf("# %s is not after %s\n", pbt_drift_kinds[i].id,
 			       pbt_drift_kinds[i - 1].id);
 			t_failed = 1;
@@ -51,7 +53,8 @@ static char *slurp(const char *path)
 
 static void kinds_documented(void)
 {
-	static const char *const docs[] = { "docs/drift.md", "man/pbtable-drift.1" };
+	static const char *const docs[] = { "docs/drift.md",
+					    "man/pbtable-drift.1" };
 	size_t d, i;
 
 	for (d = 0; d < 2; d++) {
@@ -62,9 +65,11 @@ static void kinds_documented(void)
 			char want[64];
 
 			/* docs/drift.md: `kind`; the man page: .B kind */
-			snprintf(want, sizeof(want), d ? ".B %s\n" : "`%s`", pbt_drift_kinds[i].id);
+			snprintf(want, sizeof(want), d ? ".B %s\n" : "`%s`",
+				 pbt_drift_kinds[i].id);
 			if (!strstr(text, want)) {
-				printf("# %s does not describe %s\n", docs[d], pbt_drift_kinds[i].id);
+				printf("# %s does not describe %s\n", docs[d],
+				       pbt_drift_kinds[i].id);
 				t_failed = 1;
 			}
 		}
