@@ -89,11 +89,12 @@ static PGresult *query(struct pbt_pgcat *cat, const char *what, const char *sql,
 	char line[sizeof(err->msg)];
 
 	cat->n_queries++;
-	if (n_params)
-		res = PQexecParams(c, sql, n_params, NULL, params, NULL, NULL,
-				   0);
-	else
-		res = PQexec(c, sql);
+	/*
+	 * Always the extended protocol: it runs exactly one statement, so
+	 * not even text that came out of the catalog (expressions we let
+	 * the server compare) could smuggle in a second one.
+	 */
+	res = PQexecParams(c, sql, n_params, NULL, params, NULL, NULL, 0);
 	st = PQresultStatus(res);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return res;

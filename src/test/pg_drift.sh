@@ -145,6 +145,10 @@ for dir in "$td"/*/; do
 	[ -n "$UPDATE" ] && { [ -s "$work/out" ] && want_rc=100 || want_rc=0; }
 	is "$c: exit $want_rc" "$rc" "$want_rc"
 	same "$c: reports exactly want.stdout" "$work/out" "$dir/want.stdout"
+	if [ -f "$dir/want.verbose" ]; then
+		drift "c_$c" -v
+		same "$c: -v (how many statements) is want.verbose" "$work/err" "$dir/want.verbose"
+	fi
 	for f in json github-actions sarif; do
 		[ -f "$dir/want.$f" ] || continue
 		drift "c_$c" --error-format "$f"
