@@ -415,7 +415,8 @@ void pbt_ddl_column_fingerprint(struct pbt_buf *fp, const struct pbt_ptable *t,
 
 	pbt_sha256_hex(c->expr, strlen(c->expr), sha, 16);
 	pbt_fingerprint_begin(fp);
-	pbt_fingerprint_add(fp, "kind", c->kind == PBT_COL_ONEOF_CASE ? "oneof" : "column");
+	pbt_fingerprint_add(fp, "kind",
+			    c->kind == PBT_COL_ONEOF_CASE ? "oneof" : "column");
 	pbt_fingerprint_add(fp, "message", t->message);
 	pbt_fingerprint_add(fp, "field", c->numbers ? c->numbers : "");
 	pbt_fingerprint_add(fp, "path", c->path);

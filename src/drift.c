@@ -40,7 +40,8 @@ const struct pbt_drift_kind pbt_drift_kinds[] = {
 	  "a constraint pbtable creates was never validated (NOT VALID)" },
 	{ "data_not_jsonb", "column data is not of type jsonb" },
 	{ "extra_column",
-	  "a column that no configured field explains and that is not retired" },
+	  "a column that no configured field explains and that is not "
+	  "retired" },
 	{ "extra_constraint", "a constraint pbtable would not create" },
 	{ "extra_index", "an index the config does not list" },
 	{ "extra_rule", "a rule on the table or its view" },
@@ -54,9 +55,11 @@ const struct pbt_drift_kind pbt_drift_kinds[] = {
 	{ "helper_version",
 	  "a helper function differs from pbtable's under the same name" },
 	{ "index_changed",
-	  "a configured index has other columns, method, options or uniqueness" },
+	  "a configured index has other columns, method, options or "
+	  "uniqueness" },
 	{ "index_invalid",
-	  "a configured index is invalid (a failed CREATE INDEX CONCURRENTLY)" },
+	  "a configured index is invalid (a failed CREATE INDEX "
+	  "CONCURRENTLY)" },
 	{ "missing_column", "a configured column is missing" },
 	{ "missing_constraint",
 	  "the primary key, the data check or a --strict check is missing" },
@@ -109,13 +112,15 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 	    !pbt_lock_timeout_valid(o->statement_timeout)) {
 		r = pbt_errf(
 			err, PBT_EUSAGE, NULL,
-			"bad statement timeout '%s' (want e.g. 500ms, 30s, 1min)",
+			"bad statement timeout '%s' (want e.g. 500ms, 30s, "
+			"1min)",
 			o->statement_timeout);
 		goto fail;
 	}
 	if (o->lock_timeout && !pbt_lock_timeout_valid(o->lock_timeout)) {
 		r = pbt_errf(err, PBT_EUSAGE, NULL,
-			     "bad lock timeout '%s' (want e.g. 500ms, 5s, 1min)",
+			     "bad lock timeout '%s' (want e.g. 500ms, 5s, "
+			     "1min)",
 			     o->lock_timeout);
 		goto fail;
 	}
@@ -128,7 +133,8 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 		    p - o->connect_timeout > 6) {
 			r = pbt_errf(
 				err, PBT_EUSAGE, NULL,
-				"bad connect timeout '%s' (want whole seconds, e.g. 10)",
+				"bad connect timeout '%s' (want whole seconds, "
+				"e.g. 10)",
 				o->connect_timeout);
 			goto fail;
 		}
@@ -399,7 +405,8 @@ static void check_column(struct ck *k, const struct pbt_ptable *t,
 	}
 	if (l->generated != 's') {
 		f = add(k, "not_generated", t, c->name, NULL,
-			"column %s is a plain column%s, want GENERATED ALWAYS AS (%s) STORED",
+			"column %s is a plain column%s, want GENERATED ALWAYS "
+			"AS (%s) STORED",
 			c->name, l->expr ? " with a default" : "", c->expr);
 		f->col = c;
 	} else if (ask_server(k, c->expr, l->expr)) {
@@ -445,7 +452,8 @@ static void check_fixed_columns(struct ck *k, const struct pbt_ptable *t,
 				->manual = true;
 		if (l->generated || l->identity)
 			add(k, "wrong_expression", t, "data", NULL,
-			    "column data is generated, want a plain jsonb column")
+			    "column data is generated, want a plain jsonb "
+			    "column")
 				->manual = true;
 		if (!l->notnull)
 			add(k, "wrong_nullability", t, "data", NULL,
@@ -598,7 +606,8 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 		}
 		if (!l->validated)
 			add(k, "constraint_not_valid", t, NULL, w[i].name,
-			    "constraint %s is NOT VALID: existing rows were never checked",
+			    "constraint %s is NOT VALID: existing rows were "
+			    "never checked",
 			    w[i].name);
 	}
 	for (i = 0; i < r->n_cons; i++) {
@@ -617,6 +626,21 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 }
 
 /* ---------------------------------------------------------------- indexes */
+
+/*
+ * "unique btree on a, b": from catalog facts, not pg_get_indexdef(), which
+ * costs more than the rest of the index query (it opens each index).
+ */
+static const char *index_desc(struct ck *k, const struct pbt_pgcat_index *l)
+{
+	return pbt_arena_printf(k->a, "%s%s on %s%s",
+				l->unique ? "unique " : "", l->method,
+				*l->columns ? l->columns : "expressions",
+				l->plain ? "" :
+				" with expressions, a predicate, INCLUDE "
+				"columns, or non-default operator classes "
+				"or order");
+}
 
 static void check_indexes(struct ck *k, const struct pbt_ptable *t,
 			  const struct pbt_pgcat_rel *r)
@@ -644,13 +668,15 @@ static void check_indexes(struct ck *k, const struct pbt_ptable *t,
 		if (strcmp(l->method, ix->method) || l->unique != ix->unique ||
 		    !l->plain || strcmp(l->columns, cols.buf)) {
 			add(k, "index_changed", t, NULL, ix->name,
-			    "index %s is %s, want %s%s on %s", ix->name, l->def,
-			    ix->unique ? "unique " : "", ix->method, cols.buf);
+			    "index %s is %s, want %s%s on %s", ix->name,
+			    index_desc(k, l), ix->unique ? "unique " : "",
+			    ix->method, cols.buf);
 			continue;
 		}
 		if (!l->valid)
 			add(k, "index_invalid", t, NULL, ix->name,
-			    "index %s is invalid (a failed concurrent build); queries do not use it",
+			    "index %s is invalid (a failed concurrent build); "
+			    "queries do not use it",
 			    ix->name);
 		pbt_buf_reset(&fp);
 		pbt_ddl_index_fingerprint(&fp, t, ix);
@@ -669,7 +695,7 @@ static void check_indexes(struct ck *k, const struct pbt_ptable *t,
 		if (!known)
 			add(k, "extra_index", t, NULL, l->name,
 			    "index %s (%s) is not in the config", l->name,
-			    l->def);
+			    index_desc(k, l));
 	}
 	pbt_buf_release(&cols);
 	pbt_buf_release(&fp);
@@ -689,7 +715,8 @@ static void check_triggers_rules(struct ck *k, const struct pbt_ptable *t,
 		if (expected && !strcmp(r->triggers[i].name, expected))
 			continue;
 		f = add(k, "extra_trigger", t, NULL, r->triggers[i].name,
-			"trigger %s on the %s (calling %s.%s) is not one pbtable creates",
+			"trigger %s on the %s (calling %s.%s) is not one "
+			"pbtable creates",
 			r->triggers[i].name, what, r->triggers[i].fn_schema,
 			r->triggers[i].fn_name);
 		f->on_view = on_view;
@@ -983,7 +1010,8 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 			fd = add(
 				k, "helper_version", NULL, NULL, sig,
 				"helper %s.%s is %s %s "
-				"returning %s, want plpgsql %s PARALLEL SAFE returning %s",
+				"returning %s, want plpgsql %s PARALLEL SAFE "
+				"returning %s",
 				PBT_HELPER_SCHEMA, sig, f->lang,
 				f->volatility == 'i'   ? "IMMUTABLE"
 				: f->volatility == 's' ? "STABLE"
@@ -1173,7 +1201,8 @@ int pbt_drift_repair(struct pbt_drift *d, size_t i, size_t *n_repaired,
 	if (db->standby) {
 		pbt_errf(err, PBT_EREFUSED,
 			 &(struct pbt_loc){ db->label, 0, 0 },
-			 "not repairing a standby (it is in recovery, read-only); "
+			 "not repairing a standby (it is in recovery, "
+			 "read-only); "
 			 "repair its primary, and the standby follows");
 		return -PBT_EREFUSED;
 	}

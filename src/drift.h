@@ -41,7 +41,7 @@ struct pbt_drift_finding {
 	const struct pbt_ptable *t;  /* the expected table, NULL for helpers */
 	const struct pbt_pgcol *col; /* the expected column, or NULL */
 	int helper;		     /* enum pbt_helper, or PBT_H_NONE */
-	bool on_view;		     /* extra_trigger/extra_rule: on the view */
+	bool on_view; /* extra_trigger, extra_rule: on the view */
 	bool manual; /* no safe automatic repair: a warning of the fix */
 	long cmp;    /* waiting for the server's verdict; -1 if not */
 };

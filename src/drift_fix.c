@@ -189,11 +189,13 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 		   !strcmp(k, "not_generated")) {
 		if (!strcmp(f->col->name, t->pk)) {
 			keep(s, f,
-			     "it is the primary key column; rebuild the key by hand");
+			     "it is the primary key column; rebuild the key by "
+			     "hand");
 			x->n_fixed--;
 		} else if (!strcmp(k, "not_generated") && !allow) {
 			keep(s, f,
-			     "it holds values of its own now (--allow-drop replaces it)");
+			     "it holds values of its own now (--allow-drop "
+			     "replaces it)");
 			x->n_fixed--;
 		} else if (x->col[col_index(t, f->col)] != COL_ADD) {
 			x->col[col_index(t, f->col)] = COL_RECREATE;
@@ -338,8 +340,10 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 	if (x->view_recreate && x->view_has_extras && !d->opts.allow_drop) {
 		pbt_sql_warn(
 			s,
-			"%s.%s: not repaired: view %s has triggers or rules pbtable did "
-			"not create, and recreating it would drop them (--allow-drop does)",
+			"%s.%s: not repaired: view %s has triggers or rules "
+			"pbtable did "
+			"not create, and recreating it would drop them "
+			"(--allow-drop does)",
 			t->schema, t->name, t->view);
 		x->view_recreate = false;
 		for (i = 0; i < t->n_cols; i++)
@@ -365,7 +369,8 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 	if (x->view_recreate) {
 		pbt_buf_adds(
 			b,
-			"-- The view is created again: grants on it are lost.\n");
+			"-- The view is created again: grants on it are "
+			"lost.\n");
 		pbt_migrate_drop_view(b, t);
 	}
 	for (i = 0; i < x->n_drop_idx; i++) {
@@ -376,8 +381,10 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 	if (n_recreate || n_add)
 		pbt_buf_addf(
 			b,
-			"-- ADD COLUMN ... GENERATED ALWAYS AS (...) STORED rewrites the table "
-			"and its\n-- indexes under an ACCESS EXCLUSIVE lock (%zu column%s).\n",
+			"-- ADD COLUMN ... GENERATED ALWAYS AS (...) STORED "
+			"rewrites the table "
+			"and its\n-- indexes under an ACCESS EXCLUSIVE lock "
+			"(%zu column%s).\n",
 			n_recreate + n_add, n_recreate + n_add == 1 ? "" : "s");
 	for (i = 0; i < x->n_drop_cons; i++) {
 		alter_item(&alter, tbl.buf, &n_alter);
@@ -497,7 +504,7 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 
 		for (i = 0; i < t->n_cols; i++)
 			cols[n++] = &t->cols[i];
-		/* retired columns stay visible, read-only, as migrate leaves them */
+		/* retired columns stay, read-only, as migrate leaves them */
 		for (i = 0; i < live->n_retired; i++) {
 			struct pbt_pgcol *rc = pbt_arena_zalloc(s->arena,
 								sizeof(*rc));
@@ -547,11 +554,11 @@ struct pbt_sql *pbt_drift_fix_sql(const struct pbt_drift *d,
 		if (!f->t) {
 			if (f->manual)
 				keep(s, f,
-				     "a helper never changes under its name; drop it and the "
-				     "columns computed with it, then run --fix again");
-			else
-				helpers |= PBT_HBIT(
-					f->helper); /* missing, or its comment */
+				     "a helper never changes under its name; "
+				     "drop it and the columns computed with "
+				     "it, then run --fix again");
+			else	/* missing, or its comment */
+				helpers |= PBT_HBIT(f->helper);
 			continue;
 		}
 		plan(s, d, &fixes[f->t - d->tables], f);

@@ -183,10 +183,13 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 	pbt_buf_adds(
 		out,
 		"{\n"
-		"  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+		"  \"$schema\": "
+		"\"https://json.schemastore.org/sarif-2.1.0.json\",\n"
 		"  \"version\": \"2.1.0\",\n"
-		"  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n"
-		"          \"name\": \"pbtable drift\",\n          \"rules\": [");
+		"  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": "
+		"{\n"
+		"          \"name\": \"pbtable drift\",\n          \"rules\": "
+		"[");
 	for (k = 0; k < n_kinds; k++) {
 		pbt_buf_adds(out, k ? ",\n" : "\n");
 		pbt_buf_adds(out, "            {\n              \"id\": ");
@@ -216,7 +219,8 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 				out,
 				",\n          \"ruleIndex\": %zu,\n"
 				"          \"level\": \"error\",\n"
-				"          \"message\": {\n            \"text\": ",
+				"          \"message\": {\n            "
+				"\"text\": ",
 				idx);
 			pbt_buf_reset(&s);
 			pbt_buf_adds(&s, db->label);
@@ -227,7 +231,8 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 			pbt_buf_add_json_str(out, s.buf);
 			pbt_buf_adds(
 				out,
-				"\n          },\n          \"locations\": [\n            {\n"
+				"\n          },\n          \"locations\": [\n  "
+				"          {\n"
 				"              \"physicalLocation\": {\n"
 				"                \"artifactLocation\": {\n"
 				"                  \"uri\": ");
@@ -235,10 +240,12 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 							      : d->cfg.path);
 			pbt_buf_addf(
 				out,
-				"\n                },\n                \"region\": {\n"
+				"\n                },\n                "
+				"\"region\": {\n"
 				"                  \"startLine\": %u\n"
 				"                }\n              },\n"
-				"              \"logicalLocations\": [\n                {\n"
+				"              \"logicalLocations\": [\n       "
+				"         {\n"
 				"                  \"fullyQualifiedName\": ",
 				f->loc.line ? f->loc.line : 1);
 			pbt_buf_reset(&s);
@@ -249,7 +256,8 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 			pbt_buf_addf(
 				out,
 				",\n                  \"kind\": \"%s\"\n"
-				"                }\n              ]\n            }\n"
+				"                }\n              ]\n          "
+				"  }\n"
 				"          ]\n        }",
 				f->column  ? "member"
 				: f->table ? "type"

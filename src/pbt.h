@@ -147,10 +147,10 @@ void pbt_sql_free(struct pbt_sql *s);
 struct pbt_drift_opts {
 	const char *config;	/* --config FILE; NULL: ./pbtable.yaml */
 	const char *table;	/* --table: only this table; NULL: all */
-	const char *connect_timeout;	/* seconds; NULL: 10 (a DSN's own wins) */
+	const char *connect_timeout;	/* seconds; NULL: 10 (DSN's wins) */
 	const char *statement_timeout;	/* NULL: 30s */
 	const char *lock_timeout;	/* for the repair; NULL: 5s */
-	bool strict;		/* the tables were created with ddl --strict */
+	bool strict;		/* the tables were made by ddl --strict */
 	bool fix;		/* build the repair script of each database */
 	bool allow_drop;	/* the repair may drop columns, indexes, ... */
 };
@@ -189,10 +189,11 @@ const struct pbt_sql *pbt_drift_fix(const struct pbt_drift *d, size_t db);
 int pbt_drift_repair(struct pbt_drift *d, size_t db, size_t *n_repaired,
 		     struct pbt_err *err);
 /* All databases' findings in a format ("text", "json", ...). */
-int pbt_drift_render(const struct pbt_drift *d, const char *format, struct pbt_buf *out,
-		     struct pbt_err *err);
+int pbt_drift_render(const struct pbt_drift *d, const char *format,
+		     struct pbt_buf *out, struct pbt_err *err);
 /* The findings of db as SQL comment lines, for the head of a script. */
-void pbt_drift_render_comments(const struct pbt_drift *d, size_t db, struct pbt_buf *out);
+void pbt_drift_render_comments(const struct pbt_drift *d, size_t db,
+			       struct pbt_buf *out);
 bool pbt_drift_format_known(const char *name);
 const char *pbt_drift_format_list(void);
 void pbt_drift_free(struct pbt_drift *d);

@@ -159,7 +159,8 @@ int pbt_pgcat_open(struct pbt_pgcat *cat, struct pbt_arena *arena,
 	if (cat->server_version < 120000) {
 		pbt_errf(
 			err, PBT_EDB, &(struct pbt_loc){ cat->label, 0, 0 },
-			"PostgreSQL %d.%d has no generated columns (pbtables need 12 or later)",
+			"PostgreSQL %d.%d has no generated columns "
+			"(pbtables need 12 or later)",
 			cat->server_version / 10000,
 			cat->server_version % 10000 / 100);
 		pbt_pgcat_close(cat);
@@ -342,7 +343,6 @@ static void fill_indexes(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
 		x->plain = bval(res, row, 6);
 		x->columns = val(cat, res, row, 7);
 		x->comment = val(cat, res, row, 8);
-		x->def = val(cat, res, row, 9);
 		if (!x->columns)
 			x->columns = "";
 	}
@@ -412,8 +412,10 @@ static void fill_rules(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
  */
 static const char q_rels[] =
 	"SELECT w.i::int, c.oid::int8, c.relkind::text, ds.description,\n"
-	"       CASE WHEN c.relkind = 'v' THEN pg_get_viewdef(c.oid, true) END\n"
-	"FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(nsp, rel, i)\n"
+	"       CASE WHEN c.relkind = 'v'\n"
+	"            THEN pg_get_viewdef(c.oid, true) END\n"
+	"FROM unnest($1::text[], $2::text[])\n"
+	"     WITH ORDINALITY AS w(nsp, rel, i)\n"
 	"JOIN pg_namespace n ON n.nspname = w.nsp\n"
 	"JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = w.rel\n"
 	"LEFT JOIN pg_description ds ON ds.objoid = c.oid\n"
@@ -422,13 +424,17 @@ static const char q_rels[] =
 static const char q_cols[] =
 	"SELECT a.attrelid::int8, a.attnum::int, a.attname,\n"
 	"       format_type(a.atttypid, a.atttypmod), a.attnotnull,\n"
-	"       nullif(a.attgenerated, '')::text, nullif(a.attidentity, '')::text,\n"
+	"       nullif(a.attgenerated, '')::text,\n"
+	"       nullif(a.attidentity, '')::text,\n"
 	"       pg_get_expr(d.adbin, d.adrelid), ds.description\n"
 	"FROM pg_attribute a\n"
-	"LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n"
+	"LEFT JOIN pg_attrdef d\n"
+	"     ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n"
 	"LEFT JOIN pg_description ds ON ds.objoid = a.attrelid\n"
-	"     AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum\n"
-	"WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped\n"
+	"     AND ds.classoid = 'pg_class'::regclass\n"
+	"     AND ds.objsubid = a.attnum\n"
+	"WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0\n"
+	"      AND NOT a.attisdropped\n"
 	"ORDER BY 1, 2";
 
 static const char q_indexes[] =
@@ -445,7 +451,7 @@ static const char q_indexes[] =
 	"        FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(n, o)\n"
 	"        JOIN pg_attribute a ON a.attrelid = i.indrelid\n"
 	"             AND a.attnum = k.n),\n"
-	"       ds.description, pg_get_indexdef(i.indexrelid)\n"
+	"       ds.description\n"
 	"FROM pg_index i\n"
 	"JOIN pg_class c ON c.oid = i.indexrelid\n"
 	"JOIN pg_am am ON am.oid = c.relam\n"
@@ -487,7 +493,8 @@ static const char q_funcs[] =
 	"SELECT w.i::int, oidvectortypes(p.proargtypes),\n"
 	"       pg_get_function_result(p.oid),\n"
 	"       l.lanname, p.provolatile::text, p.proparallel::text,\n"
-	"       left(encode(sha256(convert_to(p.prosrc, 'UTF8')), 'hex'), 16),\n"
+	"       left(encode(sha256(convert_to(p.prosrc, 'UTF8')), 'hex'),\n"
+	"            16),\n"
 	"       ds.description\n"
 	"FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(nsp, fn, i)\n"
 	"JOIN pg_namespace n ON n.nspname = w.nsp\n"
@@ -657,6 +664,14 @@ out:
 
 /* ---------------------------------------------------------------- compare */
 
+/* The Output lists of all the EXPLAINs' plans: (plan, position, text). */
+static const char q_outputs[] =
+	"SELECT u.i::int, e.o::int, e.x\n"
+	"FROM unnest($1::text[]) WITH ORDINALITY AS u(p, i),\n"
+	"     jsonb_array_elements_text(\n"
+	"         coalesce(u.p::jsonb -> 0 -> 'Plan' -> 'Output', '[]'))\n"
+	"     WITH ORDINALITY AS e(x, o)";
+
 /* Pairs per EXPLAIN: two target entries each, and PostgreSQL allows 1664. */
 #define CMP_CHUNK 800
 
@@ -774,14 +789,8 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 	{
 		const char *params[1] = { plans.buf };
 
-		res = query(
-			cat, "comparing expressions",
-			"SELECT u.i::int, e.o::int, e.x\n"
-			"FROM unnest($1::text[]) WITH ORDINALITY AS u(p, i),\n"
-			"     jsonb_array_elements_text(\n"
-			"         coalesce(u.p::jsonb -> 0 -> 'Plan' -> 'Output', '[]'))\n"
-			"     WITH ORDINALITY AS e(x, o)",
-			1, params, err);
+		res = query(cat, "comparing expressions", q_outputs, 1, params,
+			    err);
 	}
 	if (!res) {
 		r = -PBT_EDB;

@@ -17,8 +17,8 @@ struct pbt_arena;
  */
 
 struct pbt_pgcat_opts {
-	const char
-		*connect_timeout; /* seconds; NULL: "10" (the DSN's own wins) */
+	/* seconds; NULL: "10" (a connect_timeout in the DSN wins) */
+	const char *connect_timeout;
 	const char *statement_timeout; /* "30s", "500ms"; NULL: "30s" */
 };
 
@@ -29,8 +29,8 @@ struct pbt_pgcat_col {
 	bool notnull;
 	char generated; /* attgenerated: 's', or 0 */
 	char identity;	/* attidentity: 'a', 'd', or 0 */
-	const char *
-		expr; /* pg_get_expr() of the default or generation expression */
+	/* pg_get_expr() of the default or generation expression */
+	const char *expr;
 	const char *comment;
 };
 
@@ -41,10 +41,9 @@ struct pbt_pgcat_index {
 	 * expressions, no predicate: what pbtable creates */
 	bool plain;
 	const char *method; /* pg_am.amname */
-	const char
-		*columns; /* quote_ident() of each key column, joined by ", " */
+	/* quote_ident() of each key column, joined by ", " */
+	const char *columns;
 	const char *comment;
-	const char *def; /* pg_get_indexdef() */
 };
 
 struct pbt_pgcat_con {
@@ -68,7 +67,7 @@ struct pbt_pgcat_rel {
 	unsigned oid;
 	char kind; /* relkind: 'r', 'p', 'v', 'm', ... */
 	const char *comment;
-	const char *viewdef;	    /* pg_get_viewdef(oid, true) of a view */
+	const char *viewdef; /* pg_get_viewdef(oid, true) of a view */
 	struct pbt_pgcat_col *cols; /* by attnum */
 	size_t n_cols;
 	struct pbt_pgcat_index *indexes; /* by name */

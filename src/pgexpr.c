@@ -57,7 +57,7 @@ char *pbt_pgexpr_squeeze(struct pbt_arena *a, const char *s)
 		if (*p == '\'' || *p == '"') {
 			char q = *p;
 
-			/* copy the quoted text as is; a doubled quote stays inside */
+			/* quoted text as is; a doubled quote stays inside */
 			pbt_buf_addc(&b, *p++);
 			while (*p) {
 				if (*p == q && p[1] == q) {
@@ -90,7 +90,8 @@ struct jpair {
 };
 
 struct jv {
-	char kind; /* 'o' object, 'a' array, 's' string, 'n' number, 'l' literal */
+	/* 'o' object, 'a' array, 's' string, 'n' number, 'l' literal */
+	char kind;
 	const char *text; /* s: decoded; n, l: as written */
 	size_t len;
 	struct jpair *pairs; /* o */
@@ -157,7 +158,7 @@ static bool jstring(struct jparse *j, const char **out, size_t *len)
 					goto out;
 				v = v * 16 + h;
 			}
-			/* beyond ASCII jsonb would store UTF-8: not modelled; and
+			/* beyond ASCII jsonb stores UTF-8: not modelled; and
 			 * jsonb cannot hold \u0000 at all */
 			if (v == 0 || v >= 0x80)
 				goto out;
@@ -444,7 +445,8 @@ struct node {
 	enum nkind kind;
 	const char *s;	    /* name, value, number, operator or type */
 	const char *schema; /* N_FUNC: NULL for pg_catalog */
-	struct node **args; /* N_CASE: cond, result, cond, result, ..., [else] */
+	/* N_CASE: cond, result, cond, result, ..., [else] */
+	struct node **args;
 	size_t n;
 	bool has_else;
 };
@@ -678,7 +680,7 @@ static struct node *parse_primary(struct parser *ps)
 
 		while (*ps->p >= '0' && *ps->p <= '9')
 			ps->p++;
-		/* an int4 constant; longer ones are int8 or numeric: not ours */
+		/* an int4 constant; longer: int8 or numeric, not ours */
 		if (ps->p - start > 9 || *ps->p == '.' || is_word_char(*ps->p))
 			return fail(ps);
 		return mk(ps, N_NUM,
@@ -1078,7 +1080,7 @@ static const char *print(struct pbt_buf *b, const struct node *n)
 		return t;
 	case N_CASE: return print_case(b, n);
 	default:
-		return NULL; /* a bare literal: not a column expression of ours */
+		return NULL; /* a bare literal: not an expression of ours */
 	}
 }
 

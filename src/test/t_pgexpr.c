@@ -36,14 +36,18 @@ static const struct {
 	{ "pbtable.ts_v1(data -> 'createdAt')",
 	  "pbtable.ts_v1((data -> 'createdAt'::text))" },
 	{ "pbtable.text_v1(data -> 'shipTo' -> 'city', '')",
-	  "pbtable.text_v1(((data -> 'shipTo'::text) -> 'city'::text), ''::text)" },
+	  "pbtable.text_v1(((data -> 'shipTo'::text) -> 'city'::text), "
+	  "''::text)" },
 	{ "pbtable.json_v1(data -> 'ids', 'array', '[]')",
-	  "pbtable.json_v1((data -> 'ids'::text), 'array'::text, '[]'::jsonb)" },
+	  "pbtable.json_v1((data -> 'ids'::text), 'array'::text, "
+	  "'[]'::jsonb)" },
 	{ "data -> 'anything'", "(data -> 'anything'::text)" },
 	{ "pbtable.enum_v1(data -> 's', '{\"-1\": \"NEG\", \"0\": \"Z\", "
 	  "\"10\": \"TEN\", \"2\": \"TWO\", \"1\": \"ONE\"}', 'Z')",
-	  "pbtable.enum_v1((data -> 's'::text), '{\"0\": \"Z\", \"1\": \"ONE\", "
-	  "\"2\": \"TWO\", \"-1\": \"NEG\", \"10\": \"TEN\"}'::jsonb, 'Z'::text)" },
+	  "pbtable.enum_v1((data -> 's'::text), '{\"0\": \"Z\", \"1\": "
+	  "\"ONE\", "
+	  "\"2\": \"TWO\", \"-1\": \"NEG\", \"10\": \"TEN\"}'::jsonb, "
+	  "'Z'::text)" },
 	{ "pbtable.enum_num_v1(data -> 's', "
 	  "'{\"Z\": 0, \"NEG\": -1, \"\xc3\xbc\\\"x\": 3}', NULL)",
 	  "pbtable.enum_num_v1((data -> 's'::text), "
@@ -54,7 +58,8 @@ static const struct {
 	{ "(pbtable.int64_v1(data -> 'q', 0))::numeric",
 	  "(pbtable.int64_v1((data -> 'q'::text), (0)::bigint))::numeric" },
 	{ "(pbtable.float4_v1(data -> 'q', NULL))::double precision",
-	  "(pbtable.float4_v1((data -> 'q'::text), NULL::real))::double precision" },
+	  "(pbtable.float4_v1((data -> 'q'::text), NULL::real))::double "
+	  "precision" },
 	/* a backslash: E'' in our text, plain '' in PostgreSQL's */
 	{ "pbtable.text_v1(data -> E'back\\\\slash' -> 'i''d', NULL)",
 	  "pbtable.text_v1(((data -> 'back\\slash'::text) -> 'i''d'::text), "
@@ -68,7 +73,8 @@ static const struct {
 	/* CHECK bodies, from pg_get_constraintdef() without "CHECK (...)" */
 	{ "jsonb_typeof(data) = 'object'",
 	  "(jsonb_typeof(data) = 'object'::text)" },
-	{ "a IS NOT NULL OR coalesce(jsonb_typeof(data -> 'qty'), 'null') = 'null'",
+	{ "a IS NOT NULL OR "
+	  "coalesce(jsonb_typeof(data -> 'qty'), 'null') = 'null'",
 	  "((a IS NOT NULL) OR "
 	  "(COALESCE(jsonb_typeof((data -> 'qty'::text)), 'null'::text) = "
 	  "'null'::text))" },
@@ -98,10 +104,13 @@ static void unknown_is_null(void)
 		"pbtable.nope_v1(data -> 'x', 0)",     /* no such helper */
 		"pbtable.int32_v1(data -> 'x')",       /* too few arguments */
 		"pbtable.int32_v1(data -> 'x', 0, 1)", /* too many */
-		"pbtable.int32_v1(data -> 'x', -1)", /* negative: printed '-1'::integer */
+		"pbtable.int32_v1(data -> 'x', "
+		"-1)", /* negative: printed '-1'::integer */
 		"pbtable.int32_v1(data -> 'x', 12345678901)", /* not an int4 */
-		"pbtable.bytes_v1(data -> 'x', 'aGk=')", /* bytea text not modelled */
-		"pbtable.enum_v1(data -> 's', '{\"0\": 1.5}', 'A')", /* not an integer */
+		"pbtable.bytes_v1(data -> 'x', "
+		"'aGk=')", /* bytea text not modelled */
+		"pbtable.enum_v1(data -> 's', '{\"0\": 1.5}', "
+		"'A')", /* not an integer */
 		"upper(data ->> 'x')",
 		"data -> 'a' AND true",
 		"pbtable.text_v1(data -> 'x', '')) OR (true",
