@@ -527,10 +527,25 @@ struct want_con {
 	bool optional; /* a --strict CHECK when drift runs without --strict */
 };
 
+/*
+ * A constraint as pg_get_constraintdef() prints it; primary keys are not
+ * read with it (pgcat.c), and print the same from their columns.
+ */
+static const char *con_desc(struct ck *k, const struct pbt_pgcat_con *l)
+{
+	if (l->def)
+		return l->def;
+	return pbt_arena_printf(k->a, "PRIMARY KEY (%s)", l->columns);
+}
+
 /* The expression of pg_get_constraintdef()'s "CHECK (...) [NOT VALID]". */
 static const char *check_body(struct ck *k, const char *def)
 {
-	size_t n = strlen(def);
+	size_t n;
+
+	if (!def)
+		return NULL;
+	n = strlen(def);
 
 	if (n > 10 && !strcmp(def + n - 10, " NOT VALID"))
 		n -= 10;
@@ -576,14 +591,15 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 		}
 		if (l->type != w[i].type) {
 			add(k, "constraint_changed", t, NULL, w[i].name,
-			    "constraint %s is %s, want %s", w[i].name, l->def,
+			    "constraint %s is %s, want %s", w[i].name,
+			    con_desc(k, l),
 			    w[i].type == 'p' ? "the primary key" : "a CHECK");
 			continue;
 		}
 		if (w[i].type == 'p' && strcmp(l->columns, w[i].columns)) {
 			add(k, "constraint_changed", t, NULL, w[i].name,
 			    "constraint %s is %s, want PRIMARY KEY (%s)",
-			    w[i].name, l->def, w[i].columns);
+			    w[i].name, con_desc(k, l), w[i].columns);
 			continue;
 		}
 		if (w[i].type == 'c') {
@@ -592,14 +608,14 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 			    (w[i].needs && !pbt_pgcat_col(r, w[i].needs))) {
 				add(k, "constraint_changed", t, NULL, w[i].name,
 				    "constraint %s is %s, want CHECK (%s)",
-				    w[i].name, l->def, w[i].expr);
+				    w[i].name, con_desc(k, l), w[i].expr);
 				continue;
 			}
 			if (ask_server(k, w[i].expr, body)) {
 				f = add(k, "constraint_changed", t, NULL,
 					w[i].name,
 					"constraint %s is %s, want CHECK (%s)",
-					w[i].name, l->def, w[i].expr);
+					w[i].name, con_desc(k, l), w[i].expr);
 				f->cmp = add_cmp(k, r, w[i].expr, body);
 				continue;
 			}
@@ -619,7 +635,7 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 			add(k, "extra_constraint", t, NULL, r->cons[i].name,
 			    "constraint %s (%s) is not "
 			    "one pbtable creates",
-			    r->cons[i].name, r->cons[i].def);
+			    r->cons[i].name, con_desc(k, &r->cons[i]));
 	}
 	pbt_buf_release(&n);
 	pbt_buf_release(&e);

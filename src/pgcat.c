@@ -323,6 +323,40 @@ static void fill_cols(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
 	}
 }
 
+/*
+ * "2 5" (int2vector) or "{2,5}" (int2[]) as the columns' names, quoted as
+ * quote_ident() does and joined by ", "; an expression's 0 stays out.
+ */
+static const char *attnames(struct pbt_pgcat *cat,
+			    const struct pbt_pgcat_rel *rel, const char *nums)
+{
+	struct pbt_buf b = PBT_BUF_INIT;
+	const char *p = nums, *out;
+	size_t i;
+
+	while (p && *p) {
+		long n;
+		char *end;
+
+		if (*p < '0' || *p > '9') {
+			p++;
+			continue;
+		}
+		n = strtol(p, &end, 10);
+		p = end;
+		for (i = 0; i < rel->n_cols; i++) {
+			if (rel->cols[i].attnum != n)
+				continue;
+			if (b.len)
+				pbt_buf_adds(&b, ", ");
+			pbt_sql_ident(&b, rel->cols[i].name);
+		}
+	}
+	out = pbt_arena_strdup(cat->arena, pbt_buf_str(&b));
+	pbt_buf_release(&b);
+	return out;
+}
+
 static void fill_indexes(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
 			 PGresult *res, int first, int n)
 {
@@ -341,7 +375,7 @@ static void fill_indexes(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
 		x->valid = bval(res, row, 4);
 		x->method = val(cat, res, row, 5);
 		x->plain = bval(res, row, 6);
-		x->columns = val(cat, res, row, 7);
+		x->columns = attnames(cat, rel, PQgetvalue(res, row, 7));
 		x->comment = val(cat, res, row, 8);
 		if (!x->columns)
 			x->columns = "";
@@ -362,7 +396,7 @@ static void fill_cons(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
 		x->name = val(cat, res, row, 1);
 		x->type = cval(res, row, 2);
 		x->validated = bval(res, row, 3);
-		x->columns = val(cat, res, row, 4);
+		x->columns = attnames(cat, rel, PQgetvalue(res, row, 4));
 		x->def = val(cat, res, row, 5);
 		if (!x->columns)
 			x->columns = "";
@@ -437,21 +471,21 @@ static const char q_cols[] =
 	"      AND NOT a.attisdropped\n"
 	"ORDER BY 1, 2";
 
+/*
+ * Key columns come as attnums (indkey) and are named from the columns
+ * already read: a subquery per index, like pg_get_indexdef() per index,
+ * cost more than the rest of the query put together.  The non-default
+ * operator classes are one array, computed once.
+ */
 static const char q_indexes[] =
 	"SELECT i.indrelid::int8, c.relname, i.indisunique, i.indisprimary,\n"
 	"       i.indisvalid, am.amname,\n"
 	"       i.indexprs IS NULL AND i.indpred IS NULL\n"
 	"       AND i.indnkeyatts = i.indnatts\n"
-	"       AND NOT EXISTS (SELECT FROM unnest(i.indoption::int2[]) o\n"
-	"                       WHERE o <> 0)\n"
-	"       AND NOT EXISTS (SELECT FROM unnest(i.indclass::oid[]) k\n"
-	"                       JOIN pg_opclass oc ON oc.oid = k\n"
-	"                       WHERE NOT oc.opcdefault),\n"
-	"       (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.o)\n"
-	"        FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(n, o)\n"
-	"        JOIN pg_attribute a ON a.attrelid = i.indrelid\n"
-	"             AND a.attnum = k.n),\n"
-	"       ds.description\n"
+	"       AND i.indoption::text ~ '^[0 ]*$'\n"
+	"       AND NOT i.indclass::oid[] &&\n"
+	"           ARRAY(SELECT oid FROM pg_opclass WHERE NOT opcdefault),\n"
+	"       i.indkey::text, ds.description\n"
 	"FROM pg_index i\n"
 	"JOIN pg_class c ON c.oid = i.indexrelid\n"
 	"JOIN pg_am am ON am.oid = c.relam\n"
@@ -462,12 +496,9 @@ static const char q_indexes[] =
 
 static const char q_cons[] =
 	"SELECT co.conrelid::int8, co.conname, co.contype::text,\n"
-	"       co.convalidated,\n"
-	"       (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.o)\n"
-	"        FROM unnest(co.conkey) WITH ORDINALITY AS k(n, o)\n"
-	"        JOIN pg_attribute a ON a.attrelid = co.conrelid\n"
-	"             AND a.attnum = k.n),\n"
-	"       pg_get_constraintdef(co.oid)\n"
+	"       co.convalidated, co.conkey::text,\n"
+	"       CASE WHEN co.contype <> 'p'\n"
+	"            THEN pg_get_constraintdef(co.oid) END\n"
 	"FROM pg_constraint co\n"
 	"WHERE co.conrelid = ANY ($1::oid[])\n"
 	"ORDER BY 1, 2";

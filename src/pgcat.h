@@ -51,7 +51,7 @@ struct pbt_pgcat_con {
 	char type; /* contype: 'p', 'c', 'u', 'f', 'x', 't' */
 	bool validated;
 	const char *columns; /* conkey as quote_ident()s joined by ", " */
-	const char *def;     /* pg_get_constraintdef() */
+	const char *def; /* pg_get_constraintdef(); NULL for a primary key */
 };
 
 struct pbt_pgcat_trigger {
