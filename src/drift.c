@@ -110,17 +110,15 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 	d->opts = *o;
 	if (o->statement_timeout &&
 	    !pbt_lock_timeout_valid(o->statement_timeout)) {
-		r = pbt_errf(
-			err, PBT_EUSAGE, NULL,
-			"bad statement timeout '%s' (want e.g. 500ms, 30s, "
-			"1min)",
-			o->statement_timeout);
+		r = pbt_errf(err, PBT_EUSAGE, NULL,
+			     "bad statement timeout '%s' "
+			     "(want e.g. 500ms, 30s, 1min)",
+			     o->statement_timeout);
 		goto fail;
 	}
 	if (o->lock_timeout && !pbt_lock_timeout_valid(o->lock_timeout)) {
 		r = pbt_errf(err, PBT_EUSAGE, NULL,
-			     "bad lock timeout '%s' (want e.g. 500ms, 5s, "
-			     "1min)",
+			     "bad lock timeout '%s' (want e.g. 500ms, 5s, 1min)",
 			     o->lock_timeout);
 		goto fail;
 	}
@@ -241,6 +239,12 @@ static struct pbt_drift_finding *add(struct ck *k, const char *kind,
 	f->message = pbt_arena_vprintf(k->a, fmt, ap);
 	va_end(ap);
 	return f;
+}
+
+/* A finding no statement can safely repair: a warning of --fix. */
+static void by_hand(struct pbt_drift_finding *f)
+{
+	f->manual = true;
 }
 
 static long add_cmp(struct ck *k, const struct pbt_pgcat_rel *rel,
@@ -442,19 +446,16 @@ static void check_fixed_columns(struct ck *k, const struct pbt_ptable *t,
 	const char *diff;
 
 	if (!l) {
-		add(k, "missing_column", t, "data", NULL,
-		    "column data is missing")
-			->manual = true;
+		by_hand(add(k, "missing_column", t, "data", NULL,
+			    "column data is missing"));
 	} else {
 		if (strcmp(l->type, "jsonb"))
-			add(k, "data_not_jsonb", t, "data", NULL,
-			    "column data is %s, want jsonb", l->type)
-				->manual = true;
+			by_hand(add(k, "data_not_jsonb", t, "data", NULL,
+				    "column data is %s, want jsonb", l->type));
 		if (l->generated || l->identity)
-			add(k, "wrong_expression", t, "data", NULL,
-			    "column data is generated, want a plain jsonb "
-			    "column")
-				->manual = true;
+			by_hand(add(k, "wrong_expression", t, "data", NULL,
+				    "column data is generated, want a plain "
+				    "jsonb column"));
 		if (!l->notnull)
 			add(k, "wrong_nullability", t, "data", NULL,
 			    "column data is nullable, want NOT NULL");
@@ -473,14 +474,13 @@ static void check_fixed_columns(struct ck *k, const struct pbt_ptable *t,
 		goto out;
 	}
 	if (strcmp(l->type, "bigint"))
-		add(k, "wrong_type", t, PBT_ROWID_COLUMN, NULL,
-		    "column %s is %s, want bigint", PBT_ROWID_COLUMN, l->type)
-			->manual = true;
+		by_hand(add(k, "wrong_type", t, PBT_ROWID_COLUMN, NULL,
+			    "column %s is %s, want bigint", PBT_ROWID_COLUMN,
+			    l->type));
 	if (l->identity != 'a')
-		add(k, "not_generated", t, PBT_ROWID_COLUMN, NULL,
-		    "column %s is not GENERATED ALWAYS AS IDENTITY",
-		    PBT_ROWID_COLUMN)
-			->manual = true;
+		by_hand(add(k, "not_generated", t, PBT_ROWID_COLUMN, NULL,
+			    "column %s is not GENERATED ALWAYS AS IDENTITY",
+			    PBT_ROWID_COLUMN));
 	pbt_buf_reset(&fp);
 	pbt_ddl_table_fingerprint(&fp, t, "rowid");
 	diff = fp_diff(k, l->comment, &fp);
@@ -649,13 +649,13 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
  */
 static const char *index_desc(struct ck *k, const struct pbt_pgcat_index *l)
 {
-	return pbt_arena_printf(k->a, "%s%s on %s%s",
-				l->unique ? "unique " : "", l->method,
-				*l->columns ? l->columns : "expressions",
-				l->plain ? "" :
-				" with expressions, a predicate, INCLUDE "
-				"columns, or non-default operator classes "
-				"or order");
+	return pbt_arena_printf(
+		k->a, "%s%s on %s%s", l->unique ? "unique " : "", l->method,
+		*l->columns ? l->columns : "expressions",
+		l->plain ? ""
+			 : " with expressions, a predicate, INCLUDE "
+			   "columns, or non-default operator classes "
+			   "or order");
 }
 
 static void check_indexes(struct ck *k, const struct pbt_ptable *t,
@@ -819,9 +819,9 @@ static void check_view(struct ck *k, const struct pbt_ptable *t,
 		goto out;
 	}
 	if (v->kind != 'v') {
-		add(k, "view_changed", t, NULL, t->view,
-		    "%s is a %s, want a view", t->view, relkind_name(v->kind))
-			->manual = true;
+		by_hand(add(k, "view_changed", t, NULL, t->view,
+			    "%s is a %s, want a view", t->view,
+			    relkind_name(v->kind)));
 		goto out;
 	}
 	cols = pbt_arena_calloc(k->a, v->n_cols + t->n_cols + 1, sizeof(*cols));
@@ -955,10 +955,9 @@ static void check_table(struct ck *k, size_t ti, const struct pbt_pgcat_rel *r,
 		return;
 	}
 	if (r->kind != 'r' && r->kind != 'p') {
-		add(k, "missing_table", t, NULL, NULL,
-		    "%s.%s is a %s, want a table", t->schema, t->name,
-		    relkind_name(r->kind))
-			->manual = true;
+		by_hand(add(k, "missing_table", t, NULL, NULL,
+			    "%s.%s is a %s, want a table", t->schema, t->name,
+			    relkind_name(r->kind)));
 		return;
 	}
 	pbt_ddl_table_fingerprint(&fp, t, "table");
@@ -1023,20 +1022,20 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 		    f->volatility !=
 			    pbt_helper_volatility((enum pbt_helper)h) ||
 		    f->parallel != 's') {
-			fd = add(
-				k, "helper_version", NULL, NULL, sig,
-				"helper %s.%s is %s %s "
-				"returning %s, want plpgsql %s PARALLEL SAFE "
-				"returning %s",
-				PBT_HELPER_SCHEMA, sig, f->lang,
-				f->volatility == 'i'   ? "IMMUTABLE"
-				: f->volatility == 's' ? "STABLE"
-						       : "VOLATILE",
-				f->result,
-				pbt_helper_volatility((enum pbt_helper)h) == 'i'
-					? "IMMUTABLE"
-					: "STABLE",
-				pbt_helper_returns((enum pbt_helper)h));
+			fd = add(k, "helper_version", NULL, NULL, sig,
+				 "helper %s.%s is %s %s "
+				 "returning %s, want plpgsql %s PARALLEL SAFE "
+				 "returning %s",
+				 PBT_HELPER_SCHEMA, sig, f->lang,
+				 f->volatility == 'i'	? "IMMUTABLE"
+				 : f->volatility == 's' ? "STABLE"
+							: "VOLATILE",
+				 f->result,
+				 pbt_helper_volatility((enum pbt_helper)h) ==
+						 'i'
+					 ? "IMMUTABLE"
+					 : "STABLE",
+				 pbt_helper_returns((enum pbt_helper)h));
 			fd->helper = h;
 			fd->manual = true;
 			continue;
