@@ -118,7 +118,8 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 	}
 	if (o->lock_timeout && !pbt_lock_timeout_valid(o->lock_timeout)) {
 		r = pbt_errf(err, PBT_EUSAGE, NULL,
-			     "bad lock timeout '%s' (want e.g. 500ms, 5s, 1min)",
+			     "bad lock timeout '%s' "
+			     "(want e.g. 500ms, 5s, 1min)",
 			     o->lock_timeout);
 		goto fail;
 	}
