@@ -81,6 +81,11 @@ LIB_OBJS += src/history.o
 LIB_OBJS += src/lock.o
 LIB_OBJS += src/lock_check.o
 LIB_OBJS += src/lock_update.o
+LIB_OBJS += src/pgexpr.o
+LIB_OBJS += src/pgcat.o
+LIB_OBJS += src/drift.o
+LIB_OBJS += src/drift_fix.o
+LIB_OBJS += src/drift_report.o
 
 CMD_OBJS += cmd/main.o
 CMD_OBJS += cmd/opt.o
@@ -91,6 +96,7 @@ CMD_OBJS += cmd/ddl.o
 CMD_OBJS += cmd/migrate.o
 CMD_OBJS += cmd/history.o
 CMD_OBJS += cmd/lock.o
+CMD_OBJS += cmd/drift.o
 
 
 TEST_OBJS += src/test/main.o
@@ -105,6 +111,8 @@ TEST_OBJS += src/test/t_sql_quote.o
 TEST_OBJS += src/test/t_fingerprint.o
 TEST_OBJS += src/test/t_ddl_config.o
 TEST_OBJS += src/test/t_lock.o
+TEST_OBJS += src/test/t_pgexpr.o
+TEST_OBJS += src/test/t_drift.o
 
 
 # Quiet by default; `make V=1` shows every command.
@@ -166,7 +174,7 @@ $(ASAN)/pbt-test: $(addprefix $(ASAN)/,$(TEST_OBJS)) $(ASAN)/libpbt.a
 # Each src/fuzz/fuzz_<t>.c is a libFuzzer target.  `make fuzz` builds them
 # with clang and runs each for FUZZ_SECONDS; `make check` replays the seeds
 # in testdata/fuzz/<t>/ through the same code under ASan+UBSan (replay.c).
-FUZZ_TARGETS = descset pair config
+FUZZ_TARGETS = descset pair config pgexpr
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZOBJ := $(B)/fuzzobj
@@ -210,6 +218,7 @@ test: $(B)/pbtable $(B)/pbt-test
 			> $(TEST_LOG)/conformance.out 2>&1; tail -n 2 $(TEST_LOG)/conformance.out | head -n 1; fi
 	@PBTABLE=$(B)/pbtable sh src/test/ci_git.sh > $(TEST_LOG)/ci.out 2>&1; tail -n 1 $(TEST_LOG)/ci.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_ddl.sh > $(TEST_LOG)/pg.out 2>&1; tail -n 1 $(TEST_LOG)/pg.out
+	@PBTABLE=$(B)/pbtable sh src/test/pg_drift.sh > $(TEST_LOG)/drift.out 2>&1; tail -n 1 $(TEST_LOG)/drift.out
 
 test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TARGETS))
 	@mkdir -p $(TEST_LOG)
@@ -224,6 +233,8 @@ test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TAR
 		sed 's/^ci:/asan ci:/' $(TEST_LOG)/ci-asan.out | tail -n 1
 	@ASAN_OPTIONS=detect_leaks=1 PBTABLE=$(ASAN)/pbtable SUITE="asan pg" sh src/test/pg_ddl.sh \
 		> $(TEST_LOG)/pg-asan.out 2>&1; tail -n 1 $(TEST_LOG)/pg-asan.out
+	@ASAN_OPTIONS=detect_leaks=1 PBTABLE=$(ASAN)/pbtable SUITE="asan drift" sh src/test/pg_drift.sh \
+		> $(TEST_LOG)/drift-asan.out 2>&1; tail -n 1 $(TEST_LOG)/drift-asan.out
 
 # The whole suite once more under valgrind's memcheck (no leaks, no invalid
 # reads): unit tests directly, golden tests through a wrapper.

@@ -34,6 +34,7 @@ int cmd_help(int argc, char **argv);
 int cmd_bench_load(int argc, char **argv);
 int cmd_ddl(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
 
 /*
  * Print s's warnings to stderr, then write s to out_path atomically ("-"

@@ -74,6 +74,24 @@ const struct cmd cmd_table[] = {
 	  "  --lock FILE              the lock file (default pbtable.lock; created if missing)\n"
 	  "  --prune                  drop entries SET no longer has (else lines are only added)\n"
 	  "Check a schema against the lock with `pbtable breaking NEW --lock FILE`.\n" },
+	{ "drift", cmd_drift, "SET [--dsn URL]... [--config FILE] [--error-format F] [--fix [--apply] [--allow-drop]]",
+	  "check live databases against the pbtables of a schema",
+	  "  --dsn URL                libpq connection string (repeatable: a primary and its\n"
+	  "                           replicas, reported per database; default: PG* variables)\n"
+	  "  --config FILE            pbtable.yaml with a 'tables:' list (default ./pbtable.yaml)\n"
+	  "  --table NAME             only this table (schema.table, table or message name)\n"
+	  "  --strict                 the tables were made with ddl --strict (expect its CHECKs)\n"
+	  "  --error-format FORMAT    text (default), json, github-actions or sarif\n"
+	  "  --connect-timeout S      seconds to wait for a connection (default 10)\n"
+	  "  --statement-timeout T    limit for each catalog query (default 30s)\n"
+	  "  --fix                    print the SQL that repairs the drift (stdout, or -o)\n"
+	  "  -o, --output FILE        with --fix: write the SQL to FILE; findings go to stdout\n"
+	  "  --allow-drop             with --fix: also drop extra columns, indexes, ...\n"
+	  "  --apply                  with --fix: run the repair in one transaction, check again\n"
+	  "  --lock-timeout T         with --apply: SET LOCAL lock_timeout (default 5s)\n"
+	  "  -v, --verbose            per database on stderr: standby or not, findings, queries\n"
+	  "Read-only (a READ ONLY transaction; works on a hot standby) unless --fix --apply.\n"
+	  "Exit status: 0 no drift, 100 drift found, 1 error.  See man pbtable-drift(1).\n" },
 	{ "help", cmd_help, "[COMMAND]", "show help for pbtable or a command", "" },
 	{ "bench-load", cmd_bench_load, "[--index] SET...",
 	  NULL /* hidden: the load floor for `make bench` */,

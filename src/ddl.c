@@ -394,34 +394,56 @@ void pbt_ddl_column_def(struct pbt_buf *b, const struct pbt_pgcol *c)
 	pbt_buf_addf(b, " %s GENERATED ALWAYS AS (%s) STORED", c->pgtype, c->expr);
 }
 
-void pbt_ddl_column_comment(struct pbt_buf *b, const struct pbt_ptable *t,
-			    const struct pbt_pgcol *c)
+void pbt_ddl_table_fingerprint(struct pbt_buf *fp, const struct pbt_ptable *t,
+			       const char *kind)
 {
-	struct pbt_buf fp = PBT_BUF_INIT;
+	pbt_fingerprint_begin(fp);
+	pbt_fingerprint_add(fp, "kind", kind);
+	pbt_fingerprint_add(fp, "message", t->message);
+	if (!strcmp(kind, "table")) {
+		pbt_fingerprint_add(fp, "pk", t->pk);
+		pbt_fingerprint_add(fp, "view", t->view ? t->view : "-");
+	} else if (!strcmp(kind, "view")) {
+		pbt_fingerprint_add(fp, "table", t->name);
+	}
+}
+
+void pbt_ddl_column_fingerprint(struct pbt_buf *fp, const struct pbt_ptable *t,
+				const struct pbt_pgcol *c)
+{
 	char sha[17];
 
 	pbt_sha256_hex(c->expr, strlen(c->expr), sha, 16);
-	pbt_fingerprint_begin(&fp);
-	pbt_fingerprint_add(&fp, "kind", c->kind == PBT_COL_ONEOF_CASE ? "oneof" : "column");
-	pbt_fingerprint_add(&fp, "message", t->message);
-	pbt_fingerprint_add(&fp, "field", c->numbers ? c->numbers : "");
-	pbt_fingerprint_add(&fp, "path", c->path);
-	pbt_fingerprint_add(&fp, "json", c->json);
-	pbt_fingerprint_add(&fp, "type", c->ptype);
-	pbt_fingerprint_add(&fp, "presence", c->presence);
-	pbt_fingerprint_add(&fp, "pgtype", c->pgtype);
+	pbt_fingerprint_begin(fp);
+	pbt_fingerprint_add(fp, "kind",
+			    c->kind == PBT_COL_ONEOF_CASE ? "oneof" : "column");
+	pbt_fingerprint_add(fp, "message", t->message);
+	pbt_fingerprint_add(fp, "field", c->numbers ? c->numbers : "");
+	pbt_fingerprint_add(fp, "path", c->path);
+	pbt_fingerprint_add(fp, "json", c->json);
+	pbt_fingerprint_add(fp, "type", c->ptype);
+	pbt_fingerprint_add(fp, "presence", c->presence);
+	pbt_fingerprint_add(fp, "pgtype", c->pgtype);
 	if (c->helper != PBT_H_NONE) {
 		struct pbt_buf h = PBT_BUF_INIT;
 
 		pbt_buf_addf(&h, "%s.%s", PBT_HELPER_SCHEMA, pbt_helper_name(c->helper));
-		pbt_fingerprint_add(&fp, "helper", h.buf);
+		pbt_fingerprint_add(fp, "helper", h.buf);
 		pbt_buf_release(&h);
 	} else {
-		pbt_fingerprint_add(&fp, "helper", "-");
+		pbt_fingerprint_add(fp, "helper", "-");
 	}
-	pbt_fingerprint_add(&fp, "expr_sha", sha);
+	pbt_fingerprint_add(fp, "expr_sha", sha);
 	if (c->retired)
-		pbt_fingerprint_add(&fp, "state", "retired");
+		pbt_fingerprint_add(fp, "state", "retired");
+}
+
+void pbt_ddl_column_comment(struct pbt_buf *b, const struct pbt_ptable *t,
+			    const struct pbt_pgcol *c)
+{
+	struct pbt_buf fp = PBT_BUF_INIT;
+
+	pbt_ddl_column_fingerprint(&fp, t, c);
 	pbt_buf_adds(b, "COMMENT ON COLUMN ");
 	qualified(b, t, t->name);
 	pbt_buf_addc(b, '.');
@@ -464,10 +486,10 @@ void pbt_ddl_index(struct pbt_buf *b, const struct pbt_ptable *t,
 	pbt_buf_adds(b, ");");
 }
 
-void pbt_ddl_index_comment(struct pbt_buf *b, const struct pbt_ptable *t,
-			   const struct pbt_pgindex *ix)
+void pbt_ddl_index_fingerprint(struct pbt_buf *fp, const struct pbt_ptable *t,
+			       const struct pbt_pgindex *ix)
 {
-	struct pbt_buf fp = PBT_BUF_INIT, cols = PBT_BUF_INIT;
+	struct pbt_buf cols = PBT_BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < ix->n_columns; i++) {
@@ -475,18 +497,26 @@ void pbt_ddl_index_comment(struct pbt_buf *b, const struct pbt_ptable *t,
 			pbt_buf_addc(&cols, ',');
 		pbt_buf_adds(&cols, ix->columns[i]);
 	}
-	pbt_fingerprint_begin(&fp);
-	pbt_fingerprint_add(&fp, "kind", "index");
-	pbt_fingerprint_add(&fp, "message", t->message);
-	pbt_fingerprint_add(&fp, "columns", cols.buf);
-	pbt_fingerprint_add(&fp, "method", ix->method);
-	pbt_fingerprint_add(&fp, "unique", ix->unique ? "1" : "0");
+	pbt_fingerprint_begin(fp);
+	pbt_fingerprint_add(fp, "kind", "index");
+	pbt_fingerprint_add(fp, "message", t->message);
+	pbt_fingerprint_add(fp, "columns", cols.buf);
+	pbt_fingerprint_add(fp, "method", ix->method);
+	pbt_fingerprint_add(fp, "unique", ix->unique ? "1" : "0");
+	pbt_buf_release(&cols);
+}
+
+void pbt_ddl_index_comment(struct pbt_buf *b, const struct pbt_ptable *t,
+			   const struct pbt_pgindex *ix)
+{
+	struct pbt_buf fp = PBT_BUF_INIT;
+
+	pbt_ddl_index_fingerprint(&fp, t, ix);
 	pbt_buf_adds(b, "COMMENT ON INDEX ");
 	qualified(b, t, ix->name);
 	pbt_buf_adds(b, " IS ");
 	comment_lit(b, &fp);
 	pbt_buf_release(&fp);
-	pbt_buf_release(&cols);
 }
 
 static void apply_body(struct pbt_buf *b, const struct pbt_pgcol *const *cols, size_t n)
@@ -587,6 +617,18 @@ static void function_comment(struct pbt_buf *b, const struct pbt_ptable *t, cons
 	pbt_buf_release(&fp);
 }
 
+void pbt_ddl_view_bodies(struct pbt_buf *apply, struct pbt_buf *dml,
+			 const struct pbt_ptable *t,
+			 const struct pbt_pgcol *const *cols, size_t n_cols)
+{
+	struct pbt_buf fn = PBT_BUF_INIT;
+
+	apply_body(apply, cols, n_cols);
+	pbt_ddl_view_function(&fn, t, "apply");
+	dml_body(dml, t, fn.buf);
+	pbt_buf_release(&fn);
+}
+
 void pbt_ddl_view_function(struct pbt_buf *b, const struct pbt_ptable *t, const char *role)
 {
 	const char *parts[2] = { t->view, role };
@@ -620,10 +662,7 @@ void pbt_ddl_view(struct pbt_buf *b, const struct pbt_ptable *t,
 	pbt_buf_adds(b, "\n\tFROM ");
 	qualified(b, t, t->name);
 	pbt_buf_adds(b, ";\n");
-	pbt_fingerprint_begin(&fp);
-	pbt_fingerprint_add(&fp, "kind", "view");
-	pbt_fingerprint_add(&fp, "message", t->message);
-	pbt_fingerprint_add(&fp, "table", t->name);
+	pbt_ddl_table_fingerprint(&fp, t, "view");
 	pbt_buf_addf(b, "COMMENT ON VIEW %s IS ", view.buf);
 	comment_lit(b, &fp);
 
@@ -723,24 +762,16 @@ void pbt_ddl_table(struct pbt_sql *s, const struct pbt_ptable *t, unsigned flags
 	}
 	pbt_buf_adds(b, "\n);\n");
 
-	pbt_fingerprint_begin(&fp);
-	pbt_fingerprint_add(&fp, "kind", "table");
-	pbt_fingerprint_add(&fp, "message", t->message);
-	pbt_fingerprint_add(&fp, "pk", t->pk);
-	pbt_fingerprint_add(&fp, "view", t->view ? t->view : "-");
+	pbt_ddl_table_fingerprint(&fp, t, "table");
 	pbt_buf_addf(b, "COMMENT ON TABLE %s IS ", tbl.buf);
 	comment_lit(b, &fp);
 	pbt_buf_reset(&fp);
-	pbt_fingerprint_begin(&fp);
-	pbt_fingerprint_add(&fp, "kind", "data");
-	pbt_fingerprint_add(&fp, "message", t->message);
+	pbt_ddl_table_fingerprint(&fp, t, "data");
 	pbt_buf_addf(b, "COMMENT ON COLUMN %s.data IS ", tbl.buf);
 	comment_lit(b, &fp);
 	if (t->rowid) {
 		pbt_buf_reset(&fp);
-		pbt_fingerprint_begin(&fp);
-		pbt_fingerprint_add(&fp, "kind", "rowid");
-		pbt_fingerprint_add(&fp, "message", t->message);
+		pbt_ddl_table_fingerprint(&fp, t, "rowid");
 		pbt_buf_addf(b, "COMMENT ON COLUMN %s." PBT_ROWID_COLUMN " IS ", tbl.buf);
 		comment_lit(b, &fp);
 	}

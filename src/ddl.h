@@ -111,6 +111,25 @@ void pbt_ddl_view_function(struct pbt_buf *b, const struct pbt_ptable *t, const 
 /* Everything for one table, created from nothing. */
 void pbt_ddl_table(struct pbt_sql *s, const struct pbt_ptable *t, unsigned flags);
 
+/*
+ * Fingerprint texts (the comments pbtable writes; docs/pbtables.md), for
+ * the COMMENT statements above and for `drift` to compare with the live
+ * comments.  kind: "table", "data", "rowid" or "view".  Append to fp.
+ */
+void pbt_ddl_table_fingerprint(struct pbt_buf *fp, const struct pbt_ptable *t,
+			       const char *kind);
+void pbt_ddl_column_fingerprint(struct pbt_buf *fp, const struct pbt_ptable *t,
+				const struct pbt_pgcol *c);
+void pbt_ddl_index_fingerprint(struct pbt_buf *fp, const struct pbt_ptable *t,
+			       const struct pbt_pgindex *ix);
+/*
+ * The bodies (pg_proc.prosrc) pbt_ddl_view() gives the view's apply and
+ * dml functions for view columns cols, appended to apply and dml.
+ */
+void pbt_ddl_view_bodies(struct pbt_buf *apply, struct pbt_buf *dml,
+			 const struct pbt_ptable *t,
+			 const struct pbt_pgcol *const *cols, size_t n_cols);
+
 /* CREATE SCHEMA IF NOT EXISTS for schema (not for "public"). */
 void pbt_ddl_schema(struct pbt_buf *b, const char *schema);
 /* The helper schema and the helpers in set. */

@@ -278,6 +278,27 @@ const char *pbt_helper_argtypes(enum pbt_helper h)
 	return find(h)->argtypes;
 }
 
+const char *pbt_helper_returns(enum pbt_helper h)
+{
+	return find(h)->returns;
+}
+
+char pbt_helper_volatility(enum pbt_helper h)
+{
+	/* pg_proc.provolatile: every helper is IMMUTABLE or STABLE */
+	return strncmp(find(h)->attrs, "IMMUTABLE", 9) ? 's' : 'i';
+}
+
+enum pbt_helper pbt_helper_find(const char *name)
+{
+	int h;
+
+	for (h = 0; h < PBT_N_HELPERS; h++)
+		if (!strcmp(helpers[h].name, name))
+			return (enum pbt_helper)h;
+	return PBT_H_NONE;
+}
+
 void pbt_helper_body(struct pbt_buf *b, enum pbt_helper h)
 {
 	const struct helper_def *d = find(h);

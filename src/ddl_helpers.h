@@ -53,6 +53,12 @@ const char *pbt_helper_name(enum pbt_helper h);
 /* "jsonb, bigint": argument types, for COMMENT ON FUNCTION and drift. */
 const char *pbt_helper_argtypes(enum pbt_helper h);
 
+/* The result type ("bigint") and pg_proc.provolatile ('i' or 's') of h. */
+const char *pbt_helper_returns(enum pbt_helper h);
+char pbt_helper_volatility(enum pbt_helper h);
+/* The helper named name ("int64_v1", no schema), or PBT_H_NONE. */
+enum pbt_helper pbt_helper_find(const char *name);
+
 /*
  * Append CREATE OR REPLACE FUNCTION + COMMENT statements for every helper
  * in `set` (PBT_HBIT bits), in name order.  Replacing is safe because a

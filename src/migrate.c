@@ -116,10 +116,9 @@ static void qualified_buf(struct pbt_buf *b, const struct pbt_ptable *t, const c
  * are of the view's row type, so the view cannot go while it exists), then
  * the view (its trigger goes with it), then the trigger function.
  */
-static void drop_view(struct pbt_sql *s, const struct pbt_ptable *t)
+void pbt_migrate_drop_view(struct pbt_buf *b, const struct pbt_ptable *t)
 {
 	struct pbt_buf v = PBT_BUF_INIT;
-	struct pbt_buf *b = &s->tx;
 
 	qualified_buf(&v, t, t->view);
 	pbt_buf_adds(b, "DROP FUNCTION IF EXISTS ");
@@ -130,6 +129,11 @@ static void drop_view(struct pbt_sql *s, const struct pbt_ptable *t)
 	pbt_ddl_view_function(b, t, "dml");
 	pbt_buf_adds(b, "();\n");
 	pbt_buf_release(&v);
+}
+
+static void drop_view(struct pbt_sql *s, const struct pbt_ptable *t)
+{
+	pbt_migrate_drop_view(&s->tx, t);
 }
 
 static void migrate_table(struct pbt_sql *s, const struct pbt_ptable *ot,

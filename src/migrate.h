@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+struct pbt_buf;
 struct pbt_findings;
 struct pbt_ptable;
 
@@ -21,5 +22,11 @@ struct pbt_ptable;
 long pbt_migrate_first_break(const struct pbt_findings *fs,
 			     const struct pbt_ptable *old_t,
 			     const struct pbt_ptable *new_t);
+
+/*
+ * DROP the view of t and its write path (apply function, view, trigger
+ * function), each IF EXISTS, in the order their dependencies need.
+ */
+void pbt_migrate_drop_view(struct pbt_buf *b, const struct pbt_ptable *t);
 
 #endif

@@ -176,6 +176,62 @@ const char *pbt_sql_warning(const struct pbt_sql *s, size_t i);
 int pbt_sql_apply(const struct pbt_sql *s, const char *dsn, struct pbt_err *err);
 void pbt_sql_free(struct pbt_sql *s);
 
+/* ---------------------------------------------------------------- drift */
+
+struct pbt_drift_opts {
+	const char *config;	/* --config FILE; NULL: ./pbtable.yaml */
+	const char *table;	/* --table: only this table; NULL: all */
+	const char *connect_timeout;	/* seconds; NULL: 10 (DSN's wins) */
+	const char *statement_timeout;	/* NULL: 30s */
+	const char *lock_timeout;	/* for the repair; NULL: 5s */
+	bool strict;		/* the tables were made by ddl --strict */
+	bool fix;		/* build the repair script of each database */
+	bool allow_drop;	/* the repair may drop columns, indexes, ... */
+};
+
+struct pbt_drift;
+
+/*
+ * Load SET and the config and resolve the tables, as `ddl` does; then
+ * check databases with pbt_drift_check().  Free with pbt_drift_free().
+ */
+int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *opts,
+		  struct pbt_drift **out, struct pbt_err *err);
+/*
+ * Check one database (dsn: a libpq URL or key=value string; NULL or "":
+ * the PG* environment) read-only, and keep its findings (and with
+ * opts.fix its repair script).  Returns the database's index; whether it
+ * could be checked is pbt_drift_error()'s answer.
+ */
+size_t pbt_drift_check(struct pbt_drift *d, const char *dsn);
+size_t pbt_drift_n_databases(const struct pbt_drift *d);
+/* "host:port/dbname" (never the password), or "database" if unknown. */
+const char *pbt_drift_label(const struct pbt_drift *d, size_t db);
+/* Why db could not be checked, or NULL. */
+const struct pbt_err *pbt_drift_error(const struct pbt_drift *d, size_t db);
+size_t pbt_drift_count(const struct pbt_drift *d, size_t db);
+bool pbt_drift_standby(const struct pbt_drift *d, size_t db);
+/* Statements the last check of db sent (a fixed number per database). */
+size_t pbt_drift_n_queries(const struct pbt_drift *d, size_t db);
+/* The repair script of db (opts.fix), or NULL. */
+const struct pbt_sql *pbt_drift_fix(const struct pbt_drift *d, size_t db);
+/*
+ * Run db's repair script in one transaction (pbt_sql_apply()), then check
+ * db again, so its findings are what is left.  Refuses (-PBT_EREFUSED)
+ * a standby.  *n_repaired: findings the script addressed.
+ */
+int pbt_drift_repair(struct pbt_drift *d, size_t db, size_t *n_repaired,
+		     struct pbt_err *err);
+/* All databases' findings in a format ("text", "json", ...). */
+int pbt_drift_render(const struct pbt_drift *d, const char *format,
+		     struct pbt_buf *out, struct pbt_err *err);
+/* The findings of db as SQL comment lines, for the head of a script. */
+void pbt_drift_render_comments(const struct pbt_drift *d, size_t db,
+			       struct pbt_buf *out);
+bool pbt_drift_format_known(const char *name);
+const char *pbt_drift_format_list(void);
+void pbt_drift_free(struct pbt_drift *d);
+
 /*
  * Write data to path atomically: a temporary file in the same directory,
  * fsync, rename.  On error nothing is left behind and path is untouched.

@@ -26,6 +26,8 @@ static const struct {
 	{ "fingerprint", t_fingerprint_cases },
 	{ "ddl_config", t_ddl_config_cases },
 	{ "lock", t_lock_cases },
+	{ "pgexpr", t_pgexpr_cases },
+	{ "drift", t_drift_cases },
 };
 
 int main(int argc, char **argv)

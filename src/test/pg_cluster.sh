@@ -5,7 +5,14 @@
 #   pg_start            initdb in a fresh temp dir, start the server on a unix
 #                       socket in that dir (no TCP: listen_addresses=''), export
 #                       PGHOST, PGPORT, PGUSER, PGDATABASE for psql and libpq
-#   pg_stop             stop the server and delete the dir (safe to call twice)
+#   pg_stop             stop the server (and the replica) and delete the dir
+#                       (safe to call twice)
+#   pg_start_replica    a streaming replica of it: pg_basebackup -R into
+#                       $PG_DIR/replica, started on port $PG_REPLICA_PORT (its
+#                       socket in $PG_DIR too), waited for until it is a hot
+#                       standby accepting connections
+#   pg_wait_replica     wait until the replica has replayed all the primary
+#                       has written so far
 #
 # pg_start installs an EXIT trap that calls pg_stop, so the cluster goes away
 # also when a test fails or is interrupted; a script with its own EXIT trap
@@ -82,8 +89,54 @@ pg_start() {
 	fi
 }
 
+pg_start_replica() {
+	PG_REPLICA_PORT=$((PGPORT + 1))
+	export PG_REPLICA_PORT
+	if ! pg_as_owner "$PG_BIN/pg_basebackup" -h "$PG_DIR" -p "$PGPORT" -U "$PGUSER" \
+		-D "$PG_DIR/replica" -R -X stream -c fast --no-sync >"$PG_DIR/basebackup.log" 2>&1; then
+		echo "pg_cluster: pg_basebackup failed:" >&2
+		tail -n 5 "$PG_DIR/basebackup.log" >&2
+		return 1
+	fi
+	# later lines win: the copied primary settings keep all but the port
+	echo "port = $PG_REPLICA_PORT" >>"$PG_DIR/replica/postgresql.conf"
+	if ! pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" -l "$PG_DIR/replica.log" \
+		-w -t 60 start >/dev/null 2>&1; then
+		echo "pg_cluster: replica did not start:" >&2
+		tail -n 5 "$PG_DIR/replica.log" >&2
+		return 1
+	fi
+	i=0
+	while [ "$(psql -X -A -t -p "$PG_REPLICA_PORT" -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" != t ]; do
+		i=$((i + 1))
+		if [ $i -gt 300 ]; then
+			echo "pg_cluster: replica is not a hot standby" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+pg_wait_replica() {
+	lsn=$(psql -X -A -t -p "$PGPORT" -c 'SELECT pg_current_wal_lsn()') || return 1
+	i=0
+	while [ "$(psql -X -A -t -p "$PG_REPLICA_PORT" \
+		-c "SELECT pg_last_wal_replay_lsn() >= '$lsn'" 2>/dev/null)" != t ]; do
+		i=$((i + 1))
+		if [ $i -gt 300 ]; then
+			echo "pg_cluster: replica did not catch up to $lsn" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
 pg_stop() {
 	[ -n "$PG_DIR" ] || return 0
+	if [ -f "$PG_DIR/replica/postmaster.pid" ]; then
+		pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" -m immediate -w stop \
+			>/dev/null 2>&1
+	fi
 	if [ -f "$PG_DIR/data/postmaster.pid" ]; then
 		pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop \
 			>/dev/null 2>&1

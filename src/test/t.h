@@ -54,5 +54,7 @@ extern const struct t_case t_sql_quote_cases[];
 extern const struct t_case t_fingerprint_cases[];
 extern const struct t_case t_ddl_config_cases[];
 extern const struct t_case t_lock_cases[];
+extern const struct t_case t_pgexpr_cases[];
+extern const struct t_case t_drift_cases[];
 
 #endif

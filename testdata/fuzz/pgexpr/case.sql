@@ -1,0 +1,1 @@
+CASE WHEN data -> 'v' IS NOT NULL THEN 'v' WHEN jsonb_typeof(data -> E'a\\b') <> 'null' THEN 'w' END

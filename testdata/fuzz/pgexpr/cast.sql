@@ -1,0 +1,1 @@
+(pbtable.int32_v1(data -> 'qty', 0))::bigint

@@ -1,0 +1,1 @@
+a IS NOT NULL OR coalesce(jsonb_typeof(data -> 'qty'), 'null') = 'null'

@@ -1,0 +1,1 @@
+pbtable.enum_v1(data -> 's', '{"1": "A", "0": "Z"}', 'Z')

@@ -1,0 +1,1 @@
+((((((pbtable.text_v1(

@@ -1,0 +1,1 @@
+DROP INDEX bare.orders_status_idx;

@@ -1,0 +1,1 @@
+DROP TRIGGER orders_v_dml ON shop.orders_v;
