@@ -152,3 +152,13 @@ if [ "$source" = googleapis ]; then
 		done
 	done
 fi
+
+# ---------------------------------------------------------------- drift
+# drift against 1,000 live pbtables on a throwaway cluster (bench_drift.sh
+# prints the best of the runs, and how many statements it sent).
+if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir 2>/dev/null)/initdb" ] ||
+   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+	echo
+	(cd "$top" && PBTABLE=${PBTABLE:-build/pbtable} TABLES=1000 RUNS=$runs \
+		sh src/test/bench_drift.sh 2>&1 | grep -E '^(ddl --apply|drift of)')
+fi
