@@ -16,6 +16,9 @@
 top=$(pwd)
 PBTABLE=$(cd "$(dirname "${PBTABLE:-build/pbtable}")" && pwd)/$(basename "${PBTABLE:-build/pbtable}")
 export PBTABLE
+# Cases may read repository files (man pages, docs) through $PBT_TOP.
+PBT_TOP=$top
+export PBT_TOP
 suite=${SUITE:-golden}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
