@@ -166,7 +166,7 @@ $(ASAN)/pbt-test: $(addprefix $(ASAN)/,$(TEST_OBJS)) $(ASAN)/libpbt.a
 # Each src/fuzz/fuzz_<t>.c is a libFuzzer target.  `make fuzz` builds them
 # with clang and runs each for FUZZ_SECONDS; `make check` replays the seeds
 # in testdata/fuzz/<t>/ through the same code under ASan+UBSan (replay.c).
-FUZZ_TARGETS = descset pair config
+FUZZ_TARGETS = descset pair config ddlconfig lock ddl
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZOBJ := $(B)/fuzzobj

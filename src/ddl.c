@@ -160,6 +160,11 @@ static int add_column(struct pbt_ptable *t, const struct pbt_pgcol *c, bool from
 	return 0;
 }
 
+static bool bad_name(const char *name)
+{
+	return !*name || strchr(name, '.');
+}
+
 static int map_and_add(struct pbt_arena *a, struct pbt_ptable *t, const struct pbt_message *m,
 		       const char *path, const char *name, const char *type,
 		       const struct pbt_loc *loc, bool from_all, bool lenient,
@@ -334,6 +339,13 @@ int pbt_ptable_resolve(struct pbt_arena *a, const struct pbt_schema *s,
 		for (j = 0; j < m->n_fields; j++) {
 			const struct pbt_field *f = &m->fields[j];
 
+			/* Names are taken as paths below: protoc never writes
+			 * one that is empty or has a dot, a hostile set may. */
+			if (bad_name(f->name) || (f->oneof && bad_name(f->oneof->name)))
+				return pbt_errf(err, PBT_EINPUT, &loc,
+						"message '%s': %s name '%s' is empty or has a dot",
+						m->full_name, bad_name(f->name) ? "field" : "oneof",
+						bad_name(f->name) ? f->name : f->oneof->name);
 			if (f->oneof && !f->oneof->synthetic && !find_path(t, f->oneof->name)) {
 				r = map_and_add(a, t, m, f->oneof->name, NULL, NULL, &loc, true,
 						lenient, explicit_flags, err);

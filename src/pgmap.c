@@ -41,7 +41,8 @@ struct mapping {
 enum { FAM_NONE, FAM_INT32, FAM_UINT32, FAM_INT64, FAM_UINT64, FAM_FLOAT,
        FAM_DOUBLE, FAM_ENUM, FAM_DURATION };
 
-static void scalar(struct mapping *m, int type)
+/* false: type is not a scalar type (a hostile set can say anything) */
+static bool scalar(struct mapping *m, int type)
 {
 	m->keyable = true;
 	m->wpre = "to_jsonb(";
@@ -100,8 +101,9 @@ static void scalar(struct mapping *m, int type)
 		m->whelpers = PBT_HBIT(PBT_H_BYTES_OUT);
 		break;
 	default:
-		PBT_BUG("not a scalar type %d", type);
+		return false;
 	}
+	return true;
 }
 
 static const struct {
@@ -219,6 +221,23 @@ static int classify(struct pbt_arena *a, const struct pbt_field *f, struct mappi
 	const char *tn = f->type_name;
 	size_t i;
 
+	memset(m, 0, sizeof(*m));
+	m->helper = PBT_H_NONE;
+	/*
+	 * protoc always writes a type, and a type name for the named types;
+	 * a set from elsewhere may not.  Say so instead of guessing.
+	 */
+	if (f->fp->type == FT(ENUM) || field_is_message(f)) {
+		if (!tn || !*tn)
+			return pbt_errf(err, PBT_EINPUT, loc,
+					"field '%s' of '%s' has no type name",
+					f->name, f->message ? f->message->full_name : "");
+	} else if (!scalar(m, f->fp->type)) {
+		return pbt_errf(err, PBT_EINPUT, loc,
+				"field '%s' of '%s' has type %d, which is not a protobuf type",
+				f->name, f->message ? f->message->full_name : "",
+				(int)f->fp->type);
+	}
 	memset(m, 0, sizeof(*m));
 	m->helper = PBT_H_NONE;
 	if (field_is_repeated(f)) {
@@ -601,6 +620,9 @@ int pbt_pgmap_path(struct pbt_arena *a, const struct pbt_message *msg,
 		bool last = !p[n];
 		const struct pbt_oneof *o;
 
+		if (!n || (!last && !p[n + 1]))
+			break;	/* "", "a..b", "a.": no field has an empty name */
+
 		if (!m) {
 			r = pbt_errf(err, PBT_ECONFIG, loc, "cannot follow '%s' in '%s': not a message field",
 				     seg, path);
@@ -646,6 +668,10 @@ int pbt_pgmap_path(struct pbt_arena *a, const struct pbt_message *msg,
 				goto out;
 			}
 		}
+	}
+	if (!f || *p) {
+		r = pbt_errf(err, PBT_ECONFIG, loc, "empty field name in path '%s'", path);
+		goto out;
 	}
 	r = classify(a, f, &mp, loc, err);
 	if (r)
