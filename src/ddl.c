@@ -44,6 +44,48 @@ void pbt_sql_free(struct pbt_sql *s)
 	free(s);
 }
 
+static int bad_utf8(const char *text, size_t len, const char *set_path,
+		    struct pbt_err *err)
+{
+	size_t at = pbt_utf8_valid_prefix(text, len), from = at, to = at;
+	struct pbt_buf line = PBT_BUF_INIT;
+	char *copy;
+
+	if (at == len)
+		return 0;
+	while (from && text[from - 1] != '\n')
+		from--;
+	while (to < len && text[to] != '\n')
+		to++;
+	copy = pbt_xmalloc(to - from + 1);
+	memcpy(copy, text + from, to - from);
+	copy[to - from] = '\0';
+	pbt_buf_add_goquote(&line, copy);
+	free(copy);
+	pbt_errf(err, PBT_EINPUT, &(struct pbt_loc){ set_path, 0, 0 },
+		 "names in the set are not UTF-8, and PostgreSQL refuses such SQL");
+	pbt_err_detail(err, "in the line %s", pbt_buf_str(&line));
+	pbt_buf_release(&line);
+	return -PBT_EINPUT;
+}
+
+int pbt_sql_check_utf8(const struct pbt_sql *s, const char *set_path,
+		       struct pbt_err *err)
+{
+	size_t i;
+	int r = bad_utf8(s->head.buf, s->head.len, set_path, err);
+
+	if (!r)
+		r = bad_utf8(s->tx.buf, s->tx.len, set_path, err);
+	for (i = 0; i < s->n_post && !r; i++) {
+		r = bad_utf8(s->post[i], strlen(s->post[i]), set_path, err);
+		if (!r && s->post_notes[i])
+			r = bad_utf8(s->post_notes[i], strlen(s->post_notes[i]),
+				     set_path, err);
+	}
+	return r;
+}
+
 void pbt_sql_add_post(struct pbt_sql *s, const char *note, const char *stmt)
 {
 	if (s->n_post == s->cap_post) {
@@ -316,6 +358,10 @@ int pbt_ptable_resolve(struct pbt_arena *a, const struct pbt_schema *s,
 			t->absent = true;
 			return 0;
 		}
+		if (m)	/* protoc marks only map entries so; a set may mark any */
+			return pbt_errf(err, PBT_ECONFIG, &cfg->message_loc,
+					"message '%s' is a map entry (option map_entry) in %s: not a table",
+					cfg->message, s->path);
 		return pbt_errf(err, PBT_ECONFIG, &cfg->message_loc,
 				"message '%s' is not in %s", cfg->message, s->path);
 	}
@@ -862,6 +908,9 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 		}
 		pbt_ddl_table(s, &tables[i], opts->strict ? PBT_DDL_STRICT : 0);
 	}
+	r = pbt_sql_check_utf8(s, set_path, err);
+	if (r)
+		goto out;
 	*out = s;
 	s = NULL;
 	r = 0;

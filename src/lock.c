@@ -536,6 +536,10 @@ static int parse_entry(struct parser *p, char **tok, size_t n)
 		return perr(p, "incomplete entry");
 	if ((rc = need_name(p, tok[1], msg ? "message name" : "enum name")))
 		return rc;
+	/* Its last part is the element's name, which is never empty. */
+	if (tok[1][strlen(tok[1]) - 1] == '.')
+		return perr(p, "%s name '%s' ends with a dot",
+			    msg ? "message" : "enum", tok[1]);
 	e.elem = tok[1];
 	if (msg && !strcmp(tok[2], "field")) {
 		e.kind = PBT_LOCK_FIELD;

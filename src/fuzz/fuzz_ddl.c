@@ -69,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n++;
 		}
 	}
+	pbt_sql_check_utf8(sql, "fuzz", &err);
 	pbt_sql_free(sql);
 	pbt_schema_free(s);
 	return 0;
