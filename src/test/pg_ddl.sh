@@ -101,6 +101,10 @@ for v in v1 v2 v2break; do
 done
 protoc --include_imports -I "$top/testdata/ddl/injection/set" -o "$work/inj.binpb" inj.proto ||
 	not_ok "protoc injection"
+# Field and enum value names protoc would refuse (testdata/pgtest/names.txtpb).
+protoc --encode=google.protobuf.FileDescriptorSet -I "$top/testdata/proto" \
+	"$top/testdata/proto/descriptor.proto" < "$td/names.txtpb" > "$work/names.binpb" ||
+	not_ok "protoc --encode names"
 
 # ---------------------------------------------------------------- ddl --apply
 run "ddl --apply creates the v1 pbtables" 0 \
@@ -424,6 +428,40 @@ check "JSON keys with quotes, \$\$ and backslashes read and write" \
 	 RETURNING data::text" \
 	'{"$pbt$": "42", "ünï": "u", "back\\slash": "bs", "i'"'"'d\"; DROP TABLE x; --$$": "k1"}'
 check "nothing was dropped by the names" \
+	"SELECT count(*) FROM pg_class WHERE relname IN ('t', 'x')" "0"
+
+# Field and enum value names from the descriptor set itself, which protoc
+# would refuse: quotes, -- and */, \$\$ and \$pbt\$ (the dollar tag pbtable
+# itself uses), a backslash, a line break, unicode.
+ns="E'\\u00efnj2''; --'"	# the schema name as a SQL literal: ïnj2'; --
+tbl="(SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	 WHERE n.nspname = $ns AND c.relkind = 'r')"
+run "ddl --apply with field and enum names no .proto file can have" 0 \
+	"$PBTABLE" ddl "$work/names.binpb" --config "$td/names.yaml" --apply
+check "... the column names arrive intact" \
+	"SELECT string_agg(replace(attname, E'\\n', '<NL>'), ' | ' ORDER BY attnum)
+	 FROM pg_attribute WHERE attrelid = $tbl AND attnum > 0" \
+	'data | id | q'"'"'"; --$$ | ünï$pbt$ | st'"'"'\ate | line<NL>break */'
+check "... the table and index names too" \
+	"SELECT string_agg(c.relname || ':' || c.relkind::text, ' | ' ORDER BY c.relname)
+	 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $ns" \
+	'ix'"'"'$$:i | t$$'"'"'"; DROP TABLE t; --:r | t$$'"'"'"; DROP TABLE t; --_pkey:i | t$$'"'"'"; DROP TABLE t; --_v:v'
+check "... the column comments hold the names, escaped" \
+	"SELECT col_description($tbl, 3) || ' | ' || col_description($tbl, 5)" \
+	'pbtable:1 kind=column message=inj2.EvilNames field=2 path=q'"'"'";%20--$$ json=q'"'"'";%20--$$ type=string presence=implicit pgtype=text helper=pbtable.text_v1 expr_sha=5b500df1b639393d | pbtable:1 kind=column message=inj2.EvilNames field=4 path=st'"'"'\ate json=st'"'"'\ate type=enum:inj2.S'"'"'tate presence=implicit pgtype=text helper=pbtable.enum_v1 expr_sha=9d5354d8492f7ad9'
+check "... JSON with those keys and enum names reads into the columns" \
+	"INSERT INTO \"ïnj2'; --\".\"t\$\$'\"\"; DROP TABLE t; --\" (data) VALUES
+	 (jsonb_build_object('id', 'r1', E'q''\"; --\$\$', 'v', E'\\u00fcn\\u00ef\$pbt\$', 7,
+	  E'st''\\\\ate', E'ON\$\$; DROP TABLE x; --', 'lb', true))
+	 RETURNING id || ' ' || \"q'\"\"; --\$\$\" || ' ' || \"ünï\$pbt\$\" || ' ' || \"st'\\ate\"
+	  || ' ' || \"line
+break */\"" \
+	'r1 v 7 ON$$; DROP TABLE x; -- true'
+check "... and writes back through the view" \
+	"UPDATE \"ïnj2'; --\".\"t\$\$'\"\"; DROP TABLE t; --_v\" SET \"st'\\ate\" = E'\\u00fc\\\\ber'
+	 WHERE id = 'r1' RETURNING data ->> E'st''\\\\ate'" \
+	'ü\ber'
+check "... and nothing was dropped" \
 	"SELECT count(*) FROM pg_class WHERE relname IN ('t', 'x')" "0"
 
 finish
