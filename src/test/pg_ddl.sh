@@ -409,6 +409,92 @@ locker=
 check "... and changed nothing" \
 	"SELECT count(*) FROM pg_attribute WHERE attrelid = 'lk.addresses'::regclass AND attname = 'postal_code'" "0"
 
+# ---------------------------------------------------------------- faults
+# Each fault: exit 1, one line on stderr saying what (and libpq's text or
+# the statement as detail on the next), and nothing of the DDL applied.
+
+# first_line NAME WANT: the first line of stderr is WANT (a glob pattern).
+first_line() {
+	case "$(head -n 1 "$work/err")" in
+	$2) ok "$1" ;;
+	*) not_ok "$1" "want: $2" "got: $(cat "$work/err")" ;;
+	esac
+}
+
+run "ddl --apply as a role that does not exist fails" 1 \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$work/lock1.yaml" --apply --dsn "user=pbt_nobody"
+first_line "... with one line saying so" "pbtable: cannot connect to the database"
+first_line_2() {
+	case "$(sed -n 2p "$work/err")" in
+	*'role "pbt_nobody" does not exist'*) ok "$1" ;;
+	*) not_ok "$1" "got: $(cat "$work/err")" ;;
+	esac
+}
+first_line_2 "... and libpq's reason as detail"
+
+q "CREATE DATABASE ro" >/dev/null
+q "ALTER DATABASE ro SET default_transaction_read_only = on" >/dev/null
+run "ddl --apply on a read-only database (a replica's refusal) fails" 1 env PGDATABASE=ro \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
+first_line "... with one line saying why" \
+	"pbtable: query failed: cannot execute CREATE SCHEMA in a read-only transaction"
+PGDATABASE=ro check "... and the database is untouched" \
+	"SELECT count(*) FROM pg_namespace WHERE nspname IN ('pbtable', 'shop')" "0"
+
+# A session holding lk.addresses makes ALTER TABLE wait (as above).
+hold_lock() {
+	PGAPPNAME=pbt-locker psql -X -q -c "BEGIN; SELECT count(*) FROM lk.addresses; SELECT pg_sleep(60);" \
+		>/dev/null 2>&1 &
+	locker=$!
+	i=0
+	while [ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+		WHERE a.application_name = 'pbt-locker' AND l.relation = 'lk.addresses'::regclass")" != 1 ] &&
+		[ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+release_lock() {
+	q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pbt-locker'" >/dev/null
+	wait "$locker" 2>/dev/null
+	locker=
+}
+no_postal_code() {
+	check "$1" \
+		"SELECT count(*) FROM pg_attribute WHERE attrelid = 'lk.addresses'::regclass AND attname = 'postal_code'" "0"
+}
+
+hold_lock
+run "migrate --apply hitting statement_timeout (no lock_timeout) fails" 1 \
+	"$PBTABLE" migrate "$work/v1.binpb" --against "$work/v1.binpb" --config "$work/lock2.yaml" \
+	--against-config "$work/lock1.yaml" --lock-timeout 0 --apply \
+	--dsn "options='-c statement_timeout=300'"
+first_line "... with the statement timeout as the reason" \
+	"pbtable: query failed: canceling statement due to statement timeout"
+release_lock
+no_postal_code "... and changed nothing"
+
+# The server side of the connection goes away while migrate waits.
+hold_lock
+PGAPPNAME=pbt-victim "$PBTABLE" migrate "$work/v1.binpb" --against "$work/v1.binpb" \
+	--config "$work/lock2.yaml" --against-config "$work/lock1.yaml" --lock-timeout 0 --apply \
+	> "$work/out" 2> "$work/err" &
+victim=$!
+i=0
+while [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pbt-victim'
+	AND wait_event_type = 'Lock'")" != 1 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pbt-victim'" >/dev/null
+wait "$victim"
+rc=$?
+[ $rc = 1 ] && ok "migrate --apply whose connection is killed mid-statement: exit 1" ||
+	not_ok "migrate --apply whose connection is killed mid-statement: exit 1" "exit $rc" "$(cat "$work/err")"
+first_line "... with one line saying so" "pbtable: lost the connection: terminating connection due to administrator command"
+release_lock
+no_postal_code "... and changed nothing"
+
 # ---------------------------------------------------------------- names
 run "ddl --apply with injection-shaped names" 0 \
 	"$PBTABLE" ddl "$work/inj.binpb" --config "$top/testdata/ddl/injection/pbtable.yaml" --apply
