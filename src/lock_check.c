@@ -46,6 +46,9 @@ static const char *const lock_rules[] = {
 	"RESERVED_MESSAGE_NO_DELETE",
 };
 
+/* More forms of one number than this: not a lock (see pbt_lock_check()). */
+#define MAX_FORMS 1000
+
 /* One number of an element and the forms recorded for it. */
 struct num {
 	int64_t number;
@@ -57,6 +60,7 @@ struct num {
 struct elem {
 	const char *name;
 	bool is_enum, map_entry;
+	bool in_layer;		/* make_layer(): part of the layer being made */
 	bool proto2;		/* has a group field: see make_layer() */
 	struct num *nums;
 	size_t n_nums, cap_nums;
@@ -70,6 +74,7 @@ struct model {
 	struct elem **list;
 	size_t n, cap;
 	struct pbt_map accepted;	/* "msg#number": accepted NEW fields */
+	struct pbt_map nums;		/* "elem#number" -> index + 1 in nums */
 };
 
 /* Grow arena array v of n elements to hold one more (old copy dropped). */
@@ -100,16 +105,18 @@ static struct elem *elem_get(struct model *m, const char *name, bool is_enum)
 	return e;
 }
 
+/* By map, not by scanning e->nums: a lock may hold 10^5 numbers of one message. */
 static struct num *num_get(struct model *m, struct elem *e, int64_t number)
 {
-	size_t i;
+	char *key = pbt_arena_printf(m->a, "%s#%lld", e->name, (long long)number);
+	uintptr_t at = (uintptr_t)pbt_map_get(&m->nums, key);
 
-	for (i = 0; i < e->n_nums; i++)
-		if (e->nums[i].number == number)
-			return &e->nums[i];
+	if (at)
+		return &e->nums[at - 1];
 	GROW(e->nums, e->n_nums, e->cap_nums, m->a);
 	memset(&e->nums[e->n_nums], 0, sizeof(e->nums[0]));
 	e->nums[e->n_nums].number = number;
+	pbt_map_put(&m->nums, key, (void *)(uintptr_t)(e->n_nums + 1));
 	return &e->nums[e->n_nums++];
 }
 
@@ -514,6 +521,44 @@ static struct pkg *pkg_of(struct pbt_arena *a, struct pbt_map *pkgs,
 }
 
 /*
+ * Which elements layer k holds.  Layer 0 holds all.  An element whose
+ * numbers all have at most k forms would be in layer k as it is in an
+ * earlier layer (its last forms), adding only findings already found and
+ * a copy of itself: a lock with 200 forms of one field and 20,000 other
+ * messages made 200 full copies (3 GB).  So layer k > 0 holds the
+ * elements with more than k forms of a number, and the elements their
+ * fields name (a map field needs its entry to be a map).
+ */
+static void mark_layer(struct model *m, size_t k)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->n; i++) {
+		struct elem *e = m->list[i];
+
+		e->in_layer = !k;
+		for (j = 0; j < e->n_nums && !e->in_layer; j++)
+			e->in_layer = (e->nums[j].aliases ? 1 : e->nums[j].n) > k;
+	}
+	if (!k)
+		return;
+	for (i = 0; i < m->n; i++) {
+		const struct elem *e = m->list[i];
+
+		if (!e->in_layer || e->is_enum)
+			continue;
+		for (j = 0; j < e->n_nums; j++) {
+			const struct pbt_lock_entry *f = form_at(&e->nums[j], k);
+			struct elem *t = f->type_name ?
+				pbt_map_get(&m->elems, f->type_name) : NULL;
+
+			if (t)
+				t->in_layer = true;
+		}
+	}
+}
+
+/*
  * Layer k as a descriptor set: one file per package, every element at its
  * top level (its full name is all the rules look at).  The package is the
  * full name without its last part, which for a nested element is its
@@ -545,6 +590,8 @@ static struct pbt_schema *make_layer(struct model *m, size_t k,
 				       label, pkg_name, e->proto2);
 		fdp_t *fd = p->fd;
 
+		if (!e->in_layer)
+			continue;
 		if (e->is_enum) {
 			GROW(fd->enum_type, fd->n_enum_type, p->cap_enums, a);
 			fd->enum_type[fd->n_enum_type++] =
@@ -599,6 +646,7 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 	m.a = pbt_arena_new();
 	pbt_map_init(&m.elems, m.a, 0);
 	pbt_map_init(&m.accepted, m.a, 0);
+	pbt_map_init(&m.nums, m.a, l->n);
 	build_model(&m, l);
 	accept_new(&m, l, new);
 	for (i = 0; i < m.n; i++) {
@@ -611,6 +659,14 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 
 			if (n > layers)
 				layers = n;
+			/* Each layer is a schema: bound them (a lock written
+			 * by pbtable has a few forms of a number). */
+			if (n > MAX_FORMS && !rc)
+				rc = pbt_errf(err, PBT_EINPUT,
+					      &(struct pbt_loc){ lock_path, 0, 0 },
+					      "%s '%s' number %lld has %zu recorded forms (at most %d)",
+					      e->is_enum ? "enum" : "message", e->name,
+					      (long long)e->nums[j].number, n, MAX_FORMS);
 		}
 	}
 	if (!layers && m.n)
@@ -618,7 +674,10 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 
 	h = pbt_history_new(on);
 	for (i = 0; i < layers && !rc; i++) {
-		struct pbt_schema *s = make_layer(&m, i, lock_path, err);
+		struct pbt_schema *s;
+
+		mark_layer(&m, i);
+		s = make_layer(&m, i, lock_path, err);
 
 		if (!s) {
 			/* The lock parsed, so this is ours, but say where. */
