@@ -8,7 +8,9 @@
 #include "compat.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "allow.h"
@@ -244,6 +246,75 @@ bool pbt_enum_reserves_name(const pbt_enum_proto *ep, const char *name)
 	return false;
 }
 
+struct named {
+	const char *name;
+	void *item;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	/* the first declared wins, as a linear scan would have it */
+	return c ? c : (x->item > y->item) - (x->item < y->item);
+}
+
+/* cx_find() reads an item's name from its start. */
+_Static_assert(offsetof(struct pbt_method, name) == 0, "name first");
+_Static_assert(offsetof(struct pbt_oneof, name) == 0, "name first");
+
+/* Item `name` of the n items of size bytes at base (indexed in slot x). */
+static void *cx_find(struct pbt_cx *cx, struct pbt_cx_names *x, const void *owner,
+		     const void *base, size_t n, size_t size, const char *name)
+{
+	size_t i, lo, hi;
+
+	if (x->of != owner) {
+		struct named *v = pbt_arena_calloc(cx->tmp, n + 1, sizeof(*v));
+
+		for (i = 0; i < n; i++) {
+			v[i].item = (char *)base + i * size;
+			v[i].name = *(const char *const *)v[i].item;
+		}
+		if (n)
+			qsort(v, n, sizeof(*v), cmp_named);
+		x->names = pbt_arena_calloc(cx->tmp, n + 1, sizeof(*x->names));
+		x->items = pbt_arena_calloc(cx->tmp, n + 1, sizeof(*x->items));
+		for (i = 0; i < n; i++) {
+			x->names[i] = v[i].name;
+			x->items[i] = v[i].item;
+		}
+		x->n = n;
+		x->of = owner;
+	}
+	lo = 0;
+	hi = x->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(x->names[mid], name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n && !strcmp(x->names[lo], name) ? x->items[lo] : NULL;
+}
+
+struct pbt_method *pbt_cx_method(struct pbt_cx *cx, const struct pbt_service *s,
+				 const char *name)
+{
+	return cx_find(cx, &cx->by_name[0], s, s->methods, s->n_methods,
+		       sizeof(*s->methods), name);
+}
+
+struct pbt_oneof *pbt_cx_oneof(struct pbt_cx *cx, const struct pbt_message *m,
+			       const char *name)
+{
+	return cx_find(cx, &cx->by_name[1], m, m->oneofs, m->n_oneofs,
+		       sizeof(*m->oneofs), name);
+}
+
 bool pbt_enum_has_number(const struct pbt_enum *e, int32_t number)
 {
 	size_t i;
@@ -418,13 +489,10 @@ void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
 					continue;
 				for (k = 0; k < os->n_methods; k++) {
 					struct pbt_method *om = &os->methods[k];
-					size_t m;
+					struct pbt_method *nm = pbt_cx_method(&cx, ns, om->name);
 
-					for (m = 0; m < ns->n_methods; m++)
-						if (!strcmp(ns->methods[m].name, om->name)) {
-							call(&r, PBT_ON_METHOD, om, &ns->methods[m]);
-							break;
-						}
+					if (nm)
+						call(&r, PBT_ON_METHOD, om, nm);
 				}
 			}
 		}

@@ -26,6 +26,13 @@ struct pbt_cx {
 	/* The pair being checked (set by compat.c before each check). */
 	enum pbt_subject subject_kind;
 	const void *subject_old, *subject_new;
+	/* pbt_cx_method() [0] and pbt_cx_oneof() [1]: the last indexed. */
+	struct pbt_cx_names {
+		const void *of;
+		const char **names;
+		void **items;
+		size_t n;
+	} by_name[2];
 };
 
 /*
@@ -89,6 +96,17 @@ bool pbt_enum_reserves_name(const pbt_enum_proto *ep, const char *name);
 
 /* Is number a value of the enum? */
 bool pbt_enum_has_number(const struct pbt_enum *e, int32_t number);
+
+/*
+ * The method of s named name, or NULL; the oneof of m named name, or
+ * NULL.  Both sort the names once per service or message (cached in tmp
+ * for the last one asked), so looking up every method of a service with
+ * 100,000 methods is not quadratic.
+ */
+struct pbt_method *pbt_cx_method(struct pbt_cx *cx, const struct pbt_service *s,
+				 const char *name);
+struct pbt_oneof *pbt_cx_oneof(struct pbt_cx *cx, const struct pbt_message *m,
+			       const char *name);
 
 /*
  * The element nearest to a deleted one that still exists in file f of

@@ -360,17 +360,13 @@ void pbt_check_oneof_no_delete(struct pbt_cx *cx, const void *o, const void *n)
 	struct pbt_message *nm = (struct pbt_message *)n;
 	struct pbt_span span;
 	bool located = false;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < om->n_oneofs; i++) {
-		bool found = false;
-
 		/* proto3 `optional` oneofs are not oneofs to buf. */
 		if (om->oneofs[i].synthetic)
 			continue;
-		for (j = 0; j < nm->n_oneofs && !found; j++)
-			found = !strcmp(om->oneofs[i].name, nm->oneofs[j].name);
-		if (found)
+		if (pbt_cx_oneof(cx, nm, om->oneofs[i].name))
 			continue;
 		if (!located) {
 			message_span(nm, &span);

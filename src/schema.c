@@ -222,16 +222,17 @@ static int index_fields(struct builder *b, struct pbt_message *m)
 		if (i && m->by_number[i - 1]->number > f->number)
 			sorted = false;
 	}
-	for (i = 0; i < m->n_oneofs; i++) {
-		/* A oneof with no members is not synthetic. */
-		size_t j;
-		bool any = false;
+	/* A oneof with no members is not synthetic.  One pass over the
+	 * fields: a message may have 100,000 of each. */
+	if (m->n_oneofs) {
+		bool *any = pbt_arena_calloc(b->a, m->n_oneofs, sizeof(*any));
 
-		for (j = 0; j < m->n_fields; j++)
-			if (m->fields[j].oneof == &m->oneofs[i])
-				any = true;
-		if (!any)
-			m->oneofs[i].synthetic = false;
+		for (i = 0; i < m->n_fields; i++)
+			if (m->fields[i].oneof)
+				any[m->fields[i].oneof->index] = true;
+		for (i = 0; i < m->n_oneofs; i++)
+			if (!any[i])
+				m->oneofs[i].synthetic = false;
 	}
 	if (!sorted)
 		qsort(m->by_number, m->n_fields, sizeof(*m->by_number),
