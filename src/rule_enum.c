@@ -123,12 +123,14 @@ static void value_no_delete(struct pbt_cx *cx, const void *o, const void *n, enu
 {
 	const struct pbt_enum *oe = o, *ne = n;
 	struct by_number ob, nb;
+	struct pbt_reserved rsv;
 	struct pbt_span span;
 	bool located = false;
 	size_t i, j, len, at;
 
 	by_number(cx, oe, &ob);
 	by_number(cx, ne, &nb);
+	pbt_reserved_of_enum(cx, ne->ep, &rsv);
 	for (i = 0; i < ob.n; i += len) {
 		int32_t num = ob.v[i]->number;
 		const char *suffix = "";
@@ -137,7 +139,7 @@ static void value_no_delete(struct pbt_cx *cx, const void *o, const void *n, enu
 		if (run_of(&nb, num, &at))
 			continue;
 		if (allow == ALLOW_NUMBER_RESERVED) {
-			if (pbt_enum_reserves_number(ne->ep, num))
+			if (pbt_reserved_number(&rsv, num))
 				continue;
 			suffix = pbt_arena_printf(cx->tmp, " without reserving the number \"%d\"", num);
 		} else if (allow == ALLOW_NAME_RESERVED) {
@@ -146,7 +148,7 @@ static void value_no_delete(struct pbt_cx *cx, const void *o, const void *n, enu
 			bool all = true;
 
 			for (j = 0; j < nn && all; j++)
-				all = pbt_enum_reserves_name(ne->ep, names[j]);
+				all = pbt_reserved_name(&rsv, names[j]);
 			if (all)
 				continue;
 			suffix = pbt_arena_printf(cx->tmp, " without reserving the name%s %s",
@@ -251,7 +253,8 @@ static void add_range(struct pbt_buf *b, int64_t s, int64_t e)
 void pbt_check_reserved_enum_no_delete(struct pbt_cx *cx, const void *o, const void *n)
 {
 	const struct pbt_enum *oe = o, *ne = n;
-	const pbt_enum_proto *op = oe->ep, *np = ne->ep;
+	const pbt_enum_proto *op = oe->ep;
+	struct pbt_reserved rsv;
 	struct pbt_span span;
 	struct pbt_buf miss = PBT_BUF_INIT, prev = PBT_BUF_INIT;
 	size_t i, j;
@@ -259,45 +262,28 @@ void pbt_check_reserved_enum_no_delete(struct pbt_cx *cx, const void *o, const v
 	if (!op->n_reserved_range && !op->n_reserved_name)
 		return;
 	enum_span(ne, &span);
+	pbt_reserved_of_enum(cx, ne->ep, &rsv);
 	for (i = 0; i < op->n_reserved_range; i++) {
-		int64_t at = op->reserved_range[i]->start, end = op->reserved_range[i]->end;
-		bool any = false;
+		int64_t start = op->reserved_range[i]->start, end = op->reserved_range[i]->end;
+		int64_t (*gap)[2];
+		size_t n_gaps = pbt_reserved_missing(cx, &rsv, start, end, &gap);
 
-		pbt_buf_reset(&miss);
-		while (at <= end) {
-			int64_t covered = at - 1, next = end + 1;
-
-			for (j = 0; j < np->n_reserved_range; j++) {
-				const Google__Protobuf__EnumDescriptorProto__EnumReservedRange *r =
-					np->reserved_range[j];
-
-				if (r->start <= at && at <= r->end && r->end > covered)
-					covered = r->end;
-			}
-			if (covered >= at) {
-				at = covered + 1;
-				continue;
-			}
-			for (j = 0; j < np->n_reserved_range; j++)
-				if (np->reserved_range[j]->start > at &&
-				    np->reserved_range[j]->start < next)
-					next = np->reserved_range[j]->start;
-			if (any)
-				pbt_buf_adds(&miss, ", ");
-			add_range(&miss, at, next - 1);
-			any = true;
-			at = next;
-		}
-		if (!any)
+		if (!n_gaps)
 			continue;
+		pbt_buf_reset(&miss);
+		for (j = 0; j < n_gaps; j++) {
+			if (j)
+				pbt_buf_adds(&miss, ", ");
+			add_range(&miss, gap[j][0], gap[j][1]);
+		}
 		pbt_buf_reset(&prev);
-		add_range(&prev, op->reserved_range[i]->start, end);
+		add_range(&prev, start, end);
 		pbt_cx_report(cx, ne->file, &span, oe->file,
 			      "Previously present reserved range \"%s\" on enum \"%s\" is missing values: %s were removed.",
 			      pbt_buf_str(&prev), ne->name, pbt_buf_str(&miss));
 	}
 	for (i = 0; i < op->n_reserved_name; i++)
-		if (op->reserved_name[i] && !pbt_enum_reserves_name(np, op->reserved_name[i]))
+		if (op->reserved_name[i] && !pbt_reserved_name(&rsv, op->reserved_name[i]))
 			pbt_cx_report(cx, ne->file, &span, oe->file,
 				      "Previously present reserved name \"%s\" on enum \"%s\" was deleted.",
 				      op->reserved_name[i], ne->name);
