@@ -334,6 +334,56 @@ static int resolve_indexes(struct pbt_arena *a, struct pbt_ptable *t, bool lenie
 	return 0;
 }
 
+static int cmp_cstr(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The first string of v[0..n) that occurs twice, or NULL. */
+static const char *twice(const char **v, size_t n)
+{
+	size_t i;
+
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_cstr);
+	for (i = 1; i < n; i++)
+		if (!strcmp(v[i - 1], v[i]))
+			return v[i];
+	return NULL;
+}
+
+/*
+ * A row is the message's JSON: two fields with one name or one JSON name
+ * (which protoc refuses, a hostile set may hold) would make a key mean
+ * two fields, in the table and in the data already stored.
+ */
+static int check_unique_keys(struct pbt_arena *a, const struct pbt_schema *s,
+			     const struct pbt_message *m, const struct pbt_loc *loc,
+			     struct pbt_err *err)
+{
+	const char **names = pbt_arena_calloc(a, m->n_fields + 1, sizeof(*names));
+	const char **json = pbt_arena_calloc(a, m->n_fields + 1, sizeof(*json));
+	const char *dup;
+	size_t i;
+
+	for (i = 0; i < m->n_fields; i++) {
+		names[i] = m->fields[i].name;
+		json[i] = m->fields[i].fp->json_name ? m->fields[i].fp->json_name :
+			  m->fields[i].name;
+	}
+	dup = twice(names, m->n_fields);
+	if (dup)
+		return pbt_errf(err, PBT_EINPUT, loc,
+				"message '%s' in %s has two fields named '%s'",
+				m->full_name, s->path, dup);
+	dup = twice(json, m->n_fields);
+	if (dup)
+		return pbt_errf(err, PBT_EINPUT, loc,
+				"message '%s' in %s has two fields with the JSON name '%s'",
+				m->full_name, s->path, dup);
+	return 0;
+}
+
 int pbt_ptable_resolve(struct pbt_arena *a, const struct pbt_schema *s,
 		       const struct pbt_tablecfg *cfg, unsigned flags,
 		       struct pbt_ptable *t, struct pbt_err *err)
@@ -365,6 +415,9 @@ int pbt_ptable_resolve(struct pbt_arena *a, const struct pbt_schema *s,
 		return pbt_errf(err, PBT_ECONFIG, &cfg->message_loc,
 				"message '%s' is not in %s", cfg->message, s->path);
 	}
+	r = check_unique_keys(a, s, m, &cfg->message_loc, err);
+	if (r)
+		return r;
 	sels = cfg->n_cols ? cfg->cols : &all;
 	n_sels = cfg->n_cols ? cfg->n_cols : 1;
 	for (i = 0; i < n_sels; i++)
