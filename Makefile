@@ -226,7 +226,8 @@ test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TAR
 		> $(TEST_LOG)/pg-asan.out 2>&1; tail -n 1 $(TEST_LOG)/pg-asan.out
 
 # The whole suite once more under valgrind's memcheck (no leaks, no invalid
-# reads): unit tests directly, golden and Postgres tests through a wrapper.
+# reads): unit tests directly, golden, Postgres and git-input tests through
+# a wrapper.
 test-valgrind: $(B)/pbtable $(B)/pbt-test
 	@mkdir -p $(TEST_LOG)
 	@valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -237,6 +238,9 @@ test-valgrind: $(B)/pbtable $(B)/pbt-test
 		sh src/test/golden.sh > $(TEST_LOG)/golden-valgrind.out 2>&1; tail -n 1 $(TEST_LOG)/golden-valgrind.out
 	@VALGRIND_BIN=$$(command -v valgrind) VALGRIND_PROG=$(CURDIR)/$(B)/pbtable PBTABLE=src/test/valgrind-wrap.sh SUITE="valgrind pg" \
 		sh src/test/pg_ddl.sh > $(TEST_LOG)/pg-valgrind.out 2>&1; tail -n 1 $(TEST_LOG)/pg-valgrind.out
+	@VALGRIND_BIN=$$(command -v valgrind) VALGRIND_PROG=$(CURDIR)/$(B)/pbtable PBTABLE=src/test/valgrind-wrap.sh \
+		sh src/test/ci_git.sh > $(TEST_LOG)/ci-valgrind.out 2>&1; \
+		sed 's/^ci:/valgrind ci:/' $(TEST_LOG)/ci-valgrind.out | tail -n 1
 
 check: deps
 	@$(MAKE) --no-print-directory all $(B)/pbt-test $(ASAN)/pbtable $(ASAN)/pbt-test
