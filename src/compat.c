@@ -265,8 +265,9 @@ _Static_assert(offsetof(struct pbt_method, name) == 0, "name first");
 _Static_assert(offsetof(struct pbt_oneof, name) == 0, "name first");
 
 /* Item `name` of the n items of size bytes at base (indexed in slot x). */
-static void *cx_find(struct pbt_cx *cx, struct pbt_cx_names *x, const void *owner,
-		     const void *base, size_t n, size_t size, const char *name)
+static void *cx_find(struct pbt_cx *cx, struct pbt_cx_names *x,
+		     const void *owner, const void *base, size_t n, size_t size,
+		     const char *name)
 {
 	size_t i, lo, hi;
 
@@ -330,8 +331,8 @@ static int cmp_cstr(const void *a, const void *b)
 }
 
 /* Sort and merge x->r[0..n), sort names[0..nn) (NULLs dropped). */
-static void reserved_finish(struct pbt_reserved *x, size_t n, char **names, size_t nn,
-			    struct pbt_arena *a)
+static void reserved_finish(struct pbt_reserved *x, size_t n, char **names,
+			    size_t nn, struct pbt_arena *a)
 {
 	size_t i, k = 0;
 
@@ -364,10 +365,12 @@ void pbt_reserved_of_message(struct pbt_cx *cx, const pbt_message_proto *dp,
 {
 	size_t i;
 
-	out->r = pbt_arena_calloc(cx->tmp, dp->n_reserved_range + 1, sizeof(*out->r));
+	out->r = pbt_arena_calloc(cx->tmp, dp->n_reserved_range + 1,
+				  sizeof(*out->r));
 	for (i = 0; i < dp->n_reserved_range; i++) {
+		/* end is exclusive in a DescriptorProto */
 		out->r[i][0] = dp->reserved_range[i]->start;
-		out->r[i][1] = (int64_t)dp->reserved_range[i]->end - 1;	/* exclusive */
+		out->r[i][1] = (int64_t)dp->reserved_range[i]->end - 1;
 	}
 	reserved_finish(out, dp->n_reserved_range, dp->reserved_name,
 			dp->n_reserved_name, cx->tmp);
@@ -378,7 +381,8 @@ void pbt_extensions_of_message(struct pbt_cx *cx, const pbt_message_proto *dp,
 {
 	size_t i;
 
-	out->r = pbt_arena_calloc(cx->tmp, dp->n_extension_range + 1, sizeof(*out->r));
+	out->r = pbt_arena_calloc(cx->tmp, dp->n_extension_range + 1,
+				  sizeof(*out->r));
 	for (i = 0; i < dp->n_extension_range; i++) {
 		out->r[i][0] = dp->extension_range[i]->start;
 		out->r[i][1] = (int64_t)dp->extension_range[i]->end - 1;
@@ -391,7 +395,8 @@ void pbt_reserved_of_enum(struct pbt_cx *cx, const pbt_enum_proto *ep,
 {
 	size_t i;
 
-	out->r = pbt_arena_calloc(cx->tmp, ep->n_reserved_range + 1, sizeof(*out->r));
+	out->r = pbt_arena_calloc(cx->tmp, ep->n_reserved_range + 1,
+				  sizeof(*out->r));
 	for (i = 0; i < ep->n_reserved_range; i++) {
 		out->r[i][0] = ep->reserved_range[i]->start;
 		out->r[i][1] = ep->reserved_range[i]->end;	/* inclusive */
@@ -425,8 +430,8 @@ bool pbt_reserved_number(const struct pbt_reserved *x, int64_t number)
 
 bool pbt_reserved_name(const struct pbt_reserved *x, const char *name)
 {
-	return x->n_names &&
-	       bsearch(&name, x->names, x->n_names, sizeof(*x->names), cmp_cstr);
+	return x->n_names && bsearch(&name, x->names, x->n_names,
+				     sizeof(*x->names), cmp_cstr);
 }
 
 size_t pbt_reserved_missing(struct pbt_cx *cx, const struct pbt_reserved *x,
@@ -440,13 +445,15 @@ size_t pbt_reserved_missing(struct pbt_cx *cx, const struct pbt_reserved *x,
 		int64_t next;
 
 		if (i < x->n_r && x->r[i][0] <= at) {
-			at = x->r[i][1] + 1;	/* merged: the next starts later */
+			/* merged: the next range starts later */
+			at = x->r[i][1] + 1;
 			i++;
 			continue;
 		}
 		next = i < x->n_r && x->r[i][0] <= end ? x->r[i][0] : end + 1;
 		if (n == cap) {
-			int64_t (*nv)[2] = pbt_arena_calloc(cx->tmp, cap * 2, sizeof(*nv));
+			int64_t (*nv)[2] = pbt_arena_calloc(cx->tmp, cap * 2,
+							    sizeof(*nv));
 
 			memcpy(nv, v, n * sizeof(*v));
 			v = nv;
@@ -635,7 +642,8 @@ void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
 					continue;
 				for (k = 0; k < os->n_methods; k++) {
 					struct pbt_method *om = &os->methods[k];
-					struct pbt_method *nm = pbt_cx_method(&cx, ns, om->name);
+					struct pbt_method *nm =
+						pbt_cx_method(&cx, ns, om->name);
 
 					if (nm)
 						call(&r, PBT_ON_METHOD, om, nm);

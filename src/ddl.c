@@ -361,15 +361,17 @@ static int check_unique_keys(struct pbt_arena *a, const struct pbt_schema *s,
 			     const struct pbt_message *m, const struct pbt_loc *loc,
 			     struct pbt_err *err)
 {
-	const char **names = pbt_arena_calloc(a, m->n_fields + 1, sizeof(*names));
+	const char **names = pbt_arena_calloc(a, m->n_fields + 1,
+					      sizeof(*names));
 	const char **json = pbt_arena_calloc(a, m->n_fields + 1, sizeof(*json));
 	const char *dup;
 	size_t i;
 
 	for (i = 0; i < m->n_fields; i++) {
+		const char *j = m->fields[i].fp->json_name;
+
 		names[i] = m->fields[i].name;
-		json[i] = m->fields[i].fp->json_name ? m->fields[i].fp->json_name :
-			  m->fields[i].name;
+		json[i] = j ? j : m->fields[i].name;
 	}
 	dup = twice(names, m->n_fields);
 	if (dup)
@@ -440,7 +442,8 @@ int pbt_ptable_resolve(struct pbt_arena *a, const struct pbt_schema *s,
 
 			/* Names are taken as paths below: protoc never writes
 			 * one that is empty or has a dot, a hostile set may. */
-			if (bad_name(f->name) || (f->oneof && bad_name(f->oneof->name)))
+			if (bad_name(f->name) ||
+			    (f->oneof && bad_name(f->oneof->name)))
 				return pbt_errf(err, PBT_EINPUT, &loc,
 						"message '%s': %s name '%s' is empty or has a dot",
 						m->full_name, bad_name(f->name) ? "field" : "oneof",

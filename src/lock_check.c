@@ -105,10 +105,11 @@ static struct elem *elem_get(struct model *m, const char *name, bool is_enum)
 	return e;
 }
 
-/* By map, not by scanning e->nums: a lock may hold 10^5 numbers of one message. */
+/* By map, not by scanning e->nums: a message may have 10^5 numbers. */
 static struct num *num_get(struct model *m, struct elem *e, int64_t number)
 {
-	char *key = pbt_arena_printf(m->a, "%s#%lld", e->name, (long long)number);
+	char *key = pbt_arena_printf(m->a, "%s#%lld", e->name,
+				     (long long)number);
 	uintptr_t at = (uintptr_t)pbt_map_get(&m->nums, key);
 
 	if (at)
@@ -538,7 +539,8 @@ static void mark_layer(struct model *m, size_t k)
 
 		e->in_layer = !k;
 		for (j = 0; j < e->n_nums && !e->in_layer; j++)
-			e->in_layer = (e->nums[j].aliases ? 1 : e->nums[j].n) > k;
+			e->in_layer = (e->nums[j].aliases ? 1 :
+				       e->nums[j].n) > k;
 	}
 	if (!k)
 		return;
@@ -548,7 +550,8 @@ static void mark_layer(struct model *m, size_t k)
 		if (!e->in_layer || e->is_enum)
 			continue;
 		for (j = 0; j < e->n_nums; j++) {
-			const struct pbt_lock_entry *f = form_at(&e->nums[j], k);
+			const struct pbt_lock_entry *f =
+				form_at(&e->nums[j], k);
 			struct elem *t = f->type_name ?
 				pbt_map_get(&m->elems, f->type_name) : NULL;
 
