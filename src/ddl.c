@@ -175,6 +175,8 @@ static struct pbt_pgcol *find_path(struct pbt_ptable *t, const char *path)
  * under the same column name, replaces it (that is how a type is
  * overridden); under another name it is a second column of that field.
  */
+#define PG_MAX_COLUMNS 1600
+
 static int add_column(struct pbt_ptable *t, const struct pbt_pgcol *c, bool from_all,
 		      bool *explicit_flags, struct pbt_err *err)
 {
@@ -189,6 +191,12 @@ static int add_column(struct pbt_ptable *t, const struct pbt_pgcol *c, bool from
 		return pbt_errf(err, PBT_ECONFIG, &c->loc,
 				"column name 'data' (from '%s') is taken by the message itself; set 'name'",
 				c->path);
+	/* PostgreSQL's MaxHeapAttributeNumber; data and pbt_rowid count.
+	 * Refusing here also bounds the clash checks below. */
+	if (at == t->n_cols && t->n_cols + 2 >= PG_MAX_COLUMNS)
+		return pbt_errf(err, PBT_ECONFIG, &c->loc,
+				"table '%s.%s' would have more than %d columns (PostgreSQL's limit); list the columns to keep in 'columns'",
+				t->schema, t->name, PG_MAX_COLUMNS);
 	for (i = 0; i < t->n_cols; i++) {
 		if (i != at && !strcmp(t->cols[i].name, c->name))
 			return pbt_errf(err, PBT_ECONFIG, &c->loc,

@@ -10,6 +10,7 @@
 #include "pgmap.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -121,20 +122,47 @@ static const struct {
 	{ "google.protobuf.UInt64Value", FT(UINT64) },
 };
 
+static int cmp_value_number(const void *x, const void *y)
+{
+	const struct pbt_enum_value *a = *(const struct pbt_enum_value *const *)x;
+	const struct pbt_enum_value *b = *(const struct pbt_enum_value *const *)y;
+
+	if (a->number != b->number)
+		return a->number < b->number ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/*
+ * first[i]: is value i the first declared with its number?  By sorting,
+ * not by looking back: an enum may have 100,000 values.
+ */
+static bool *first_of_number(const struct pbt_enum *e)
+{
+	const struct pbt_enum_value **v = pbt_xcalloc(e->n_values + 1, sizeof(*v));
+	bool *first = pbt_xcalloc(e->n_values + 1, sizeof(*first));
+	size_t i;
+
+	for (i = 0; i < e->n_values; i++)
+		v[i] = &e->values[i];
+	if (e->n_values)
+		qsort(v, e->n_values, sizeof(*v), cmp_value_number);
+	for (i = 0; i < e->n_values; i++)
+		first[v[i]->index] = !i || v[i - 1]->number != v[i]->number;
+	free(v);
+	return first;
+}
+
 static const char *enum_names_json(struct pbt_arena *a, const struct pbt_enum *e)
 {
 	struct pbt_buf j = PBT_BUF_INIT, lit = PBT_BUF_INIT;
+	bool *first = first_of_number(e);
 	const char *out;
-	size_t i, k;
+	size_t i;
 
 	pbt_buf_addc(&j, '{');
 	for (i = 0; i < e->n_values; i++) {
-		bool dup = false;
-
 		/* with allow_alias, the first name is the one JSON writers use */
-		for (k = 0; k < i && !dup; k++)
-			dup = e->values[k].number == e->values[i].number;
-		if (dup)
+		if (!first[i])
 			continue;
 		if (j.len > 1)
 			pbt_buf_adds(&j, ", ");
@@ -146,6 +174,7 @@ static const char *enum_names_json(struct pbt_arena *a, const struct pbt_enum *e
 	out = pbt_arena_strdup(a, lit.buf);
 	pbt_buf_release(&j);
 	pbt_buf_release(&lit);
+	free(first);
 	return out;
 }
 

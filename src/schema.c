@@ -125,6 +125,15 @@ static void init_field(struct builder *b, struct pbt_field *f,
 	}
 }
 
+static int cmp_field_name(const void *x, const void *y)
+{
+	const struct pbt_field *a = *(struct pbt_field *const *)x;
+	const struct pbt_field *b = *(struct pbt_field *const *)y;
+	int c = strcmp(a->name, b->name);
+
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
 static int cmp_field_number(const void *x, const void *y)
 {
 	const struct pbt_field *a = *(struct pbt_field *const *)x;
@@ -237,6 +246,14 @@ static int index_fields(struct builder *b, struct pbt_message *m)
 	if (!sorted)
 		qsort(m->by_number, m->n_fields, sizeof(*m->by_number),
 		      cmp_field_number);
+	/* Lookups by name bisect when scanning would cost: a message may
+	 * have 100,000 fields, and ddl looks each one up by name. */
+	if (m->n_fields > 8) {
+		m->by_name = pbt_arena_calloc(b->a, m->n_fields, sizeof(*m->by_name));
+		for (i = 0; i < m->n_fields; i++)
+			m->by_name[i] = &m->fields[i];
+		qsort(m->by_name, m->n_fields, sizeof(*m->by_name), cmp_field_name);
+	}
 	b->s->n_fields += m->n_fields;
 	return check_fields(b, m);
 }
@@ -671,12 +688,24 @@ struct pbt_field *pbt_message_field(const struct pbt_message *msg, int32_t numbe
 
 struct pbt_field *pbt_message_field_by_name(const struct pbt_message *msg, const char *name)
 {
-	size_t i;
+	size_t i, lo = 0, hi = msg->n_fields;
 
-	for (i = 0; i < msg->n_fields; i++)
-		if (!strcmp(msg->fields[i].name, name))
-			return &msg->fields[i];
-	return NULL;
+	if (!msg->by_name) {
+		for (i = 0; i < msg->n_fields; i++)
+			if (!strcmp(msg->fields[i].name, name))
+				return &msg->fields[i];
+		return NULL;
+	}
+	while (lo < hi) {	/* the first of the name: the first declared */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(msg->by_name[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < msg->n_fields && !strcmp(msg->by_name[lo]->name, name) ?
+	       msg->by_name[lo] : NULL;
 }
 
 bool pbt_field_is_map(const struct pbt_field *f)
