@@ -213,16 +213,17 @@ static void accept_message(struct model *m, const struct pbt_lock *l,
 }
 
 /*
- * NEW's names for enum value number `number` (the value at index k is
- * the first with it), when the lock has them all and the current one is
- * among them: together, as aliases, they stand for the number's past.
+ * NEW's names for one enum value number (run[0..n_run), in declaration
+ * order), when the lock has them all and the current one is among them:
+ * together, as aliases, they stand for the number's past.
  */
 static void accept_value(struct model *m, const struct pbt_lock *l,
-			 struct elem *e, const struct pbt_enum *en, size_t k)
+			 struct elem *e, const struct pbt_enum *en,
+			 const struct pbt_enum_value *const *run, size_t n_run)
 {
 	const struct pbt_lock_entry **have =
-		pbt_arena_calloc(m->a, en->n_values, sizeof(*have));
-	int32_t number = en->values[k].number;
+		pbt_arena_calloc(m->a, n_run, sizeof(*have));
+	int32_t number = run[0]->number;
 	const struct pbt_lock_entry *cur =
 		pbt_lock_latest(l, PBT_LOCK_VALUE, en->full_name, number);
 	struct pbt_lock_entry ve;
@@ -234,10 +235,8 @@ static void accept_value(struct model *m, const struct pbt_lock *l,
 	ve.kind = PBT_LOCK_VALUE;
 	ve.elem = en->full_name;
 	ve.number = number;
-	for (v = k; v < en->n_values; v++) {
-		if (en->values[v].number != number)
-			continue;
-		ve.name = en->values[v].name;
+	for (v = 0; v < n_run; v++) {
+		ve.name = run[v]->name;
 		have[nh] = pbt_lock_find(l, pbt_lock_entry_text(m->a, &ve));
 		if (!have[nh])
 			return;
@@ -252,22 +251,40 @@ static void accept_value(struct model *m, const struct pbt_lock *l,
 		num_add(m, n, have[v]);
 }
 
+static int cmp_value(const void *x, const void *y)
+{
+	const struct pbt_enum_value *a = *(const struct pbt_enum_value *const *)x;
+	const struct pbt_enum_value *b = *(const struct pbt_enum_value *const *)y;
+
+	if (a->number != b->number)
+		return a->number < b->number ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/*
+ * Each number once, with all its values: sorted by number rather than
+ * looked for value by value, as an enum may have 100,000 values (10,000
+ * took 800 MB and rising as the square).
+ */
 static void accept_enum(struct model *m, const struct pbt_lock *l,
 			const struct pbt_enum *en)
 {
 	struct elem *e = pbt_map_get(&m->elems, en->full_name);
-	size_t k, v;
+	const struct pbt_enum_value **v;
+	size_t k, end;
 
-	if (!e || !e->is_enum)
+	if (!e || !e->is_enum || !en->n_values)
 		return;
-	for (k = 0; k < en->n_values; k++) {
-		/* Each number once, at its first value. */
-		for (v = 0; v < k; v++)
-			if (en->values[v].number == en->values[k].number)
-				break;
-		if (v == k)
-			accept_value(m, l, e, en, k);
+	v = pbt_xcalloc(en->n_values, sizeof(*v));
+	for (k = 0; k < en->n_values; k++)
+		v[k] = &en->values[k];
+	qsort(v, en->n_values, sizeof(*v), cmp_value);
+	for (k = 0; k < en->n_values; k = end) {
+		for (end = k + 1; end < en->n_values && v[end]->number == v[k]->number; end++)
+			;
+		accept_value(m, l, e, en, v + k, end - k);
 	}
+	free(v);
 }
 
 static void accept_new(struct model *m, const struct pbt_lock *l,
