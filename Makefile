@@ -174,7 +174,7 @@ $(ASAN)/pbt-test: $(addprefix $(ASAN)/,$(TEST_OBJS)) $(ASAN)/libpbt.a
 # Each src/fuzz/fuzz_<t>.c is a libFuzzer target.  `make fuzz` builds them
 # with clang and runs each for FUZZ_SECONDS; `make check` replays the seeds
 # in testdata/fuzz/<t>/ through the same code under ASan+UBSan (replay.c).
-FUZZ_TARGETS = descset pair config pgexpr
+FUZZ_TARGETS = descset pair config ddlconfig lock ddl pgexpr
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZOBJ := $(B)/fuzzobj
@@ -237,7 +237,8 @@ test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TAR
 		> $(TEST_LOG)/drift-asan.out 2>&1; tail -n 1 $(TEST_LOG)/drift-asan.out
 
 # The whole suite once more under valgrind's memcheck (no leaks, no invalid
-# reads): unit tests directly, golden tests through a wrapper.
+# reads): unit tests directly, golden, Postgres and git-input tests through
+# a wrapper.
 test-valgrind: $(B)/pbtable $(B)/pbt-test
 	@mkdir -p $(TEST_LOG)
 	@valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -246,6 +247,13 @@ test-valgrind: $(B)/pbtable $(B)/pbt-test
 		[ $$rc = 0 ] || [ $$rc = 1 ] || echo "valgrind unit: 0 passed, 1 failed" >> $(TEST_LOG)/unit-valgrind.out
 	@VALGRIND_BIN=$$(command -v valgrind) VALGRIND_PROG=$(CURDIR)/$(B)/pbtable PBTABLE=src/test/valgrind-wrap.sh SUITE="valgrind golden" \
 		sh src/test/golden.sh > $(TEST_LOG)/golden-valgrind.out 2>&1; tail -n 1 $(TEST_LOG)/golden-valgrind.out
+	@VALGRIND_BIN=$$(command -v valgrind) VALGRIND_PROG=$(CURDIR)/$(B)/pbtable PBTABLE=src/test/valgrind-wrap.sh SUITE="valgrind pg" \
+		sh src/test/pg_ddl.sh > $(TEST_LOG)/pg-valgrind.out 2>&1; tail -n 1 $(TEST_LOG)/pg-valgrind.out
+	@VALGRIND_BIN=$$(command -v valgrind) VALGRIND_PROG=$(CURDIR)/$(B)/pbtable PBTABLE=src/test/valgrind-wrap.sh SUITE="valgrind drift" \
+		sh src/test/pg_drift.sh > $(TEST_LOG)/drift-valgrind.out 2>&1; tail -n 1 $(TEST_LOG)/drift-valgrind.out
+	@VALGRIND_BIN=$$(command -v valgrind) VALGRIND_PROG=$(CURDIR)/$(B)/pbtable PBTABLE=src/test/valgrind-wrap.sh \
+		sh src/test/ci_git.sh > $(TEST_LOG)/ci-valgrind.out 2>&1; \
+		sed 's/^ci:/valgrind ci:/' $(TEST_LOG)/ci-valgrind.out | tail -n 1
 
 check: deps
 	@$(MAKE) --no-print-directory all $(B)/pbt-test $(ASAN)/pbtable $(ASAN)/pbt-test

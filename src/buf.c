@@ -72,12 +72,32 @@ void pbt_buf_addf(struct pbt_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+static size_t utf8_rune(const unsigned char *p, unsigned *rune);
+
 void pbt_buf_add_json_str(struct pbt_buf *b, const char *s)
 {
 	const unsigned char *p;
 
 	pbt_buf_addc(b, '"');
 	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80) {
+			unsigned r;
+			size_t n = utf8_rune(p, &r);
+
+			/*
+			 * As Go's encoding/json: a byte that is not UTF-8 (names
+			 * from a hostile set) becomes U+FFFD, so the document
+			 * stays JSON; U+2028/9 are escaped for JavaScript.
+			 */
+			if (!n)
+				pbt_buf_adds(b, "\\ufffd");
+			else if (r == 0x2028 || r == 0x2029)
+				pbt_buf_addf(b, "\\u%04x", r);
+			else
+				pbt_buf_add(b, (const char *)p, n);
+			p += n ? n - 1 : 0;
+			continue;
+		}
 		switch (*p) {
 		case '"': pbt_buf_adds(b, "\\\""); break;
 		case '\\': pbt_buf_adds(b, "\\\\"); break;
@@ -129,6 +149,38 @@ static size_t utf8_rune(const unsigned char *p, unsigned *rune)
 		return 0;
 	*rune = r;
 	return n;
+}
+
+size_t pbt_utf8_seq(const char *p)
+{
+	unsigned r;
+
+	return utf8_rune((const unsigned char *)p, &r);
+}
+
+size_t pbt_utf8_valid_prefix(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c[4] = { 0, 0, 0, 0 };
+		unsigned r;
+		size_t k;
+
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		/* utf8_rune() reads up to 4 bytes: give it a bounded copy */
+		for (k = 0; k < 4 && i + k < n; k++)
+			c[k] = u[i + k];
+		k = utf8_rune(c, &r);
+		if (!k)
+			break;
+		i += k;
+	}
+	return i;
 }
 
 void pbt_buf_add_goquote(struct pbt_buf *b, const char *s)

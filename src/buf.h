@@ -30,6 +30,10 @@ void pbt_buf_vaddf(struct pbt_buf *b, const char *fmt, va_list ap)
 void pbt_buf_add_json_str(struct pbt_buf *b, const char *s);
 /* Append s as buf's (Go's) %q: a double-quoted string, Go escapes. */
 void pbt_buf_add_goquote(struct pbt_buf *b, const char *s);
+/* Length of the valid UTF-8 sequence at p (NUL-terminated), 0 if none. */
+size_t pbt_utf8_seq(const char *p);
+/* Length of the longest valid UTF-8 prefix of p[0..n) (n: all valid). */
+size_t pbt_utf8_valid_prefix(const char *p, size_t n);
 void pbt_buf_setlen(struct pbt_buf *b, size_t len);
 void pbt_buf_reset(struct pbt_buf *b);
 const char *pbt_buf_str(const struct pbt_buf *b);

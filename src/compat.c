@@ -8,7 +8,9 @@
 #include "compat.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "allow.h"
@@ -244,6 +246,228 @@ bool pbt_enum_reserves_name(const pbt_enum_proto *ep, const char *name)
 	return false;
 }
 
+struct named {
+	const char *name;
+	void *item;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	/* the first declared wins, as a linear scan would have it */
+	return c ? c : (x->item > y->item) - (x->item < y->item);
+}
+
+/* cx_find() reads an item's name from its start. */
+_Static_assert(offsetof(struct pbt_method, name) == 0, "name first");
+_Static_assert(offsetof(struct pbt_oneof, name) == 0, "name first");
+
+/* Item `name` of the n items of size bytes at base (indexed in slot x). */
+static void *cx_find(struct pbt_cx *cx, struct pbt_cx_names *x,
+		     const void *owner, const void *base, size_t n, size_t size,
+		     const char *name)
+{
+	size_t i, lo, hi;
+
+	if (x->of != owner) {
+		struct named *v = pbt_arena_calloc(cx->tmp, n + 1, sizeof(*v));
+
+		for (i = 0; i < n; i++) {
+			v[i].item = (char *)base + i * size;
+			v[i].name = *(const char *const *)v[i].item;
+		}
+		if (n)
+			qsort(v, n, sizeof(*v), cmp_named);
+		x->names = pbt_arena_calloc(cx->tmp, n + 1, sizeof(*x->names));
+		x->items = pbt_arena_calloc(cx->tmp, n + 1, sizeof(*x->items));
+		for (i = 0; i < n; i++) {
+			x->names[i] = v[i].name;
+			x->items[i] = v[i].item;
+		}
+		x->n = n;
+		x->of = owner;
+	}
+	lo = 0;
+	hi = x->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(x->names[mid], name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n && !strcmp(x->names[lo], name) ? x->items[lo] : NULL;
+}
+
+struct pbt_method *pbt_cx_method(struct pbt_cx *cx, const struct pbt_service *s,
+				 const char *name)
+{
+	return cx_find(cx, &cx->by_name[0], s, s->methods, s->n_methods,
+		       sizeof(*s->methods), name);
+}
+
+struct pbt_oneof *pbt_cx_oneof(struct pbt_cx *cx, const struct pbt_message *m,
+			       const char *name)
+{
+	return cx_find(cx, &cx->by_name[1], m, m->oneofs, m->n_oneofs,
+		       sizeof(*m->oneofs), name);
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sort and merge x->r[0..n), sort names[0..nn) (NULLs dropped). */
+static void reserved_finish(struct pbt_reserved *x, size_t n, char **names,
+			    size_t nn, struct pbt_arena *a)
+{
+	size_t i, k = 0;
+
+	if (n)
+		qsort(x->r, n, sizeof(*x->r), cmp_range);
+	for (i = 0; i < n; i++) {
+		if (x->r[i][0] > x->r[i][1])
+			continue;	/* empty: covers nothing */
+		if (k && x->r[i][0] <= x->r[k - 1][1] + 1) {
+			if (x->r[i][1] > x->r[k - 1][1])
+				x->r[k - 1][1] = x->r[i][1];
+			continue;
+		}
+		x->r[k][0] = x->r[i][0];
+		x->r[k][1] = x->r[i][1];
+		k++;
+	}
+	x->n_r = k;
+	x->names = pbt_arena_calloc(a, nn + 1, sizeof(*x->names));
+	x->n_names = 0;
+	for (i = 0; i < nn; i++)
+		if (names[i])
+			x->names[x->n_names++] = names[i];
+	if (x->n_names)
+		qsort(x->names, x->n_names, sizeof(*x->names), cmp_cstr);
+}
+
+void pbt_reserved_of_message(struct pbt_cx *cx, const pbt_message_proto *dp,
+			     struct pbt_reserved *out)
+{
+	size_t i;
+
+	out->r = pbt_arena_calloc(cx->tmp, dp->n_reserved_range + 1,
+				  sizeof(*out->r));
+	for (i = 0; i < dp->n_reserved_range; i++) {
+		/* end is exclusive in a DescriptorProto */
+		out->r[i][0] = dp->reserved_range[i]->start;
+		out->r[i][1] = (int64_t)dp->reserved_range[i]->end - 1;
+	}
+	reserved_finish(out, dp->n_reserved_range, dp->reserved_name,
+			dp->n_reserved_name, cx->tmp);
+}
+
+void pbt_extensions_of_message(struct pbt_cx *cx, const pbt_message_proto *dp,
+			       struct pbt_reserved *out)
+{
+	size_t i;
+
+	out->r = pbt_arena_calloc(cx->tmp, dp->n_extension_range + 1,
+				  sizeof(*out->r));
+	for (i = 0; i < dp->n_extension_range; i++) {
+		out->r[i][0] = dp->extension_range[i]->start;
+		out->r[i][1] = (int64_t)dp->extension_range[i]->end - 1;
+	}
+	reserved_finish(out, dp->n_extension_range, NULL, 0, cx->tmp);
+}
+
+void pbt_reserved_of_enum(struct pbt_cx *cx, const pbt_enum_proto *ep,
+			  struct pbt_reserved *out)
+{
+	size_t i;
+
+	out->r = pbt_arena_calloc(cx->tmp, ep->n_reserved_range + 1,
+				  sizeof(*out->r));
+	for (i = 0; i < ep->n_reserved_range; i++) {
+		out->r[i][0] = ep->reserved_range[i]->start;
+		out->r[i][1] = ep->reserved_range[i]->end;	/* inclusive */
+	}
+	reserved_finish(out, ep->n_reserved_range, ep->reserved_name,
+			ep->n_reserved_name, cx->tmp);
+}
+
+/* The first range whose end is at or past number. */
+static size_t first_ending_at(const struct pbt_reserved *x, int64_t number)
+{
+	size_t lo = 0, hi = x->n_r;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->r[mid][1] < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool pbt_reserved_number(const struct pbt_reserved *x, int64_t number)
+{
+	size_t i = first_ending_at(x, number);
+
+	return i < x->n_r && x->r[i][0] <= number;
+}
+
+bool pbt_reserved_name(const struct pbt_reserved *x, const char *name)
+{
+	return x->n_names && bsearch(&name, x->names, x->n_names,
+				     sizeof(*x->names), cmp_cstr);
+}
+
+size_t pbt_reserved_missing(struct pbt_cx *cx, const struct pbt_reserved *x,
+			    int64_t start, int64_t end, int64_t (**out)[2])
+{
+	size_t i = first_ending_at(x, start), n = 0, cap = 4;
+	int64_t at = start;
+	int64_t (*v)[2] = pbt_arena_calloc(cx->tmp, cap, sizeof(*v));
+
+	while (at <= end) {
+		int64_t next;
+
+		if (i < x->n_r && x->r[i][0] <= at) {
+			/* merged: the next range starts later */
+			at = x->r[i][1] + 1;
+			i++;
+			continue;
+		}
+		next = i < x->n_r && x->r[i][0] <= end ? x->r[i][0] : end + 1;
+		if (n == cap) {
+			int64_t (*nv)[2] = pbt_arena_calloc(cx->tmp, cap * 2,
+							    sizeof(*nv));
+
+			memcpy(nv, v, n * sizeof(*v));
+			v = nv;
+			cap *= 2;
+		}
+		v[n][0] = at;
+		v[n][1] = next - 1;
+		n++;
+		at = next;
+	}
+	*out = v;
+	return n;
+}
+
 bool pbt_enum_has_number(const struct pbt_enum *e, int32_t number)
 {
 	size_t i;
@@ -418,13 +642,11 @@ void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
 					continue;
 				for (k = 0; k < os->n_methods; k++) {
 					struct pbt_method *om = &os->methods[k];
-					size_t m;
+					struct pbt_method *nm =
+						pbt_cx_method(&cx, ns, om->name);
 
-					for (m = 0; m < ns->n_methods; m++)
-						if (!strcmp(ns->methods[m].name, om->name)) {
-							call(&r, PBT_ON_METHOD, om, &ns->methods[m]);
-							break;
-						}
+					if (nm)
+						call(&r, PBT_ON_METHOD, om, nm);
 				}
 			}
 		}

@@ -26,6 +26,13 @@ struct pbt_cx {
 	/* The pair being checked (set by compat.c before each check). */
 	enum pbt_subject subject_kind;
 	const void *subject_old, *subject_new;
+	/* pbt_cx_method() [0] and pbt_cx_oneof() [1]: the last indexed. */
+	struct pbt_cx_names {
+		const void *of;
+		const char **names;
+		void **items;
+		size_t n;
+	} by_name[2];
 };
 
 /*
@@ -89,6 +96,45 @@ bool pbt_enum_reserves_name(const pbt_enum_proto *ep, const char *name);
 
 /* Is number a value of the enum? */
 bool pbt_enum_has_number(const struct pbt_enum *e, int32_t number);
+
+/*
+ * A reserved list (or a message's extension ranges) made for lookups:
+ * ranges inclusive, sorted and merged (overlapping or adjacent ones
+ * joined), names sorted.  A set may hold 100,000 reserved entries, and
+ * each deleted field or old range is checked against them.  Lives in
+ * cx->tmp.
+ */
+struct pbt_reserved {
+	int64_t (*r)[2];
+	size_t n_r;
+	const char **names;
+	size_t n_names;
+};
+void pbt_reserved_of_message(struct pbt_cx *cx, const pbt_message_proto *dp,
+			     struct pbt_reserved *out);
+void pbt_extensions_of_message(struct pbt_cx *cx, const pbt_message_proto *dp,
+			       struct pbt_reserved *out);
+void pbt_reserved_of_enum(struct pbt_cx *cx, const pbt_enum_proto *ep,
+			  struct pbt_reserved *out);
+bool pbt_reserved_number(const struct pbt_reserved *x, int64_t number);
+bool pbt_reserved_name(const struct pbt_reserved *x, const char *name);
+/*
+ * The parts of [start, end] that x's ranges leave out, as *n intervals
+ * (inclusive) in cx->tmp, in order; the count is also returned.
+ */
+size_t pbt_reserved_missing(struct pbt_cx *cx, const struct pbt_reserved *x,
+			    int64_t start, int64_t end, int64_t (**out)[2]);
+
+/*
+ * The method of s named name, or NULL; the oneof of m named name, or
+ * NULL.  Both sort the names once per service or message (cached in tmp
+ * for the last one asked), so looking up every method of a service with
+ * 100,000 methods is not quadratic.
+ */
+struct pbt_method *pbt_cx_method(struct pbt_cx *cx, const struct pbt_service *s,
+				 const char *name);
+struct pbt_oneof *pbt_cx_oneof(struct pbt_cx *cx, const struct pbt_message *m,
+			       const char *name);
 
 /*
  * The element nearest to a deleted one that still exists in file f of

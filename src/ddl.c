@@ -44,6 +44,48 @@ void pbt_sql_free(struct pbt_sql *s)
 	free(s);
 }
 
+static int bad_utf8(const char *text, size_t len, const char *set_path,
+		    struct pbt_err *err)
+{
+	size_t at = pbt_utf8_valid_prefix(text, len), from = at, to = at;
+	struct pbt_buf line = PBT_BUF_INIT;
+	char *copy;
+
+	if (at == len)
+		return 0;
+	while (from && text[from - 1] != '\n')
+		from--;
+	while (to < len && text[to] != '\n')
+		to++;
+	copy = pbt_xmalloc(to - from + 1);
+	memcpy(copy, text + from, to - from);
+	copy[to - from] = '\0';
+	pbt_buf_add_goquote(&line, copy);
+	free(copy);
+	pbt_errf(err, PBT_EINPUT, &(struct pbt_loc){ set_path, 0, 0 },
+		 "names in the set are not UTF-8, and PostgreSQL refuses such SQL");
+	pbt_err_detail(err, "in the line %s", pbt_buf_str(&line));
+	pbt_buf_release(&line);
+	return -PBT_EINPUT;
+}
+
+int pbt_sql_check_utf8(const struct pbt_sql *s, const char *set_path,
+		       struct pbt_err *err)
+{
+	size_t i;
+	int r = bad_utf8(s->head.buf, s->head.len, set_path, err);
+
+	if (!r)
+		r = bad_utf8(s->tx.buf, s->tx.len, set_path, err);
+	for (i = 0; i < s->n_post && !r; i++) {
+		r = bad_utf8(s->post[i], strlen(s->post[i]), set_path, err);
+		if (!r && s->post_notes[i])
+			r = bad_utf8(s->post_notes[i], strlen(s->post_notes[i]),
+				     set_path, err);
+	}
+	return r;
+}
+
 void pbt_sql_add_post(struct pbt_sql *s, const char *note, const char *stmt)
 {
 	if (s->n_post == s->cap_post) {
@@ -133,6 +175,8 @@ static struct pbt_pgcol *find_path(struct pbt_ptable *t, const char *path)
  * under the same column name, replaces it (that is how a type is
  * overridden); under another name it is a second column of that field.
  */
+#define PG_MAX_COLUMNS 1600
+
 static int add_column(struct pbt_ptable *t, const struct pbt_pgcol *c, bool from_all,
 		      bool *explicit_flags, struct pbt_err *err)
 {
@@ -147,6 +191,12 @@ static int add_column(struct pbt_ptable *t, const struct pbt_pgcol *c, bool from
 		return pbt_errf(err, PBT_ECONFIG, &c->loc,
 				"column name 'data' (from '%s') is taken by the message itself; set 'name'",
 				c->path);
+	/* PostgreSQL's MaxHeapAttributeNumber; data and pbt_rowid count.
+	 * Refusing here also bounds the clash checks below. */
+	if (at == t->n_cols && t->n_cols + 2 >= PG_MAX_COLUMNS)
+		return pbt_errf(err, PBT_ECONFIG, &c->loc,
+				"table '%s.%s' would have more than %d columns (PostgreSQL's limit); list the columns to keep in 'columns'",
+				t->schema, t->name, PG_MAX_COLUMNS);
 	for (i = 0; i < t->n_cols; i++) {
 		if (i != at && !strcmp(t->cols[i].name, c->name))
 			return pbt_errf(err, PBT_ECONFIG, &c->loc,
@@ -158,6 +208,11 @@ static int add_column(struct pbt_ptable *t, const struct pbt_pgcol *c, bool from
 	if (at == t->n_cols)
 		t->n_cols++;
 	return 0;
+}
+
+static bool bad_name(const char *name)
+{
+	return !*name || strchr(name, '.');
 }
 
 static int map_and_add(struct pbt_arena *a, struct pbt_ptable *t, const struct pbt_message *m,
@@ -287,6 +342,58 @@ static int resolve_indexes(struct pbt_arena *a, struct pbt_ptable *t, bool lenie
 	return 0;
 }
 
+static int cmp_cstr(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The first string of v[0..n) that occurs twice, or NULL. */
+static const char *twice(const char **v, size_t n)
+{
+	size_t i;
+
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_cstr);
+	for (i = 1; i < n; i++)
+		if (!strcmp(v[i - 1], v[i]))
+			return v[i];
+	return NULL;
+}
+
+/*
+ * A row is the message's JSON: two fields with one name or one JSON name
+ * (which protoc refuses, a hostile set may hold) would make a key mean
+ * two fields, in the table and in the data already stored.
+ */
+static int check_unique_keys(struct pbt_arena *a, const struct pbt_schema *s,
+			     const struct pbt_message *m, const struct pbt_loc *loc,
+			     struct pbt_err *err)
+{
+	const char **names = pbt_arena_calloc(a, m->n_fields + 1,
+					      sizeof(*names));
+	const char **json = pbt_arena_calloc(a, m->n_fields + 1, sizeof(*json));
+	const char *dup;
+	size_t i;
+
+	for (i = 0; i < m->n_fields; i++) {
+		const char *j = m->fields[i].fp->json_name;
+
+		names[i] = m->fields[i].name;
+		json[i] = j ? j : m->fields[i].name;
+	}
+	dup = twice(names, m->n_fields);
+	if (dup)
+		return pbt_errf(err, PBT_EINPUT, loc,
+				"message '%s' in %s has two fields named '%s'",
+				m->full_name, s->path, dup);
+	dup = twice(json, m->n_fields);
+	if (dup)
+		return pbt_errf(err, PBT_EINPUT, loc,
+				"message '%s' in %s has two fields with the JSON name '%s'",
+				m->full_name, s->path, dup);
+	return 0;
+}
+
 int pbt_ptable_resolve(struct pbt_arena *a, const struct pbt_schema *s,
 		       const struct pbt_tablecfg *cfg, unsigned flags,
 		       struct pbt_ptable *t, struct pbt_err *err)
@@ -311,9 +418,16 @@ int pbt_ptable_resolve(struct pbt_arena *a, const struct pbt_schema *s,
 			t->absent = true;
 			return 0;
 		}
+		if (m)	/* protoc marks only map entries so; a set may mark any */
+			return pbt_errf(err, PBT_ECONFIG, &cfg->message_loc,
+					"message '%s' is a map entry (option map_entry) in %s: not a table",
+					cfg->message, s->path);
 		return pbt_errf(err, PBT_ECONFIG, &cfg->message_loc,
 				"message '%s' is not in %s", cfg->message, s->path);
 	}
+	r = check_unique_keys(a, s, m, &cfg->message_loc, err);
+	if (r)
+		return r;
 	sels = cfg->n_cols ? cfg->cols : &all;
 	n_sels = cfg->n_cols ? cfg->n_cols : 1;
 	for (i = 0; i < n_sels; i++)
@@ -334,6 +448,14 @@ int pbt_ptable_resolve(struct pbt_arena *a, const struct pbt_schema *s,
 		for (j = 0; j < m->n_fields; j++) {
 			const struct pbt_field *f = &m->fields[j];
 
+			/* Names are taken as paths below: protoc never writes
+			 * one that is empty or has a dot, a hostile set may. */
+			if (bad_name(f->name) ||
+			    (f->oneof && bad_name(f->oneof->name)))
+				return pbt_errf(err, PBT_EINPUT, &loc,
+						"message '%s': %s name '%s' is empty or has a dot",
+						m->full_name, bad_name(f->name) ? "field" : "oneof",
+						bad_name(f->name) ? f->name : f->oneof->name);
 			if (f->oneof && !f->oneof->synthetic && !find_path(t, f->oneof->name)) {
 				r = map_and_add(a, t, m, f->oneof->name, NULL, NULL, &loc, true,
 						lenient, explicit_flags, err);
@@ -881,6 +1003,9 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 		}
 		pbt_ddl_table(s, &tables[i], opts->strict ? PBT_DDL_STRICT : 0);
 	}
+	r = pbt_sql_check_utf8(s, set_path, err);
+	if (r)
+		goto out;
 	*out = s;
 	s = NULL;
 	r = 0;

@@ -79,6 +79,13 @@ struct pbt_sql *pbt_sql_new(const char *lock_timeout);
 void pbt_sql_add_post(struct pbt_sql *s, const char *note, const char *stmt);
 void pbt_sql_warn(struct pbt_sql *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * PostgreSQL refuses a script holding bytes that are not UTF-8, and only
+ * names from a hostile set can put them there: 0, or -PBT_EINPUT naming
+ * set_path with the offending SQL line (escaped) in the detail.
+ */
+int pbt_sql_check_utf8(const struct pbt_sql *s, const char *set_path,
+		       struct pbt_err *err);
 /* Is the transaction part empty? */
 bool pbt_sql_tx_empty(const struct pbt_sql *s);
 

@@ -69,16 +69,26 @@ int pbt_read_file(const char *path, unsigned char **data, size_t *len,
 	struct stat st;
 	int fd, r;
 	size_t hint = 0;
+	bool std_in = !strcmp(path, "-");
 
-	if (!strcmp(path, "-"))
-		return read_fd(0, "<stdin>", 0, data, len, err);
-	fd = open(path, O_RDONLY);
+	/*
+	 * stdin is sized like a file when it is one (`< big.binpb`), so an
+	 * input over the limit is refused before a byte is read; a pipe is
+	 * read up to the limit.
+	 */
+	if (std_in) {
+		fd = 0;
+		path = "<stdin>";
+	} else {
+		fd = open(path, O_RDONLY);
+	}
 	if (fd < 0)
 		return pbt_errf(err, PBT_EINPUT, &(struct pbt_loc){ path, 0, 0 },
 				"cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			close(fd);
+			if (!std_in)
+				close(fd);
 			return pbt_errf(err, PBT_EINPUT,
 					&(struct pbt_loc){ path, 0, 0 },
 					"is a directory, not a "
@@ -86,7 +96,8 @@ int pbt_read_file(const char *path, unsigned char **data, size_t *len,
 		}
 		if (S_ISREG(st.st_mode)) {
 			if ((unsigned long long)st.st_size > PBT_MAX_INPUT_BYTES) {
-				close(fd);
+				if (!std_in)
+					close(fd);
 				return pbt_errf(err, PBT_EINPUT,
 						&(struct pbt_loc){ path, 0, 0 },
 						"file is %lld MiB, over the %zu MiB limit: refused",
@@ -97,7 +108,8 @@ int pbt_read_file(const char *path, unsigned char **data, size_t *len,
 		}
 	}
 	r = read_fd(fd, path, hint, data, len, err);
-	close(fd);
+	if (!std_in)
+		close(fd);
 	return r;
 }
 

@@ -14,9 +14,10 @@ struct pbt_err;
 
 /*
  * Read a whole file ("-" = standard input) into a malloc()ed buffer.
- * Refuses files over PBT_MAX_INPUT_BYTES before reading them (stdin: as
- * soon as the limit is passed).  Returns 0 or -PBT_EINPUT with err naming
- * the path.  *data must be free()d by the caller.
+ * Refuses files over PBT_MAX_INPUT_BYTES before reading them (stdin too
+ * when it is a regular file; a pipe as soon as the limit is passed).
+ * Returns 0 or -PBT_EINPUT with err naming the path.  *data must be
+ * free()d by the caller.
  */
 int pbt_read_file(const char *path, unsigned char **data, size_t *len,
 		  struct pbt_err *err);

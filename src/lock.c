@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "arena.h"
+#include "desc_load.h"
 #include "err.h"
 #include "featureset.h"
 
@@ -536,6 +538,10 @@ static int parse_entry(struct parser *p, char **tok, size_t n)
 		return perr(p, "incomplete entry");
 	if ((rc = need_name(p, tok[1], msg ? "message name" : "enum name")))
 		return rc;
+	/* Its last part is the element's name, which is never empty. */
+	if (tok[1][strlen(tok[1]) - 1] == '.')
+		return perr(p, "%s name '%s' ends with a dot",
+			    msg ? "message" : "enum", tok[1]);
 	e.elem = tok[1];
 	if (msg && !strcmp(tok[2], "field")) {
 		e.kind = PBT_LOCK_FIELD;
@@ -632,6 +638,7 @@ int pbt_lock_read(struct pbt_lock *l, const char *path, struct pbt_err *err)
 {
 	struct pbt_loc loc = { path, 0, 0 };
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	struct pbt_buf b = PBT_BUF_INIT;
 	char chunk[65536];
 	size_t n;
@@ -640,8 +647,25 @@ int pbt_lock_read(struct pbt_lock *l, const char *path, struct pbt_err *err)
 	if (!f)
 		return pbt_errf(err, PBT_EINPUT, &loc, "cannot open: %s",
 				strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+	/* The same bound as for a descriptor set: refused before reading. */
+	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > PBT_MAX_INPUT_BYTES) {
+		fclose(f);
+		return pbt_errf(err, PBT_EINPUT, &loc,
+				"file is %lld MiB, over the %zu MiB limit: refused",
+				(long long)(st.st_size >> 20),
+				PBT_MAX_INPUT_BYTES >> 20);
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b.len + n > PBT_MAX_INPUT_BYTES) {	/* not a regular file */
+			fclose(f);
+			pbt_buf_release(&b);
+			return pbt_errf(err, PBT_EINPUT, &loc,
+					"larger than %zu MiB: refused",
+					PBT_MAX_INPUT_BYTES >> 20);
+		}
 		pbt_buf_add(&b, chunk, n);
+	}
 	if (ferror(f)) {
 		fclose(f);
 		pbt_buf_release(&b);

@@ -46,6 +46,9 @@ static const char *const lock_rules[] = {
 	"RESERVED_MESSAGE_NO_DELETE",
 };
 
+/* More forms of one number than this: not a lock (see pbt_lock_check()). */
+#define MAX_FORMS 1000
+
 /* One number of an element and the forms recorded for it. */
 struct num {
 	int64_t number;
@@ -57,6 +60,7 @@ struct num {
 struct elem {
 	const char *name;
 	bool is_enum, map_entry;
+	bool in_layer;		/* make_layer(): part of the layer being made */
 	bool proto2;		/* has a group field: see make_layer() */
 	struct num *nums;
 	size_t n_nums, cap_nums;
@@ -70,6 +74,7 @@ struct model {
 	struct elem **list;
 	size_t n, cap;
 	struct pbt_map accepted;	/* "msg#number": accepted NEW fields */
+	struct pbt_map nums;		/* "elem#number" -> index + 1 in nums */
 };
 
 /* Grow arena array v of n elements to hold one more (old copy dropped). */
@@ -100,16 +105,19 @@ static struct elem *elem_get(struct model *m, const char *name, bool is_enum)
 	return e;
 }
 
+/* By map, not by scanning e->nums: a message may have 10^5 numbers. */
 static struct num *num_get(struct model *m, struct elem *e, int64_t number)
 {
-	size_t i;
+	char *key = pbt_arena_printf(m->a, "%s#%lld", e->name,
+				     (long long)number);
+	uintptr_t at = (uintptr_t)pbt_map_get(&m->nums, key);
 
-	for (i = 0; i < e->n_nums; i++)
-		if (e->nums[i].number == number)
-			return &e->nums[i];
+	if (at)
+		return &e->nums[at - 1];
 	GROW(e->nums, e->n_nums, e->cap_nums, m->a);
 	memset(&e->nums[e->n_nums], 0, sizeof(e->nums[0]));
 	e->nums[e->n_nums].number = number;
+	pbt_map_put(&m->nums, key, (void *)(uintptr_t)(e->n_nums + 1));
 	return &e->nums[e->n_nums++];
 }
 
@@ -205,16 +213,17 @@ static void accept_message(struct model *m, const struct pbt_lock *l,
 }
 
 /*
- * NEW's names for enum value number `number` (the value at index k is
- * the first with it), when the lock has them all and the current one is
- * among them: together, as aliases, they stand for the number's past.
+ * NEW's names for one enum value number (run[0..n_run), in declaration
+ * order), when the lock has them all and the current one is among them:
+ * together, as aliases, they stand for the number's past.
  */
 static void accept_value(struct model *m, const struct pbt_lock *l,
-			 struct elem *e, const struct pbt_enum *en, size_t k)
+			 struct elem *e, const struct pbt_enum *en,
+			 const struct pbt_enum_value *const *run, size_t n_run)
 {
 	const struct pbt_lock_entry **have =
-		pbt_arena_calloc(m->a, en->n_values, sizeof(*have));
-	int32_t number = en->values[k].number;
+		pbt_arena_calloc(m->a, n_run, sizeof(*have));
+	int32_t number = run[0]->number;
 	const struct pbt_lock_entry *cur =
 		pbt_lock_latest(l, PBT_LOCK_VALUE, en->full_name, number);
 	struct pbt_lock_entry ve;
@@ -226,10 +235,8 @@ static void accept_value(struct model *m, const struct pbt_lock *l,
 	ve.kind = PBT_LOCK_VALUE;
 	ve.elem = en->full_name;
 	ve.number = number;
-	for (v = k; v < en->n_values; v++) {
-		if (en->values[v].number != number)
-			continue;
-		ve.name = en->values[v].name;
+	for (v = 0; v < n_run; v++) {
+		ve.name = run[v]->name;
 		have[nh] = pbt_lock_find(l, pbt_lock_entry_text(m->a, &ve));
 		if (!have[nh])
 			return;
@@ -244,22 +251,40 @@ static void accept_value(struct model *m, const struct pbt_lock *l,
 		num_add(m, n, have[v]);
 }
 
+static int cmp_value(const void *x, const void *y)
+{
+	const struct pbt_enum_value *a = *(const struct pbt_enum_value *const *)x;
+	const struct pbt_enum_value *b = *(const struct pbt_enum_value *const *)y;
+
+	if (a->number != b->number)
+		return a->number < b->number ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/*
+ * Each number once, with all its values: sorted by number rather than
+ * looked for value by value, as an enum may have 100,000 values (10,000
+ * took 800 MB and rising as the square).
+ */
 static void accept_enum(struct model *m, const struct pbt_lock *l,
 			const struct pbt_enum *en)
 {
 	struct elem *e = pbt_map_get(&m->elems, en->full_name);
-	size_t k, v;
+	const struct pbt_enum_value **v;
+	size_t k, end;
 
-	if (!e || !e->is_enum)
+	if (!e || !e->is_enum || !en->n_values)
 		return;
-	for (k = 0; k < en->n_values; k++) {
-		/* Each number once, at its first value. */
-		for (v = 0; v < k; v++)
-			if (en->values[v].number == en->values[k].number)
-				break;
-		if (v == k)
-			accept_value(m, l, e, en, k);
+	v = pbt_xcalloc(en->n_values, sizeof(*v));
+	for (k = 0; k < en->n_values; k++)
+		v[k] = &en->values[k];
+	qsort(v, en->n_values, sizeof(*v), cmp_value);
+	for (k = 0; k < en->n_values; k = end) {
+		for (end = k + 1; end < en->n_values && v[end]->number == v[k]->number; end++)
+			;
+		accept_value(m, l, e, en, v + k, end - k);
 	}
+	free(v);
 }
 
 static void accept_new(struct model *m, const struct pbt_lock *l,
@@ -514,6 +539,46 @@ static struct pkg *pkg_of(struct pbt_arena *a, struct pbt_map *pkgs,
 }
 
 /*
+ * Which elements layer k holds.  Layer 0 holds all.  An element whose
+ * numbers all have at most k forms would be in layer k as it is in an
+ * earlier layer (its last forms), adding only findings already found and
+ * a copy of itself: a lock with 200 forms of one field and 20,000 other
+ * messages made 200 full copies (3 GB).  So layer k > 0 holds the
+ * elements with more than k forms of a number, and the elements their
+ * fields name (a map field needs its entry to be a map).
+ */
+static void mark_layer(struct model *m, size_t k)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->n; i++) {
+		struct elem *e = m->list[i];
+
+		e->in_layer = !k;
+		for (j = 0; j < e->n_nums && !e->in_layer; j++)
+			e->in_layer = (e->nums[j].aliases ? 1 :
+				       e->nums[j].n) > k;
+	}
+	if (!k)
+		return;
+	for (i = 0; i < m->n; i++) {
+		const struct elem *e = m->list[i];
+
+		if (!e->in_layer || e->is_enum)
+			continue;
+		for (j = 0; j < e->n_nums; j++) {
+			const struct pbt_lock_entry *f =
+				form_at(&e->nums[j], k);
+			struct elem *t = f->type_name ?
+				pbt_map_get(&m->elems, f->type_name) : NULL;
+
+			if (t)
+				t->in_layer = true;
+		}
+	}
+}
+
+/*
  * Layer k as a descriptor set: one file per package, every element at its
  * top level (its full name is all the rules look at).  The package is the
  * full name without its last part, which for a nested element is its
@@ -545,6 +610,8 @@ static struct pbt_schema *make_layer(struct model *m, size_t k,
 				       label, pkg_name, e->proto2);
 		fdp_t *fd = p->fd;
 
+		if (!e->in_layer)
+			continue;
 		if (e->is_enum) {
 			GROW(fd->enum_type, fd->n_enum_type, p->cap_enums, a);
 			fd->enum_type[fd->n_enum_type++] =
@@ -599,6 +666,7 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 	m.a = pbt_arena_new();
 	pbt_map_init(&m.elems, m.a, 0);
 	pbt_map_init(&m.accepted, m.a, 0);
+	pbt_map_init(&m.nums, m.a, l->n);
 	build_model(&m, l);
 	accept_new(&m, l, new);
 	for (i = 0; i < m.n; i++) {
@@ -611,6 +679,14 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 
 			if (n > layers)
 				layers = n;
+			/* Each layer is a schema: bound them (a lock written
+			 * by pbtable has a few forms of a number). */
+			if (n > MAX_FORMS && !rc)
+				rc = pbt_errf(err, PBT_EINPUT,
+					      &(struct pbt_loc){ lock_path, 0, 0 },
+					      "%s '%s' number %lld has %zu recorded forms (at most %d)",
+					      e->is_enum ? "enum" : "message", e->name,
+					      (long long)e->nums[j].number, n, MAX_FORMS);
 		}
 	}
 	if (!layers && m.n)
@@ -618,7 +694,10 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 
 	h = pbt_history_new(on);
 	for (i = 0; i < layers && !rc; i++) {
-		struct pbt_schema *s = make_layer(&m, i, lock_path, err);
+		struct pbt_schema *s;
+
+		mark_layer(&m, i);
+		s = make_layer(&m, i, lock_path, err);
 
 		if (!s) {
 			/* The lock parsed, so this is ours, but say where. */

@@ -513,6 +513,9 @@ int pbt_migrate(const char *new_path, const char *old_path,
 		pbt_sql_comment(&s->head, "schema change.  Generated; review it, then run it once.");
 		pbt_buf_adds(&s->head, "\n");
 	}
+	r = pbt_sql_check_utf8(s, new_path, err);
+	if (r)
+		goto out;
 	*out = s;
 	s = NULL;
 	r = 0;

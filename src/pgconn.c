@@ -103,7 +103,21 @@ static int run(PGconn *c, const char *sql, struct pbt_err *err)
 	}
 	first_line(sql, where, sizeof(where));
 	primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	pbt_errf(err, PBT_EDB, NULL, "query failed: %s", primary ? primary : PQerrorMessage(c));
+	if (PQstatus(c) == CONNECTION_BAD) {
+		/*
+		 * The server went away (stopped, crashed, or the backend was
+		 * terminated): libpq's text is several lines with a severity
+		 * prefix; the primary message, if the server sent one, says it.
+		 */
+		char why[200];
+
+		first_line(primary ? primary : PQerrorMessage(c), why, sizeof(why));
+		pbt_errf(err, PBT_EDB, NULL, "lost the connection: %s",
+			 strncmp(why, "FATAL:  ", 8) ? why : why + 8);
+	} else {
+		pbt_errf(err, PBT_EDB, NULL, "query failed: %s",
+			 primary ? primary : PQerrorMessage(c));
+	}
 	hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
 	if (hint)
 		pbt_err_detail(err, "in: %s (hint: %s)", where, hint);

@@ -10,6 +10,7 @@
 #include "pgmap.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -41,7 +42,8 @@ struct mapping {
 enum { FAM_NONE, FAM_INT32, FAM_UINT32, FAM_INT64, FAM_UINT64, FAM_FLOAT,
        FAM_DOUBLE, FAM_ENUM, FAM_DURATION };
 
-static void scalar(struct mapping *m, int type)
+/* false: type is not a scalar type (a hostile set can say anything) */
+static bool scalar(struct mapping *m, int type)
 {
 	m->keyable = true;
 	m->wpre = "to_jsonb(";
@@ -100,8 +102,9 @@ static void scalar(struct mapping *m, int type)
 		m->whelpers = PBT_HBIT(PBT_H_BYTES_OUT);
 		break;
 	default:
-		PBT_BUG("not a scalar type %d", type);
+		return false;
 	}
+	return true;
 }
 
 static const struct {
@@ -119,20 +122,47 @@ static const struct {
 	{ "google.protobuf.UInt64Value", FT(UINT64) },
 };
 
+static int cmp_value_number(const void *x, const void *y)
+{
+	const struct pbt_enum_value *a = *(const struct pbt_enum_value *const *)x;
+	const struct pbt_enum_value *b = *(const struct pbt_enum_value *const *)y;
+
+	if (a->number != b->number)
+		return a->number < b->number ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/*
+ * first[i]: is value i the first declared with its number?  By sorting,
+ * not by looking back: an enum may have 100,000 values.
+ */
+static bool *first_of_number(const struct pbt_enum *e)
+{
+	const struct pbt_enum_value **v = pbt_xcalloc(e->n_values + 1, sizeof(*v));
+	bool *first = pbt_xcalloc(e->n_values + 1, sizeof(*first));
+	size_t i;
+
+	for (i = 0; i < e->n_values; i++)
+		v[i] = &e->values[i];
+	if (e->n_values)
+		qsort(v, e->n_values, sizeof(*v), cmp_value_number);
+	for (i = 0; i < e->n_values; i++)
+		first[v[i]->index] = !i || v[i - 1]->number != v[i]->number;
+	free(v);
+	return first;
+}
+
 static const char *enum_names_json(struct pbt_arena *a, const struct pbt_enum *e)
 {
 	struct pbt_buf j = PBT_BUF_INIT, lit = PBT_BUF_INIT;
+	bool *first = first_of_number(e);
 	const char *out;
-	size_t i, k;
+	size_t i;
 
 	pbt_buf_addc(&j, '{');
 	for (i = 0; i < e->n_values; i++) {
-		bool dup = false;
-
 		/* with allow_alias, the first name is the one JSON writers use */
-		for (k = 0; k < i && !dup; k++)
-			dup = e->values[k].number == e->values[i].number;
-		if (dup)
+		if (!first[i])
 			continue;
 		if (j.len > 1)
 			pbt_buf_adds(&j, ", ");
@@ -144,6 +174,7 @@ static const char *enum_names_json(struct pbt_arena *a, const struct pbt_enum *e
 	out = pbt_arena_strdup(a, lit.buf);
 	pbt_buf_release(&j);
 	pbt_buf_release(&lit);
+	free(first);
 	return out;
 }
 
@@ -219,6 +250,23 @@ static int classify(struct pbt_arena *a, const struct pbt_field *f, struct mappi
 	const char *tn = f->type_name;
 	size_t i;
 
+	memset(m, 0, sizeof(*m));
+	m->helper = PBT_H_NONE;
+	/*
+	 * protoc always writes a type, and a type name for the named types;
+	 * a set from elsewhere may not.  Say so instead of guessing.
+	 */
+	if (f->fp->type == FT(ENUM) || field_is_message(f)) {
+		if (!tn || !*tn)
+			return pbt_errf(err, PBT_EINPUT, loc,
+					"field '%s' of '%s' has no type name",
+					f->name, f->message ? f->message->full_name : "");
+	} else if (!scalar(m, f->fp->type)) {
+		return pbt_errf(err, PBT_EINPUT, loc,
+				"field '%s' of '%s' has type %d, which is not a protobuf type",
+				f->name, f->message ? f->message->full_name : "",
+				(int)f->fp->type);
+	}
 	memset(m, 0, sizeof(*m));
 	m->helper = PBT_H_NONE;
 	if (field_is_repeated(f)) {
@@ -601,6 +649,9 @@ int pbt_pgmap_path(struct pbt_arena *a, const struct pbt_message *msg,
 		bool last = !p[n];
 		const struct pbt_oneof *o;
 
+		if (!n || (!last && !p[n + 1]))
+			break;	/* "", "a..b", "a.": no field has an empty name */
+
 		if (!m) {
 			r = pbt_errf(err, PBT_ECONFIG, loc, "cannot follow '%s' in '%s': not a message field",
 				     seg, path);
@@ -646,6 +697,10 @@ int pbt_pgmap_path(struct pbt_arena *a, const struct pbt_message *msg,
 				goto out;
 			}
 		}
+	}
+	if (!f || *p) {
+		r = pbt_errf(err, PBT_ECONFIG, loc, "empty field name in path '%s'", path);
+		goto out;
 	}
 	r = classify(a, f, &mp, loc, err);
 	if (r)

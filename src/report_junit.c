@@ -24,10 +24,20 @@ static void add_xml(struct pbt_buf *b, const char *s)
 		case '\n': pbt_buf_adds(b, "&#xA;"); break;
 		case '\r': pbt_buf_adds(b, "&#xD;"); break;
 		default:
-			if (*p < 0x20)	/* not allowed in XML 1.0 */
+			if (*p >= 0x80) {
+				/* as Go: a byte that is not UTF-8 becomes U+FFFD */
+				size_t n = pbt_utf8_seq((const char *)p);
+
+				if (n)
+					pbt_buf_add(b, (const char *)p, n);
+				else
+					pbt_buf_adds(b, "\xef\xbf\xbd");
+				p += n ? n - 1 : 0;
+			} else if (*p < 0x20) {	/* not allowed in XML 1.0 */
 				pbt_buf_adds(b, "\xef\xbf\xbd");
-			else
+			} else {
 				pbt_buf_addc(b, (char)*p);
+			}
 		}
 }
 

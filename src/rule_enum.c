@@ -30,24 +30,72 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The names of number in e, sorted; returns the count. */
-static size_t names_of(struct pbt_cx *cx, const struct pbt_enum *e, int32_t number,
-		       const char ***out)
+/*
+ * An enum's values sorted by number (declaration order within a number),
+ * so that each number is looked at once and looked up by bisection: a set
+ * may hold an enum of 50,000 values, and scanning all of them per value
+ * took minutes and, allocating per value, 24 GB.
+ */
+struct by_number {
+	const struct pbt_enum_value **v;
+	size_t n;
+};
+
+static int cmp_value(const void *a, const void *b)
 {
-	const char **v = pbt_arena_calloc(cx->tmp, e->n_values + 1, sizeof(*v));
+	const struct pbt_enum_value *x = *(const struct pbt_enum_value *const *)a;
+	const struct pbt_enum_value *y = *(const struct pbt_enum_value *const *)b;
+
+	if (x->number != y->number)
+		return x->number < y->number ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static void by_number(struct pbt_cx *cx, const struct pbt_enum *e, struct by_number *out)
+{
+	size_t i;
+
+	out->n = e->n_values;
+	out->v = pbt_arena_calloc(cx->tmp, e->n_values + 1, sizeof(*out->v));
+	for (i = 0; i < e->n_values; i++)
+		out->v[i] = &e->values[i];
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_value);
+}
+
+/* The values with number: *start and the count (0 if none). */
+static size_t run_of(const struct by_number *b, int32_t number, size_t *start)
+{
+	size_t lo = 0, hi = b->n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->v[mid]->number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < b->n && b->v[end]->number == number; end++)
+		;
+	*start = lo;
+	return end - lo;
+}
+
+/* The names of the run of len values at start, sorted and unique. */
+static size_t run_names(struct pbt_cx *cx, const struct by_number *b, size_t start,
+			size_t len, const char ***out)
+{
+	const char **v = pbt_arena_calloc(cx->tmp, len + 1, sizeof(*v));
 	size_t i, n = 0;
 
-	for (i = 0; i < e->n_values; i++)
-		if (e->values[i].number == number) {
-			size_t j;
-			bool dup = false;
-
-			for (j = 0; j < n && !dup; j++)
-				dup = !strcmp(v[j], e->values[i].name);
-			if (!dup)
-				v[n++] = e->values[i].name;
-		}
-	qsort(v, n, sizeof(*v), cmp_str);
+	for (i = 0; i < len; i++)
+		v[i] = b->v[start + i]->name;
+	if (len)
+		qsort(v, len, sizeof(*v), cmp_str);
+	for (i = 0; i < len; i++)
+		if (!n || strcmp(v[n - 1], v[i]))
+			v[n++] = v[i];
 	*out = v;
 	return n;
 }
@@ -69,43 +117,38 @@ static const char *join_quoted(struct pbt_cx *cx, const char **v, size_t n)
 	return s;
 }
 
-/* Is this the first value with its number (numbers are visited once)? */
-static bool first_with_number(const struct pbt_enum *e, size_t i)
-{
-	size_t j;
-
-	for (j = 0; j < i; j++)
-		if (e->values[j].number == e->values[i].number)
-			return false;
-	return true;
-}
-
 enum allow { ALLOW_NONE, ALLOW_NUMBER_RESERVED, ALLOW_NAME_RESERVED };
 
 static void value_no_delete(struct pbt_cx *cx, const void *o, const void *n, enum allow allow)
 {
 	const struct pbt_enum *oe = o, *ne = n;
+	struct by_number ob, nb;
+	struct pbt_reserved rsv;
 	struct pbt_span span;
 	bool located = false;
-	size_t i, j;
+	size_t i, j, len, at;
 
-	for (i = 0; i < oe->n_values; i++) {
-		int32_t num = oe->values[i].number;
+	by_number(cx, oe, &ob);
+	by_number(cx, ne, &nb);
+	pbt_reserved_of_enum(cx, ne->ep, &rsv);
+	for (i = 0; i < ob.n; i += len) {
+		int32_t num = ob.v[i]->number;
 		const char *suffix = "";
 
-		if (!first_with_number(oe, i) || pbt_enum_has_number(ne, num))
+		len = run_of(&ob, num, &at);
+		if (run_of(&nb, num, &at))
 			continue;
 		if (allow == ALLOW_NUMBER_RESERVED) {
-			if (pbt_enum_reserves_number(ne->ep, num))
+			if (pbt_reserved_number(&rsv, num))
 				continue;
 			suffix = pbt_arena_printf(cx->tmp, " without reserving the number \"%d\"", num);
 		} else if (allow == ALLOW_NAME_RESERVED) {
 			const char **names;
-			size_t nn = names_of(cx, oe, num, &names);
+			size_t nn = run_names(cx, &ob, i, len, &names);
 			bool all = true;
 
 			for (j = 0; j < nn && all; j++)
-				all = pbt_enum_reserves_name(ne->ep, names[j]);
+				all = pbt_reserved_name(&rsv, names[j]);
 			if (all)
 				continue;
 			suffix = pbt_arena_printf(cx->tmp, " without reserving the name%s %s",
@@ -151,37 +194,47 @@ void pbt_check_enum_value_no_delete_unless_name_reserved(struct pbt_cx *cx,
 void pbt_check_enum_value_same_name(struct pbt_cx *cx, const void *o, const void *n)
 {
 	const struct pbt_enum *oe = o, *ne = n;
-	size_t i, j, k;
+	struct by_number ob, nb;
+	size_t i, j, k, len;
 
-	for (i = 0; i < ne->n_values; i++) {
-		int32_t num = ne->values[i].number;
+	by_number(cx, oe, &ob);
+	by_number(cx, ne, &nb);
+	/* Each number once; the finding goes to each of its NEW values. */
+	for (i = 0; i < nb.n; i += len) {
+		int32_t num = nb.v[i]->number;
 		const char **on, **nn;
-		size_t non, nnn;
+		size_t non, nnn, at, olen;
 		bool subset = true;
-		struct pbt_span span;
-		struct pbt_path p;
+		const char *from, *to;
 
-		if (!pbt_enum_has_number(oe, num))
+		len = run_of(&nb, num, &at);
+		olen = run_of(&ob, num, &at);
+		if (!olen)
 			continue;
-		non = names_of(cx, oe, num, &on);
-		nnn = names_of(cx, ne, num, &nn);
-		for (j = 0; j < non && subset; j++) {
-			bool found = false;
-
-			for (k = 0; k < nnn && !found; k++)
-				found = !strcmp(on[j], nn[k]);
-			subset = found;
+		non = run_names(cx, &ob, at, olen, &on);
+		nnn = run_names(cx, &nb, i, len, &nn);
+		/* both sorted: one merge pass */
+		for (j = 0, k = 0; j < non && subset; j++) {
+			while (k < nnn && strcmp(nn[k], on[j]) < 0)
+				k++;
+			subset = k < nnn && !strcmp(nn[k], on[j]);
 		}
 		if (subset)
 			continue;
-		memset(&span, 0, sizeof(span));
-		pbt_path_enum_value(&p, &ne->values[i]);
-		if (!pbt_loc_sub(ne->file, &p, 2, &span))
-			pbt_loc(ne->file, &p, &span);
-		pbt_cx_report(cx, ne->file, &span, oe->file,
-			      "Enum value \"%d\" on enum \"%s\" changed name%s from %s to %s.",
-			      num, ne->name, non > 1 && nnn > 1 ? "s" : "",
-			      join_quoted(cx, on, non), join_quoted(cx, nn, nnn));
+		from = join_quoted(cx, on, non);
+		to = join_quoted(cx, nn, nnn);
+		for (j = i; j < i + len; j++) {
+			struct pbt_span span;
+			struct pbt_path p;
+
+			memset(&span, 0, sizeof(span));
+			pbt_path_enum_value(&p, nb.v[j]);
+			if (!pbt_loc_sub(ne->file, &p, 2, &span))
+				pbt_loc(ne->file, &p, &span);
+			pbt_cx_report(cx, ne->file, &span, oe->file,
+				      "Enum value \"%d\" on enum \"%s\" changed name%s from %s to %s.",
+				      num, ne->name, non > 1 && nnn > 1 ? "s" : "", from, to);
+		}
 	}
 }
 
@@ -200,7 +253,8 @@ static void add_range(struct pbt_buf *b, int64_t s, int64_t e)
 void pbt_check_reserved_enum_no_delete(struct pbt_cx *cx, const void *o, const void *n)
 {
 	const struct pbt_enum *oe = o, *ne = n;
-	const pbt_enum_proto *op = oe->ep, *np = ne->ep;
+	const pbt_enum_proto *op = oe->ep;
+	struct pbt_reserved rsv;
 	struct pbt_span span;
 	struct pbt_buf miss = PBT_BUF_INIT, prev = PBT_BUF_INIT;
 	size_t i, j;
@@ -208,45 +262,28 @@ void pbt_check_reserved_enum_no_delete(struct pbt_cx *cx, const void *o, const v
 	if (!op->n_reserved_range && !op->n_reserved_name)
 		return;
 	enum_span(ne, &span);
+	pbt_reserved_of_enum(cx, ne->ep, &rsv);
 	for (i = 0; i < op->n_reserved_range; i++) {
-		int64_t at = op->reserved_range[i]->start, end = op->reserved_range[i]->end;
-		bool any = false;
+		int64_t start = op->reserved_range[i]->start, end = op->reserved_range[i]->end;
+		int64_t (*gap)[2];
+		size_t n_gaps = pbt_reserved_missing(cx, &rsv, start, end, &gap);
 
-		pbt_buf_reset(&miss);
-		while (at <= end) {
-			int64_t covered = at - 1, next = end + 1;
-
-			for (j = 0; j < np->n_reserved_range; j++) {
-				const Google__Protobuf__EnumDescriptorProto__EnumReservedRange *r =
-					np->reserved_range[j];
-
-				if (r->start <= at && at <= r->end && r->end > covered)
-					covered = r->end;
-			}
-			if (covered >= at) {
-				at = covered + 1;
-				continue;
-			}
-			for (j = 0; j < np->n_reserved_range; j++)
-				if (np->reserved_range[j]->start > at &&
-				    np->reserved_range[j]->start < next)
-					next = np->reserved_range[j]->start;
-			if (any)
-				pbt_buf_adds(&miss, ", ");
-			add_range(&miss, at, next - 1);
-			any = true;
-			at = next;
-		}
-		if (!any)
+		if (!n_gaps)
 			continue;
+		pbt_buf_reset(&miss);
+		for (j = 0; j < n_gaps; j++) {
+			if (j)
+				pbt_buf_adds(&miss, ", ");
+			add_range(&miss, gap[j][0], gap[j][1]);
+		}
 		pbt_buf_reset(&prev);
-		add_range(&prev, op->reserved_range[i]->start, end);
+		add_range(&prev, start, end);
 		pbt_cx_report(cx, ne->file, &span, oe->file,
 			      "Previously present reserved range \"%s\" on enum \"%s\" is missing values: %s were removed.",
 			      pbt_buf_str(&prev), ne->name, pbt_buf_str(&miss));
 	}
 	for (i = 0; i < op->n_reserved_name; i++)
-		if (op->reserved_name[i] && !pbt_enum_reserves_name(np, op->reserved_name[i]))
+		if (op->reserved_name[i] && !pbt_reserved_name(&rsv, op->reserved_name[i]))
 			pbt_cx_report(cx, ne->file, &span, oe->file,
 				      "Previously present reserved name \"%s\" on enum \"%s\" was deleted.",
 				      op->reserved_name[i], ne->name);

@@ -32,7 +32,8 @@ static void field_no_delete(struct pbt_cx *cx, const void *o, const void *n,
 	const struct pbt_message *om = o;
 	struct pbt_message *nm = (struct pbt_message *)n;
 	struct pbt_span span;
-	bool located = false;
+	struct pbt_reserved rsv;
+	bool located = false, indexed = false;
 	size_t i;
 
 	for (i = 0; i < om->n_fields; i++) {
@@ -41,13 +42,17 @@ static void field_no_delete(struct pbt_cx *cx, const void *o, const void *n,
 
 		if (pbt_message_field(nm, f->number))
 			continue;
+		if (allow != ALLOW_NONE && !indexed) {
+			pbt_reserved_of_message(cx, nm->dp, &rsv);
+			indexed = true;
+		}
 		if (allow == ALLOW_NUMBER_RESERVED) {
-			if (pbt_message_reserves_number(nm->dp, f->number))
+			if (pbt_reserved_number(&rsv, f->number))
 				continue;
 			suffix = pbt_arena_printf(cx->tmp,
 				" without reserving the number \"%d\"", f->number);
 		} else if (allow == ALLOW_NAME_RESERVED) {
-			if (pbt_message_reserves_name(nm->dp, f->name))
+			if (pbt_reserved_name(&rsv, f->name))
 				continue;
 			suffix = pbt_arena_printf(cx->tmp,
 				" without reserving the name \"%s\"", f->name);
@@ -99,55 +104,28 @@ static void add_range_str(struct pbt_buf *b, struct range r, int64_t max)
 		pbt_buf_addf(b, "[%lld,%lld]", (long long)r.start, (long long)r.end);
 }
 
-/*
- * The parts of r that none of the ranges in cover[] contain, as "[a,b],
- * [c]" into out; false when nothing is missing.
- */
-static bool missing(struct range r, const struct range *cover, size_t n,
-		    int64_t max, struct pbt_buf *out)
-{
-	int64_t at = r.start;
-	bool any = false;
-
-	while (at <= r.end) {
-		int64_t next_covered = r.end + 1, covered_to = at - 1;
-		size_t i;
-
-		/* Is `at` covered?  If so, skip to the end of the cover. */
-		for (i = 0; i < n; i++)
-			if (cover[i].start <= at && at <= cover[i].end && cover[i].end > covered_to)
-				covered_to = cover[i].end;
-		if (covered_to >= at) {
-			at = covered_to + 1;
-			continue;
-		}
-		for (i = 0; i < n; i++)
-			if (cover[i].start > at && cover[i].start < next_covered)
-				next_covered = cover[i].start;
-		if (any)
-			pbt_buf_adds(out, ", ");
-		add_range_str(out, (struct range){ at, next_covered - 1 }, max);
-		any = true;
-		at = next_covered;
-	}
-	return any;
-}
-
 static void check_ranges(struct pbt_cx *cx, struct pbt_message *nm,
 			 struct pbt_file *prev_file, const char *what,
 			 const char *kind, const char *name,
 			 const struct range *old, size_t n_old,
-			 const struct range *new, size_t n_new, int64_t max,
+			 const struct pbt_reserved *new, int64_t max,
 			 const struct pbt_span *span)
 {
 	struct pbt_buf miss = PBT_BUF_INIT, prev = PBT_BUF_INIT;
-	size_t i;
+	size_t i, j;
 
-	(void)nm;
 	for (i = 0; i < n_old; i++) {
-		pbt_buf_reset(&miss);
-		if (!missing(old[i], new, n_new, max, &miss))
+		int64_t (*gap)[2];
+		size_t n_gaps = pbt_reserved_missing(cx, new, old[i].start, old[i].end, &gap);
+
+		if (!n_gaps)
 			continue;
+		pbt_buf_reset(&miss);
+		for (j = 0; j < n_gaps; j++) {
+			if (j)
+				pbt_buf_adds(&miss, ", ");
+			add_range_str(&miss, (struct range){ gap[j][0], gap[j][1] }, max);
+		}
 		pbt_buf_reset(&prev);
 		add_range_str(&prev, old[i], max);
 		pbt_cx_report(cx, nm ? nm->file : NULL, span, prev_file,
@@ -201,13 +179,14 @@ void pbt_check_extension_message_no_delete(struct pbt_cx *cx, const void *o, con
 	const struct pbt_message *om = o;
 	struct pbt_message *nm = (struct pbt_message *)n;
 	struct pbt_span span;
+	struct pbt_reserved rsv;
 
 	if (!om->dp->n_extension_range)
 		return;
 	message_span(nm, &span);
+	pbt_extensions_of_message(cx, nm->dp, &rsv);
 	check_ranges(cx, nm, om->file, "extension", "message", nm->name,
-		     ext_ranges(cx, om->dp), om->dp->n_extension_range,
-		     ext_ranges(cx, nm->dp), nm->dp->n_extension_range,
+		     ext_ranges(cx, om->dp), om->dp->n_extension_range, &rsv,
 		     message_max(om->dp), &span);
 }
 
@@ -216,19 +195,20 @@ void pbt_check_reserved_message_no_delete(struct pbt_cx *cx, const void *o, cons
 	const struct pbt_message *om = o;
 	struct pbt_message *nm = (struct pbt_message *)n;
 	struct pbt_span span;
+	struct pbt_reserved rsv;
 	size_t i;
 
 	if (!om->dp->n_reserved_range && !om->dp->n_reserved_name)
 		return;
 	message_span(nm, &span);
+	pbt_reserved_of_message(cx, nm->dp, &rsv);
 	check_ranges(cx, nm, om->file, "reserved", "message", nm->name,
-		     reserved_ranges(cx, om->dp), om->dp->n_reserved_range,
-		     reserved_ranges(cx, nm->dp), nm->dp->n_reserved_range,
+		     reserved_ranges(cx, om->dp), om->dp->n_reserved_range, &rsv,
 		     message_max(om->dp), &span);
 	for (i = 0; i < om->dp->n_reserved_name; i++) {
 		const char *name = om->dp->reserved_name[i];
 
-		if (name && !pbt_message_reserves_name(nm->dp, name))
+		if (name && !pbt_reserved_name(&rsv, name))
 			pbt_cx_report(cx, nm->file, &span, om->file,
 				      "Previously present reserved name \"%s\" on message \"%s\" was deleted.",
 				      name, nm->name);
@@ -360,17 +340,13 @@ void pbt_check_oneof_no_delete(struct pbt_cx *cx, const void *o, const void *n)
 	struct pbt_message *nm = (struct pbt_message *)n;
 	struct pbt_span span;
 	bool located = false;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < om->n_oneofs; i++) {
-		bool found = false;
-
 		/* proto3 `optional` oneofs are not oneofs to buf. */
 		if (om->oneofs[i].synthetic)
 			continue;
-		for (j = 0; j < nm->n_oneofs && !found; j++)
-			found = !strcmp(om->oneofs[i].name, nm->oneofs[j].name);
-		if (found)
+		if (pbt_cx_oneof(cx, nm, om->oneofs[i].name))
 			continue;
 		if (!located) {
 			message_span(nm, &span);

@@ -19,14 +19,10 @@ void pbt_check_rpc_no_delete(struct pbt_cx *cx, const void *o, const void *n)
 	struct pbt_span span = { 0, 0, 0, 0 };
 	struct pbt_path p;
 	bool located = false;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < os->n_methods; i++) {
-		bool found = false;
-
-		for (j = 0; j < ns->n_methods && !found; j++)
-			found = !strcmp(os->methods[i].name, ns->methods[j].name);
-		if (found)
+		if (pbt_cx_method(cx, ns, os->methods[i].name))
 			continue;
 		if (!located) {
 			pbt_path_service(&p, ns);

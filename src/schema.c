@@ -16,6 +16,8 @@
 
 /* Deeper nesting than this is refused: protoc stops far earlier. */
 #define MAX_DEPTH 200
+/* 2^29 - 1: field numbers take 29 bits of a tag. */
+#define MAX_FIELD_NUMBER 536870911
 
 struct builder {
 	struct pbt_schema *s;
@@ -45,6 +47,35 @@ static const char *join(struct pbt_arena *a, const char *scope, const char *name
 	p[ns] = '.';
 	memcpy(p + ns + 1, name, nn + 1);
 	return p;
+}
+
+/* protoc never writes an empty name; the lock (lock.c) cannot record one. */
+static int no_name(struct builder *b, const char *kind, const char *scope)
+{
+	return pbt_errf(b->err, PBT_EINPUT, &b->loc,
+			"%s with an empty name in '%s'", kind, scope);
+}
+
+/*
+ * protoc writes a type (1..18) and a label (1..3) for every field.  A set
+ * with another number would reach the rules as "unknown" and a lock as
+ * some other type, so it is refused.
+ */
+static int check_type(struct builder *b, const struct pbt_field *f,
+		      const char *scope)
+{
+	const pbt_field_proto *fp = f->fp;
+
+	/* descriptor.proto: with a type_name, the type "need not be set" */
+	if (fp->has_type ? fp->type < 1 || fp->type > 18 : !f->type_name)
+		return pbt_errf(b->err, PBT_EINPUT, &b->loc,
+				"field '%s' of '%s' has type %d, which is not a protobuf type",
+				f->name, scope, fp->has_type ? (int)fp->type : 0);
+	if (fp->has_label && (fp->label < 1 || fp->label > 3))
+		return pbt_errf(b->err, PBT_EINPUT, &b->loc,
+				"field '%s' of '%s' has label %d, which is not a protobuf label",
+				f->name, scope, (int)fp->label);
+	return 0;
 }
 
 static int dup_name(struct builder *b, const char *kind, const char *name)
@@ -94,6 +125,15 @@ static void init_field(struct builder *b, struct pbt_field *f,
 	}
 }
 
+static int cmp_field_name(const void *x, const void *y)
+{
+	const struct pbt_field *a = *(struct pbt_field *const *)x;
+	const struct pbt_field *b = *(struct pbt_field *const *)y;
+	int c = strcmp(a->name, b->name);
+
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
 static int cmp_field_number(const void *x, const void *y)
 {
 	const struct pbt_field *a = *(struct pbt_field *const *)x;
@@ -102,7 +142,51 @@ static int cmp_field_number(const void *x, const void *y)
 	return (a->number > b->number) - (a->number < b->number);
 }
 
-static void index_fields(struct builder *b, struct pbt_message *m)
+/*
+ * What protoc's DescriptorPool refuses and a hostile set may still hold:
+ * numbers outside 1..2^29-1, a oneof_index past the oneofs, one number
+ * used twice.  Every later stage pairs fields by number and a lock
+ * records the numbers (and refuses to read back such a number), so such a
+ * set is refused here.  One name used twice is not: the sets lock_check.c
+ * builds from a lock's history may reuse a name, and pairing by number
+ * keeps such a set comparable with itself.
+ */
+static int check_fields(struct builder *b, struct pbt_message *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_oneofs; i++)
+		if (!*m->oneofs[i].name)
+			return no_name(b, "oneof", m->full_name);
+	for (i = 0; i < m->n_fields; i++) {
+		const struct pbt_field *f = &m->fields[i];
+		int r;
+
+		if (!*f->name)
+			return no_name(b, "field", m->full_name);
+		r = check_type(b, f, m->full_name);
+		if (r)
+			return r;
+		if (f->number < 1 || f->number > MAX_FIELD_NUMBER)
+			return pbt_errf(b->err, PBT_EINPUT, &b->loc,
+					"field '%s' of '%s' has number %d (field numbers are 1 to %d)",
+					f->name, m->full_name, (int)f->number,
+					MAX_FIELD_NUMBER);
+		if (f->fp->has_oneof_index && !f->oneof)
+			return pbt_errf(b->err, PBT_EINPUT, &b->loc,
+					"field '%s' of '%s' is in oneof %d, but the message has %zu",
+					f->name, m->full_name, (int)f->fp->oneof_index,
+					m->n_oneofs);
+		if (i && m->by_number[i - 1]->number == m->by_number[i]->number)
+			return pbt_errf(b->err, PBT_EINPUT, &b->loc,
+					"fields '%s' and '%s' of '%s' have the same number %d",
+					m->by_number[i - 1]->name, m->by_number[i]->name,
+					m->full_name, (int)m->by_number[i]->number);
+	}
+	return 0;
+}
+
+static int index_fields(struct builder *b, struct pbt_message *m)
 {
 	const pbt_message_proto *dp = m->dp;
 	bool sorted = true;
@@ -147,21 +231,31 @@ static void index_fields(struct builder *b, struct pbt_message *m)
 		if (i && m->by_number[i - 1]->number > f->number)
 			sorted = false;
 	}
-	for (i = 0; i < m->n_oneofs; i++) {
-		/* A oneof with no members is not synthetic. */
-		size_t j;
-		bool any = false;
+	/* A oneof with no members is not synthetic.  One pass over the
+	 * fields: a message may have 100,000 of each. */
+	if (m->n_oneofs) {
+		bool *any = pbt_arena_calloc(b->a, m->n_oneofs, sizeof(*any));
 
-		for (j = 0; j < m->n_fields; j++)
-			if (m->fields[j].oneof == &m->oneofs[i])
-				any = true;
-		if (!any)
-			m->oneofs[i].synthetic = false;
+		for (i = 0; i < m->n_fields; i++)
+			if (m->fields[i].oneof)
+				any[m->fields[i].oneof->index] = true;
+		for (i = 0; i < m->n_oneofs; i++)
+			if (!any[i])
+				m->oneofs[i].synthetic = false;
 	}
 	if (!sorted)
 		qsort(m->by_number, m->n_fields, sizeof(*m->by_number),
 		      cmp_field_number);
+	/* Lookups by name bisect when scanning would cost: a message may
+	 * have 100,000 fields, and ddl looks each one up by name. */
+	if (m->n_fields > 8) {
+		m->by_name = pbt_arena_calloc(b->a, m->n_fields, sizeof(*m->by_name));
+		for (i = 0; i < m->n_fields; i++)
+			m->by_name[i] = &m->fields[i];
+		qsort(m->by_name, m->n_fields, sizeof(*m->by_name), cmp_field_name);
+	}
 	b->s->n_fields += m->n_fields;
+	return check_fields(b, m);
 }
 
 /* ---------------------------------------------------------------- enums */
@@ -175,6 +269,8 @@ static int add_enum(struct builder *b, struct pbt_file *file,
 
 	e->ep = ep;
 	e->name = ep->name ? ep->name : "";
+	if (!*e->name)
+		return no_name(b, "enum", parent ? parent->full_name : file->name);
 	e->file = file;
 	e->parent = parent;
 	e->index = index;
@@ -191,6 +287,8 @@ static int add_enum(struct builder *b, struct pbt_file *file,
 
 		v->vp = ep->value[i];
 		v->name = v->vp->name ? v->vp->name : "";
+		if (!*v->name)
+			return no_name(b, "enum value", e->full_name);
 		v->number = v->vp->has_number ? v->vp->number : 0;
 		v->en = e;
 		v->index = (uint32_t)i;
@@ -213,6 +311,15 @@ static int add_extension(struct builder *b, struct pbt_file *file,
 
 	init_field(b, f, fp, file, scope, index, true, parent);
 	pbt_features_apply(&f->features, f->fs);
+	if (!*f->name)
+		return no_name(b, "extension", scope ? scope->full_name : file->name);
+	if (check_type(b, f, f->extendee))
+		return -PBT_EINPUT;
+	/* Up to INT32_MAX: MessageSet extensions may go past 2^29-1. */
+	if (f->number < 1)
+		return pbt_errf(b->err, PBT_EINPUT, &b->loc,
+				"extension '%s' has number %d (numbers start at 1)",
+				f->full_name, (int)f->number);
 	if (pbt_map_put(&b->s->extensions, f->full_name, f))
 		return dup_name(b, "extension", f->full_name);
 	file->extensions[file->n_extensions++] = f;
@@ -229,6 +336,8 @@ static int add_message(struct builder *b, struct pbt_file *file,
 
 	m->dp = dp;
 	m->name = dp->name ? dp->name : "";
+	if (!*m->name)
+		return no_name(b, "message", parent ? parent->full_name : file->name);
 	m->file = file;
 	m->parent = parent;
 	m->index = index;
@@ -260,7 +369,9 @@ static int add_message(struct builder *b, struct pbt_file *file,
 		return dup_name(b, "message", m->full_name);
 	file->messages[file->n_messages++] = m;
 	b->s->n_messages++;
-	index_fields(b, m);
+	r = index_fields(b, m);
+	if (r)
+		return r;
 	for (i = 0; i < dp->n_enum_type; i++) {
 		r = add_enum(b, file, m, dp->enum_type[i], (uint32_t)i);
 		if (r)
@@ -331,6 +442,8 @@ static int add_service(struct builder *b, struct pbt_file *file, uint32_t index)
 
 	sv->sp = sp;
 	sv->name = sp->name ? sp->name : "";
+	if (!*sv->name)
+		return no_name(b, "service", file->name);
 	sv->full_name = join(b->a, file->package, sv->name);
 	sv->file = file;
 	sv->index = index;
@@ -341,6 +454,8 @@ static int add_service(struct builder *b, struct pbt_file *file, uint32_t index)
 
 		m->mp = sp->method[i];
 		m->name = m->mp->name ? m->mp->name : "";
+		if (!*m->name)
+			return no_name(b, "method", sv->full_name);
 		m->service = sv;
 		m->index = (uint32_t)i;
 		m->input_type = strip_dot(m->mp->input_type);
@@ -573,12 +688,24 @@ struct pbt_field *pbt_message_field(const struct pbt_message *msg, int32_t numbe
 
 struct pbt_field *pbt_message_field_by_name(const struct pbt_message *msg, const char *name)
 {
-	size_t i;
+	size_t i, lo = 0, hi = msg->n_fields;
 
-	for (i = 0; i < msg->n_fields; i++)
-		if (!strcmp(msg->fields[i].name, name))
-			return &msg->fields[i];
-	return NULL;
+	if (!msg->by_name) {
+		for (i = 0; i < msg->n_fields; i++)
+			if (!strcmp(msg->fields[i].name, name))
+				return &msg->fields[i];
+		return NULL;
+	}
+	while (lo < hi) {	/* the first of the name: the first declared */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(msg->by_name[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < msg->n_fields && !strcmp(msg->by_name[lo]->name, name) ?
+	       msg->by_name[lo] : NULL;
 }
 
 bool pbt_field_is_map(const struct pbt_field *f)

@@ -110,6 +110,8 @@ struct pbt_message {
 	struct pbt_field *fields;	/* declaration order */
 	size_t n_fields;
 	struct pbt_field **by_number;	/* fields sorted by number */
+	struct pbt_field **by_name;	/* sorted by name (ties: declaration
+					 * order); NULL for a few fields */
 	struct pbt_oneof *oneofs;
 	size_t n_oneofs;
 	bool is_map_entry;

@@ -11,14 +11,109 @@
 
 #include "err.h"
 
+/* Deeper flow nesting ([ and {) than this is refused. */
+#define MAX_FLOW_DEPTH 1000
+
+/*
+ * libyaml's scanner takes time quadratic in the nesting of flow
+ * collections (200,000 '[' take minutes), so deep nesting is refused
+ * before libyaml sees it.  Brackets are counted wherever they are, quoted
+ * or not: a config with a thousand unclosed brackets in a string is
+ * refused too, which costs no real config anything.
+ */
+static int check_flow_depth(const char *name, const char *text, size_t len,
+			    struct pbt_err *err)
+{
+	size_t i, depth = 0;
+	unsigned line = 1;
+
+	for (i = 0; i < len; i++) {
+		switch (text[i]) {
+		case '\n':
+			line++;
+			break;
+		case '[':
+		case '{':
+			if (++depth > MAX_FLOW_DEPTH)
+				return pbt_errf(err, PBT_ECONFIG,
+						&(struct pbt_loc){ name, line, 0 },
+						"invalid YAML: brackets nested more than %d deep",
+						MAX_FLOW_DEPTH);
+			break;
+		case ']':
+		case '}':
+			if (depth)
+				depth--;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* More anchors (&name) and aliases (*name) than this are refused. */
+#define MAX_ANCHORS 1000
+
+static bool has_anchor(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		return true;
+	case YAML_SCALAR_EVENT:
+		return ev->data.scalar.anchor != NULL;
+	case YAML_SEQUENCE_START_EVENT:
+		return ev->data.sequence_start.anchor != NULL;
+	case YAML_MAPPING_START_EVENT:
+		return ev->data.mapping_start.anchor != NULL;
+	default:
+		return false;
+	}
+}
+
+/*
+ * libyaml's loader compares each anchor and each alias with every anchor
+ * so far: 40,000 anchors take 11 s, a few MB of them minutes.  A config
+ * has no use for many, so a first pass over the events (linear) counts
+ * them.  Syntax errors are left to the loader to report.
+ */
+static int check_anchors(const char *name, const char *text, size_t len,
+			 struct pbt_err *err)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	size_t n = 0;
+	bool done = false;
+	int r = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return 0;	/* the loader reports it */
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	while (!done && !r && yaml_parser_parse(&p, &ev)) {
+		if (has_anchor(&ev) && ++n > MAX_ANCHORS)
+			r = pbt_errf(err, PBT_ECONFIG,
+				     &(struct pbt_loc){ name, (unsigned)ev.start_mark.line + 1,
+							(unsigned)ev.start_mark.column + 1 },
+				     "invalid YAML: more than %d anchors and aliases",
+				     MAX_ANCHORS);
+		done = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return r;
+}
+
 int pbt_yaml_load(struct pbt_yaml *y, const char *name, const char *text,
 		  size_t len, struct pbt_err *err)
 {
 	yaml_parser_t p;
-	int ok;
+	int ok, r;
 
 	memset(y, 0, sizeof(*y));
 	y->name = name;
+	r = check_flow_depth(name, text, len, err);
+	if (!r)
+		r = check_anchors(name, text, len, err);
+	if (r)
+		return r;
 	if (!yaml_parser_initialize(&p))
 		return pbt_errf(err, PBT_ECONFIG, &(struct pbt_loc){ name, 0, 0 },
 				"cannot initialise the YAML parser");

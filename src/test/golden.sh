@@ -14,6 +14,9 @@
 #   PBTABLE=build/pbtable sh src/test/golden.sh [CASE_DIR...]
 #   UPDATE=1 ... rewrites want.* from what the tool does now (review the diff!)
 top=$(pwd)
+# Cases may share files: testdata/hostile/*/cmd source $TESTDATA/hostile/run.sh.
+TESTDATA=$top/testdata
+export TESTDATA
 PBTABLE=$(cd "$(dirname "${PBTABLE:-build/pbtable}")" && pwd)/$(basename "${PBTABLE:-build/pbtable}")
 export PBTABLE
 # Cases may read repository files (man pages, docs) through $PBT_TOP.

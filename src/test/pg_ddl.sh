@@ -101,6 +101,10 @@ for v in v1 v2 v2break; do
 done
 protoc --include_imports -I "$top/testdata/ddl/injection/set" -o "$work/inj.binpb" inj.proto ||
 	not_ok "protoc injection"
+# Field and enum value names protoc would refuse (testdata/pgtest/names.txtpb).
+protoc --encode=google.protobuf.FileDescriptorSet -I "$top/testdata/proto" \
+	"$top/testdata/proto/descriptor.proto" < "$td/names.txtpb" > "$work/names.binpb" ||
+	not_ok "protoc --encode names"
 
 # ---------------------------------------------------------------- ddl --apply
 run "ddl --apply creates the v1 pbtables" 0 \
@@ -405,6 +409,92 @@ locker=
 check "... and changed nothing" \
 	"SELECT count(*) FROM pg_attribute WHERE attrelid = 'lk.addresses'::regclass AND attname = 'postal_code'" "0"
 
+# ---------------------------------------------------------------- faults
+# Each fault: exit 1, one line on stderr saying what (and libpq's text or
+# the statement as detail on the next), and nothing of the DDL applied.
+
+# first_line NAME WANT: the first line of stderr is WANT (a glob pattern).
+first_line() {
+	case "$(head -n 1 "$work/err")" in
+	$2) ok "$1" ;;
+	*) not_ok "$1" "want: $2" "got: $(cat "$work/err")" ;;
+	esac
+}
+
+run "ddl --apply as a role that does not exist fails" 1 \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$work/lock1.yaml" --apply --dsn "user=pbt_nobody"
+first_line "... with one line saying so" "pbtable: cannot connect to the database"
+first_line_2() {
+	case "$(sed -n 2p "$work/err")" in
+	*'role "pbt_nobody" does not exist'*) ok "$1" ;;
+	*) not_ok "$1" "got: $(cat "$work/err")" ;;
+	esac
+}
+first_line_2 "... and libpq's reason as detail"
+
+q "CREATE DATABASE ro" >/dev/null
+q "ALTER DATABASE ro SET default_transaction_read_only = on" >/dev/null
+run "ddl --apply on a read-only database (a replica's refusal) fails" 1 env PGDATABASE=ro \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
+first_line "... with one line saying why" \
+	"pbtable: query failed: cannot execute CREATE SCHEMA in a read-only transaction"
+PGDATABASE=ro check "... and the database is untouched" \
+	"SELECT count(*) FROM pg_namespace WHERE nspname IN ('pbtable', 'shop')" "0"
+
+# A session holding lk.addresses makes ALTER TABLE wait (as above).
+hold_lock() {
+	PGAPPNAME=pbt-locker psql -X -q -c "BEGIN; SELECT count(*) FROM lk.addresses; SELECT pg_sleep(60);" \
+		>/dev/null 2>&1 &
+	locker=$!
+	i=0
+	while [ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+		WHERE a.application_name = 'pbt-locker' AND l.relation = 'lk.addresses'::regclass")" != 1 ] &&
+		[ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+release_lock() {
+	q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pbt-locker'" >/dev/null
+	wait "$locker" 2>/dev/null
+	locker=
+}
+no_postal_code() {
+	check "$1" \
+		"SELECT count(*) FROM pg_attribute WHERE attrelid = 'lk.addresses'::regclass AND attname = 'postal_code'" "0"
+}
+
+hold_lock
+run "migrate --apply hitting statement_timeout (no lock_timeout) fails" 1 \
+	"$PBTABLE" migrate "$work/v1.binpb" --against "$work/v1.binpb" --config "$work/lock2.yaml" \
+	--against-config "$work/lock1.yaml" --lock-timeout 0 --apply \
+	--dsn "options='-c statement_timeout=300'"
+first_line "... with the statement timeout as the reason" \
+	"pbtable: query failed: canceling statement due to statement timeout"
+release_lock
+no_postal_code "... and changed nothing"
+
+# The server side of the connection goes away while migrate waits.
+hold_lock
+PGAPPNAME=pbt-victim "$PBTABLE" migrate "$work/v1.binpb" --against "$work/v1.binpb" \
+	--config "$work/lock2.yaml" --against-config "$work/lock1.yaml" --lock-timeout 0 --apply \
+	> "$work/out" 2> "$work/err" &
+victim=$!
+i=0
+while [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pbt-victim'
+	AND wait_event_type = 'Lock'")" != 1 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pbt-victim'" >/dev/null
+wait "$victim"
+rc=$?
+[ $rc = 1 ] && ok "migrate --apply whose connection is killed mid-statement: exit 1" ||
+	not_ok "migrate --apply whose connection is killed mid-statement: exit 1" "exit $rc" "$(cat "$work/err")"
+first_line "... with one line saying so" "pbtable: lost the connection: terminating connection due to administrator command"
+release_lock
+no_postal_code "... and changed nothing"
+
 # ---------------------------------------------------------------- names
 run "ddl --apply with injection-shaped names" 0 \
 	"$PBTABLE" ddl "$work/inj.binpb" --config "$top/testdata/ddl/injection/pbtable.yaml" --apply
@@ -424,6 +514,40 @@ check "JSON keys with quotes, \$\$ and backslashes read and write" \
 	 RETURNING data::text" \
 	'{"$pbt$": "42", "ünï": "u", "back\\slash": "bs", "i'"'"'d\"; DROP TABLE x; --$$": "k1"}'
 check "nothing was dropped by the names" \
+	"SELECT count(*) FROM pg_class WHERE relname IN ('t', 'x')" "0"
+
+# Field and enum value names from the descriptor set itself, which protoc
+# would refuse: quotes, -- and */, \$\$ and \$pbt\$ (the dollar tag pbtable
+# itself uses), a backslash, a line break, unicode.
+ns="E'\\u00efnj2''; --'"	# the schema name as a SQL literal: ïnj2'; --
+tbl="(SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	 WHERE n.nspname = $ns AND c.relkind = 'r')"
+run "ddl --apply with field and enum names no .proto file can have" 0 \
+	"$PBTABLE" ddl "$work/names.binpb" --config "$td/names.yaml" --apply
+check "... the column names arrive intact" \
+	"SELECT string_agg(replace(attname, E'\\n', '<NL>'), ' | ' ORDER BY attnum)
+	 FROM pg_attribute WHERE attrelid = $tbl AND attnum > 0" \
+	'data | id | q'"'"'"; --$$ | ünï$pbt$ | st'"'"'\ate | line<NL>break */'
+check "... the table and index names too" \
+	"SELECT string_agg(c.relname || ':' || c.relkind::text, ' | ' ORDER BY c.relname)
+	 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $ns" \
+	'ix'"'"'$$:i | t$$'"'"'"; DROP TABLE t; --:r | t$$'"'"'"; DROP TABLE t; --_pkey:i | t$$'"'"'"; DROP TABLE t; --_v:v'
+check "... the column comments hold the names, escaped" \
+	"SELECT col_description($tbl, 3) || ' | ' || col_description($tbl, 5)" \
+	'pbtable:1 kind=column message=inj2.EvilNames field=2 path=q'"'"'";%20--$$ json=q'"'"'";%20--$$ type=string presence=implicit pgtype=text helper=pbtable.text_v1 expr_sha=5b500df1b639393d | pbtable:1 kind=column message=inj2.EvilNames field=4 path=st'"'"'\ate json=st'"'"'\ate type=enum:inj2.S'"'"'tate presence=implicit pgtype=text helper=pbtable.enum_v1 expr_sha=9d5354d8492f7ad9'
+check "... JSON with those keys and enum names reads into the columns" \
+	"INSERT INTO \"ïnj2'; --\".\"t\$\$'\"\"; DROP TABLE t; --\" (data) VALUES
+	 (jsonb_build_object('id', 'r1', E'q''\"; --\$\$', 'v', E'\\u00fcn\\u00ef\$pbt\$', 7,
+	  E'st''\\\\ate', E'ON\$\$; DROP TABLE x; --', 'lb', true))
+	 RETURNING id || ' ' || \"q'\"\"; --\$\$\" || ' ' || \"ünï\$pbt\$\" || ' ' || \"st'\\ate\"
+	  || ' ' || \"line
+break */\"" \
+	'r1 v 7 ON$$; DROP TABLE x; -- true'
+check "... and writes back through the view" \
+	"UPDATE \"ïnj2'; --\".\"t\$\$'\"\"; DROP TABLE t; --_v\" SET \"st'\\ate\" = E'\\u00fc\\\\ber'
+	 WHERE id = 'r1' RETURNING data ->> E'st''\\\\ate'" \
+	'ü\ber'
+check "... and nothing was dropped" \
 	"SELECT count(*) FROM pg_class WHERE relname IN ('t', 'x')" "0"
 
 finish

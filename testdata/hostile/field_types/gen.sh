@@ -1,0 +1,2 @@
+protoc --encode=loose.FileDescriptorSet -I "$TESTDATA/hostile" \
+	"$TESTDATA/hostile/loose.proto" < loose.txt
