@@ -3,6 +3,7 @@
  * configured pbtables.  Also home of the output step `migrate` shares.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -38,7 +39,8 @@ int cmd_ddl(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("ddl");
 	const char *out = NULL, *dsn = NULL;
-	struct pbt_ddl_opts o = { NULL, NULL, NULL, false };
+	const char **roots = NULL;
+	struct pbt_ddl_opts o;
 	bool apply = false;
 	const struct opt opts[] = {
 		{ "config", 0, &o.config, NULL, NULL, NULL },
@@ -48,6 +50,8 @@ int cmd_ddl(int argc, char **argv)
 		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
 		{ "apply", 0, NULL, &apply, NULL, NULL },
 		{ "dsn", 0, &dsn, NULL, NULL, NULL },
+		{ "proto-path", 'I', NULL, NULL, &roots, &o.src.n_proto_paths },
+		{ "protoc", 0, &o.src.protoc, NULL, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];
@@ -56,20 +60,24 @@ int cmd_ddl(int argc, char **argv)
 	size_t npos;
 	int rc;
 
+	memset(&o, 0, sizeof(o));
 	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
+	o.src.proto_paths = roots;
 	if (rc == CMD_PARSE_HELP)
-		return PBT_EXIT_OK;
-	if (rc)
-		return PBT_EXIT_ERROR;
-	if (npos != 1)
-		return cmd_usage_error(c, "expected one input (SET)");
-	if (dsn && !apply)
-		return cmd_usage_error(c, "--dsn is only used with --apply");
-	if (pbt_ddl(pos[0], &o, &s, &err)) {
+		rc = PBT_EXIT_OK;
+	else if (rc)
+		rc = PBT_EXIT_ERROR;
+	else if (npos != 1)
+		rc = cmd_usage_error(c, "expected one input (SET)");
+	else if (dsn && !apply)
+		rc = cmd_usage_error(c, "--dsn is only used with --apply");
+	else if (pbt_ddl(pos[0], &o, &s, &err)) {
 		cmd_error(&err);
-		return PBT_EXIT_ERROR;
+		rc = PBT_EXIT_ERROR;
+	} else {
+		rc = cmd_emit_sql(s, out, apply, dsn);
+		pbt_sql_free(s);
 	}
-	rc = cmd_emit_sql(s, out, apply, dsn);
-	pbt_sql_free(s);
+	free(roots);	/* cmd_parse()'s malloc() */
 	return rc;
 }

@@ -133,6 +133,7 @@ int cmd_drift(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("drift");
 	const char **dsns = NULL, *format = NULL, *out = NULL;
+	const char **roots = NULL;
 	struct pbt_drift_opts o;
 	size_t n_dsns = 0;
 	bool apply = false, verbose = false;
@@ -151,6 +152,8 @@ int cmd_drift(int argc, char **argv)
 		  NULL },
 		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
 		{ "verbose", 'v', NULL, &verbose, NULL, NULL },
+		{ "proto-path", 'I', NULL, NULL, &roots, &o.src.n_proto_paths },
+		{ "protoc", 0, &o.src.protoc, NULL, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];
@@ -159,6 +162,7 @@ int cmd_drift(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
+	o.src.proto_paths = roots;
 	if (rc == CMD_PARSE_HELP) {
 		rc = PBT_EXIT_OK;
 		goto done;
@@ -170,5 +174,6 @@ int cmd_drift(int argc, char **argv)
 	rc = run(c, pos, npos, dsns, n_dsns, &o, format, out, apply, verbose);
 done:
 	free(dsns);
+	free(roots);
 	return rc;
 }

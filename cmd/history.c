@@ -13,16 +13,18 @@ int cmd_history(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("history");
 	const char *format = "text";
-	const char **use = NULL, **labels = NULL;
+	const char **use = NULL, **labels = NULL, **roots = NULL;
 	size_t n_use = 0, n_labels = 0, npos, i;
+	struct pbt_history_opts o;
 	const struct opt opts[] = {
 		{ "use", 0, NULL, NULL, &use, &n_use },
 		{ "label", 0, NULL, NULL, &labels, &n_labels },
 		{ "error-format", 0, &format, NULL, NULL, NULL },
+		{ "proto-path", 'I', NULL, NULL, &roots, &o.src.n_proto_paths },
+		{ "protoc", 0, &o.src.protoc, NULL, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char **pos = calloc((size_t)argc + 1, sizeof(*pos));
-	struct pbt_history_opts o = { NULL, NULL, 0 };
 	struct pbt_report *r;
 	struct pbt_buf buf = PBT_BUF_INIT;
 	struct pbt_err err;
@@ -30,7 +32,9 @@ int cmd_history(int argc, char **argv)
 
 	if (!pos)
 		return cmd_fail("out of memory");
+	memset(&o, 0, sizeof(o));
 	rc = cmd_parse(c, argc, argv, opts, pos, (size_t)argc, &npos);
+	o.src.proto_paths = roots;
 	if (rc) {
 		rc = rc == CMD_PARSE_HELP ? PBT_EXIT_OK : PBT_EXIT_ERROR;
 		goto out;
@@ -80,5 +84,6 @@ out:
 	free(pos);
 	free(use);
 	free(labels);
+	free(roots);
 	return rc;
 }

@@ -53,30 +53,16 @@ static int write_file(const char *path, const struct pbt_buf *b)
 	return PBT_EXIT_OK;
 }
 
-static int lock_update(int argc, char **argv)
+/* Add SET's entries to the lock (or with prune, keep only them), write it. */
+static int update(const char *set, const struct pbt_sources *src,
+		  const char *lock, bool prune)
 {
-	const struct cmd *c = cmd_find("lock");
-	const char *lock = "pbtable.lock";
-	bool prune = false;
-	const struct opt opts[] = {
-		{ "lock", 0, &lock, NULL, NULL, NULL },
-		{ "prune", 0, NULL, &prune, NULL, NULL },
-		{ NULL, 0, NULL, NULL, NULL, NULL },
-	};
-	const char *pos[1];
-	size_t npos, added, current, removed, total;
+	size_t added, current, removed, total;
 	struct pbt_buf out = PBT_BUF_INIT;
 	struct pbt_err err;
 	int rc;
 
-	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
-	if (rc == CMD_PARSE_HELP)
-		return PBT_EXIT_OK;
-	if (rc)
-		return PBT_EXIT_ERROR;
-	if (npos != 1)
-		return cmd_usage_error(c, "expected one descriptor set (SET)");
-	if (pbt_lock_update(pos[0], lock, prune, &out, &added, &current,
+	if (pbt_lock_update(set, src, lock, prune, &out, &added, &current,
 			    &removed, &total, &err)) {
 		cmd_error(&err);
 		return PBT_EXIT_ERROR;
@@ -94,6 +80,38 @@ static int lock_update(int argc, char **argv)
 		printf(", %zu removed", removed);
 	printf(", %zu in all\n", total);
 	return PBT_EXIT_OK;
+}
+
+static int lock_update(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("lock");
+	const char *lock = "pbtable.lock";
+	const char **roots = NULL;
+	struct pbt_sources src = { NULL, NULL, 0 };
+	bool prune = false;
+	const struct opt opts[] = {
+		{ "lock", 0, &lock, NULL, NULL, NULL },
+		{ "prune", 0, NULL, &prune, NULL, NULL },
+		{ "proto-path", 'I', NULL, NULL, &roots, &src.n_proto_paths },
+		{ "protoc", 0, &src.protoc, NULL, NULL, NULL },
+		{ NULL, 0, NULL, NULL, NULL, NULL },
+	};
+	const char *pos[1];
+	size_t npos;
+	int rc;
+
+	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
+	src.proto_paths = roots;
+	if (rc == CMD_PARSE_HELP)
+		rc = PBT_EXIT_OK;
+	else if (rc)
+		rc = PBT_EXIT_ERROR;
+	else if (npos != 1)
+		rc = cmd_usage_error(c, "expected one input (SET)");
+	else
+		rc = update(pos[0], &src, lock, prune);
+	free(roots);	/* cmd_parse()'s malloc() */
+	return rc;
 }
 
 int cmd_lock(int argc, char **argv)

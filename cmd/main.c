@@ -46,7 +46,11 @@ const struct cmd cmd_table[] = {
 	  "  --lock-timeout T         SET LOCAL lock_timeout (default 5s)\n"
 	  "  --apply                  run the SQL on a database (nothing is printed unless -o)\n"
 	  "  --dsn URL                libpq connection string for --apply (default: PG* variables)\n"
-	  "SET is a binary FileDescriptorSet (protoc -o, buf build -o).\n"
+	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
+	  "                           default: build.roots of pbtable.yaml, else the input)\n"
+	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  "SET is a binary FileDescriptorSet (protoc -o, buf build -o), a directory or\n"
+	  ".proto file (compiled with protoc), or git:REF[:SUBDIR] (sources in commit REF).\n"
 	  "Exit status: 0 ok, 1 error.  See man pbtable-ddl(1).\n" },
 	{ "migrate", cmd_migrate, "NEW --against OLD [--config FILE] [-o FILE] [--allow-drop] [--apply [--dsn URL]]",
 	  "print the DDL that evolves the pbtables of OLD into those of NEW",
@@ -59,6 +63,10 @@ const struct cmd cmd_table[] = {
 	  "  --lock-timeout T         SET LOCAL lock_timeout (default 5s)\n"
 	  "  --apply                  run the SQL on a database (nothing is printed unless -o)\n"
 	  "  --dsn URL                libpq connection string for --apply (default: PG* variables)\n"
+	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
+	  "                           default: build.roots of pbtable.yaml, else the input)\n"
+	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  "NEW and OLD are inputs as for `breaking`: sets, sources or git:REF[:SUBDIR].\n"
 	  "Refuses (exit 1) when OLD -> NEW breaks WIRE_JSON for a projected field.\n"
 	  "Exit status: 0 ok, 1 error or refused.  See man pbtable-ddl(1).\n" },
 	{ "history", cmd_history, "V1 V2 ... VN [--use CATEGORY] [--label NAME]... [--error-format FORMAT]",
@@ -66,13 +74,22 @@ const struct cmd cmd_table[] = {
 	  "  --use CATEGORY           WIRE or WIRE_JSON (repeatable; default both)\n"
 	  "  --label NAME             name of each version in output, one per version (default: the paths)\n"
 	  "  --error-format FORMAT    text (default) or json\n"
-	  "Versions are binary FileDescriptorSets, oldest first.  Each finding is printed\n"
-	  "once, prefixed with the pair it first breaks (\"v5 vs v1: \").\n"
+	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
+	  "                           default: build.roots of pbtable.yaml, else the input)\n"
+	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  "Versions, oldest first, are binary FileDescriptorSets, directories or .proto files\n"
+	  "(compiled with protoc), or git:REF[:SUBDIR] (git:REF alone: the sources of the\n"
+	  "last version as they were in REF).  Each finding is printed once, prefixed with\n"
+	  "the pair it first breaks (\"v5 vs v1: \").\n"
 	  "Exit status: 0 nothing found, 100 breaking changes found, 1 error.\n" },
 	{ "lock", cmd_lock, "update SET [--lock FILE] [--prune]",
 	  "record every number and name SET uses in pbtable.lock",
 	  "  --lock FILE              the lock file (default pbtable.lock; created if missing)\n"
 	  "  --prune                  drop entries SET no longer has (else lines are only added)\n"
+	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
+	  "                           default: build.roots of pbtable.yaml, else the input)\n"
+	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  "SET is a descriptor set, a directory or .proto file, or git:REF[:SUBDIR].\n"
 	  "Check a schema against the lock with `pbtable breaking NEW --lock FILE`.\n" },
 	{ "drift", cmd_drift, "SET [--dsn URL]... [--config FILE] [--error-format F] [--fix [--apply] [--allow-drop]]",
 	  "check live databases against the pbtables of a schema",
@@ -90,6 +107,10 @@ const struct cmd cmd_table[] = {
 	  "  --apply                  with --fix: run the repair in one transaction, check again\n"
 	  "  --lock-timeout T         with --apply: SET LOCAL lock_timeout (default 5s)\n"
 	  "  -v, --verbose            per database on stderr: standby or not, findings, queries\n"
+	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
+	  "                           default: build.roots of pbtable.yaml, else the input)\n"
+	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  "SET is a descriptor set, a directory or .proto file, or git:REF[:SUBDIR].\n"
 	  "Read-only (a READ ONLY transaction; works on a hot standby) unless --fix --apply.\n"
 	  "Exit status: 0 no drift, 100 drift found, 1 error.  See man pbtable-drift(1).\n" },
 	{ "help", cmd_help, "[COMMAND]", "show help for pbtable or a command", "" },

@@ -3,6 +3,8 @@
  * pbtables after a schema change.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "opt.h"
@@ -11,7 +13,8 @@ int cmd_migrate(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("migrate");
 	const char *out = NULL, *dsn = NULL, *against = NULL;
-	struct pbt_migrate_opts o = { NULL, NULL, NULL, false, false };
+	const char **roots = NULL;
+	struct pbt_migrate_opts o;
 	bool apply = false;
 	const struct opt opts[] = {
 		{ "against", 0, &against, NULL, NULL, NULL },
@@ -23,6 +26,8 @@ int cmd_migrate(int argc, char **argv)
 		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
 		{ "apply", 0, NULL, &apply, NULL, NULL },
 		{ "dsn", 0, &dsn, NULL, NULL, NULL },
+		{ "proto-path", 'I', NULL, NULL, &roots, &o.src.n_proto_paths },
+		{ "protoc", 0, &o.src.protoc, NULL, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];
@@ -31,22 +36,26 @@ int cmd_migrate(int argc, char **argv)
 	size_t npos;
 	int rc;
 
+	memset(&o, 0, sizeof(o));
 	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
+	o.src.proto_paths = roots;
 	if (rc == CMD_PARSE_HELP)
-		return PBT_EXIT_OK;
-	if (rc)
-		return PBT_EXIT_ERROR;
-	if (npos != 1)
-		return cmd_usage_error(c, "expected one input (NEW)");
-	if (!against)
-		return cmd_usage_error(c, "--against OLD is required");
-	if (dsn && !apply)
-		return cmd_usage_error(c, "--dsn is only used with --apply");
-	if (pbt_migrate(pos[0], against, &o, &s, &err)) {
+		rc = PBT_EXIT_OK;
+	else if (rc)
+		rc = PBT_EXIT_ERROR;
+	else if (npos != 1)
+		rc = cmd_usage_error(c, "expected one input (NEW)");
+	else if (!against)
+		rc = cmd_usage_error(c, "--against OLD is required");
+	else if (dsn && !apply)
+		rc = cmd_usage_error(c, "--dsn is only used with --apply");
+	else if (pbt_migrate(pos[0], against, &o, &s, &err)) {
 		cmd_error(&err);
-		return PBT_EXIT_ERROR;
+		rc = PBT_EXIT_ERROR;
+	} else {
+		rc = cmd_emit_sql(s, out, apply, dsn);
+		pbt_sql_free(s);
 	}
-	rc = cmd_emit_sql(s, out, apply, dsn);
-	pbt_sql_free(s);
+	free(roots);	/* cmd_parse()'s malloc() */
 	return rc;
 }

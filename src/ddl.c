@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "ddl_helpers.h"
 #include "fingerprint.h"
+#include "input.h"
 #include "schema.h"
 #include "sha256.h"
 #include "sql_quote.h"
@@ -970,7 +971,7 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 	r = pbt_ddl_config_load(&cfg, opts->config, err);
 	if (r)
 		goto out;
-	schema = pbt_schema_load(set_path, err);
+	schema = pbt_input_schema(set_path, &opts->src, opts->config, NULL, true, err);
 	if (!schema) {
 		r = -(int)err->code;
 		goto out;

@@ -29,6 +29,7 @@
 #include "fingerprint.h"
 #include "pgcat.h"
 #include "pgexpr.h"
+#include "input.h"
 #include "schema.h"
 #include "sha256.h"
 #include "sql_quote.h"
@@ -141,7 +142,7 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 	r = pbt_ddl_config_load(&d->cfg, o->config, err);
 	if (r)
 		goto fail;
-	d->schema = pbt_schema_load(set_path, err);
+	d->schema = pbt_input_schema(set_path, &o->src, o->config, NULL, true, err);
 	if (!d->schema) {
 		r = -(int)err->code;
 		goto fail;

@@ -32,6 +32,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "compat.h"
+#include "input.h"
 #include "map.h"
 #include "pbt.h"
 #include "report.h"
@@ -860,6 +861,7 @@ void pbt_history_finish(struct pbt_history *h, struct pbt_findings *out)
 
 struct loader {
 	const char *const *paths;
+	const struct pbt_sources *src;
 	size_t n, next;
 	struct pbt_schema **schemas;
 	struct pbt_err *errs;
@@ -868,6 +870,13 @@ struct loader {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
+
+/* git:REF without SUBDIR rebuilds what the newest version names. */
+static struct pbt_schema *load_version(const struct loader *l, size_t k)
+{
+	return pbt_input_schema(l->paths[k], l->src, NULL, l->paths[l->n - 1],
+				true, &l->errs[k]);
+}
 
 static void *loader_thread(void *arg)
 {
@@ -884,7 +893,7 @@ static void *loader_thread(void *arg)
 		}
 		k = l->next++;
 		pthread_mutex_unlock(&l->mu);
-		s = pbt_schema_load(l->paths[k], &l->errs[k]);
+		s = load_version(l, k);
 		pthread_mutex_lock(&l->mu);
 		l->schemas[k] = s;
 		l->done[k] = true;
@@ -943,6 +952,7 @@ int pbt_history(const char *const *paths, size_t n,
 
 	memset(&l, 0, sizeof(l));
 	l.paths = paths;
+	l.src = &opts->src;
 	l.n = n;
 	l.schemas = pbt_xcalloc(n, sizeof(*l.schemas));
 	l.errs = pbt_xcalloc(n, sizeof(*l.errs));
@@ -957,7 +967,7 @@ int pbt_history(const char *const *paths, size_t n,
 
 		if (!n_threads) {
 			/* No thread could start: load here. */
-			l.schemas[k] = pbt_schema_load(paths[k], &l.errs[k]);
+			l.schemas[k] = load_version(&l, k);
 			l.done[k] = true;
 		}
 		pthread_mutex_lock(&l.mu);

@@ -971,6 +971,38 @@ int pbt_input_load(struct pbt_input *in, const struct pbt_input_plan *p,
 	return in->schema ? 0 : -(int)err->code;
 }
 
+struct pbt_schema *pbt_input_schema(const char *arg, const struct pbt_sources *src,
+				    const char *config, const char *mirror,
+				    bool is_new, struct pbt_err *err)
+{
+	struct pbt_input_opts o;
+	struct pbt_input_plan plan;
+	struct pbt_input in;
+	struct pbt_schema *s = NULL;
+
+	/* A set needs no roots: do not read (or trip over) a config for them. */
+	if (strncmp(arg, "git:", 4) && is_descriptor_set(arg))
+		return pbt_schema_load(arg, err);
+	memset(&o, 0, sizeof(o));
+	memset(&in, 0, sizeof(in));
+	if (src) {
+		o.protoc = src->protoc;
+		o.roots = src->proto_paths;
+		o.n_roots = src->n_proto_paths;
+	}
+	o.config = config;
+	o.mirror = mirror;
+	if (!pbt_input_plan_init(&plan, &o, err) &&
+	    !pbt_input_load(&in, &plan, arg, is_new, err)) {
+		s = in.schema;
+		in.schema = NULL;
+	}
+	if (in.arena)
+		pbt_input_release(&in);
+	pbt_input_plan_release(&plan);
+	return s;
+}
+
 void pbt_input_release(struct pbt_input *in)
 {
 	pbt_schema_free(in->schema);

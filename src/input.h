@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "map.h"
+#include "pbt.h"
 
 struct pbt_arena;
 struct pbt_err;
@@ -80,6 +81,19 @@ struct pbt_input {
 int pbt_input_load(struct pbt_input *in, const struct pbt_input_plan *p,
 		   const char *arg, bool is_new, struct pbt_err *err);
 void pbt_input_release(struct pbt_input *in);
+
+/*
+ * One input of a command other than `breaking` (ddl, migrate, history,
+ * lock update, drift): a descriptor set is loaded as it is, without
+ * reading any config; sources and git:REF go through pbt_input_load()
+ * with src's protoc and roots (none: build.roots of config, else the
+ * input).  mirror: the directory git:REF without SUBDIR rebuilds (NULL:
+ * the current one).  Returns the schema (pbt_schema_free()), or NULL
+ * with err set.
+ */
+struct pbt_schema *pbt_input_schema(const char *arg, const struct pbt_sources *src,
+				    const char *config, const char *mirror,
+				    bool is_new, struct pbt_err *err);
 
 /* The path to show for set file `name`: its source path, or name itself. */
 const char *pbt_input_shown_path(const struct pbt_input *in, const char *name);

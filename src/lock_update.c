@@ -8,11 +8,13 @@
 #include <stdio.h>
 
 #include "lock.h"
+#include "input.h"
 #include "schema.h"
 
-int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
-		    struct pbt_buf *out, size_t *added, size_t *current,
-		    size_t *removed, size_t *total, struct pbt_err *err)
+int pbt_lock_update(const char *set_path, const struct pbt_sources *src,
+		    const char *lock_path, bool prune, struct pbt_buf *out,
+		    size_t *added, size_t *current, size_t *removed,
+		    size_t *total, struct pbt_err *err)
 {
 	struct pbt_lock old, next;
 	struct pbt_schema *s;
@@ -32,7 +34,7 @@ int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
 		pbt_lock_release(&old);
 		return rc;
 	}
-	s = pbt_schema_load(set_path, err);
+	s = pbt_input_schema(set_path, src, NULL, NULL, true, err);
 	if (!s) {
 		pbt_lock_release(&old);
 		if (err->loc.path)

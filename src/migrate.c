@@ -24,6 +24,7 @@
 #include "findings.h"
 #include "pbt.h"
 #include "rules.h"
+#include "input.h"
 #include "schema.h"
 #include "sql_quote.h"
 
@@ -416,12 +417,12 @@ int pbt_migrate(const char *new_path, const char *old_path,
 			goto out;
 		cfg_old = &cfg_old_own;
 	}
-	sn = pbt_schema_load(new_path, err);
+	sn = pbt_input_schema(new_path, &o->src, o->config, NULL, true, err);
 	if (!sn) {
 		r = -(int)err->code;
 		goto out;
 	}
-	so = pbt_schema_load(old_path, err);
+	so = pbt_input_schema(old_path, &o->src, o->config, new_path, false, err);
 	if (!so) {
 		r = -(int)err->code;
 		goto out;

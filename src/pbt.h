@@ -12,6 +12,19 @@
 #include "buf.h"
 #include "err.h"
 
+/* ---------------------------------------------------------------- inputs */
+
+/*
+ * How the commands other than `breaking` take source inputs: a directory
+ * or .proto file is compiled with protoc, git:REF[:SUBDIR] is taken from
+ * a commit (src/input.h); descriptor sets are read as they are.
+ */
+struct pbt_sources {
+	const char *protoc;	/* --protoc; NULL: protoc on PATH */
+	const char *const *proto_paths;	/* -I; none: build.roots, else the input */
+	size_t n_proto_paths;
+};
+
 /* ---------------------------------------------------------------- breaking */
 
 struct pbt_breaking_opts {
@@ -66,6 +79,7 @@ const char *pbt_format_list(void);
 /* ---------------------------------------------------------------- history */
 
 struct pbt_history_opts {
+	struct pbt_sources src;
 	const char *const *labels;	/* one per version, or NULL: the paths */
 	const char *const *use;		/* categories: "WIRE", "WIRE_JSON"; NULL: both */
 	size_t n_use;
@@ -85,14 +99,15 @@ int pbt_history(const char *const *paths, size_t n,
 
 /*
  * `lock update`: the lock file at lock_path (missing: empty) plus every
- * entry of the descriptor set at set_path, or with prune only the set's
+ * entry of the schema at set_path (a set, or sources: src), or with prune only the set's
  * entries, rendered into *out (the caller writes the file).  Counts go
  * to the size_t pointers: entries added, older forms made current again
  * (the set went back to them), removed (prune), and the total.
  */
-int pbt_lock_update(const char *set_path, const char *lock_path, bool prune,
-		    struct pbt_buf *out, size_t *added, size_t *current,
-		    size_t *removed, size_t *total, struct pbt_err *err);
+int pbt_lock_update(const char *set_path, const struct pbt_sources *src,
+		    const char *lock_path, bool prune, struct pbt_buf *out,
+		    size_t *added, size_t *current, size_t *removed,
+		    size_t *total, struct pbt_err *err);
 
 /* ---------------------------------------------------------------- rules */
 
@@ -129,6 +144,7 @@ int pbt_bench_load(const char *const *paths, size_t n, bool index,
 struct pbt_sql;
 
 struct pbt_ddl_opts {
+	struct pbt_sources src;
 	const char *config;	/* --config FILE; NULL: ./pbtable.yaml */
 	const char *table;	/* --table: "schema.table", "table" or a message name; NULL: all */
 	const char *lock_timeout;	/* SET LOCAL lock_timeout; NULL: "5s" */
@@ -144,6 +160,7 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 	    struct pbt_sql **out, struct pbt_err *err);
 
 struct pbt_migrate_opts {
+	struct pbt_sources src;
 	const char *config;	/* --config: the tables as they should be; NULL: ./pbtable.yaml */
 	const char *against_config;	/* the tables as they are; NULL: same as config */
 	const char *lock_timeout;
@@ -179,6 +196,7 @@ void pbt_sql_free(struct pbt_sql *s);
 /* ---------------------------------------------------------------- drift */
 
 struct pbt_drift_opts {
+	struct pbt_sources src;
 	const char *config;	/* --config FILE; NULL: ./pbtable.yaml */
 	const char *table;	/* --table: only this table; NULL: all */
 	const char *connect_timeout;	/* seconds; NULL: 10 (DSN's wins) */

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "ddl.h"
+#include "pgcat.h"
 #include "sql_quote.h"
 
 static void quiet(void *arg, const char *message)
@@ -160,8 +161,12 @@ int pbt_sql_apply(const struct pbt_sql *s, const char *dsn, struct pbt_err *err)
 
 	c = PQconnectdbParams(keys, vals, 1);
 	if (!c || PQstatus(c) != CONNECTION_OK) {
-		pbt_errf(err, PBT_EDB, NULL, "cannot connect to the database");
-		pbt_err_detail(err, "%s", c ? PQerrorMessage(c) : "out of memory");
+		char why[sizeof(err->msg) - 64];
+
+		/* libpq's text spans lines; the error is one */
+		pbt_pgcat_one_line(why, sizeof(why),
+				   c ? PQerrorMessage(c) : "out of memory");
+		pbt_errf(err, PBT_EDB, NULL, "cannot connect to the database: %s", why);
 		PQfinish(c);
 		return -PBT_EDB;
 	}

@@ -5,7 +5,8 @@
 #   2. the entry and args of .pre-commit-hooks.yaml, run as a command,
 #   3. the pre-commit framework itself (`pre-commit try-repo` on this
 #      repository's hook), when pre-commit is installed (skipped if not),
-# each of which must report the finding and fail.  Prints
+# each of which must report the finding and fail; then history, lock,
+# ddl and migrate with git:REF, directory and .proto inputs.  Prints
 # `ci: N passed, N failed`.
 #   PBTABLE=build/pbtable sh src/test/ci_git.sh
 top=$(pwd)
@@ -98,6 +99,49 @@ if [ -n "$(git stash list)" ] || [ "$(git status --short)" != "M  proto/shop/v1/
 else
 	ok "work tree, index and stash untouched"
 fi
+
+# The other commands take the same inputs: commit the compatible change
+# as v2 and make total a string in the work tree.
+git commit -qam v2
+sed 's/int64 total/string total/' proto/shop/v1/order.proto > x && mv x proto/shop/v1/order.proto
+want_total='Field "3" with name "total" on message "Order" changed type from "int64" to "string".'
+# has NAME RC WANT_RC TEXT: exit WANT_RC and TEXT in $tmp/out
+has() {
+	if [ "$2" != "$3" ]; then
+		not_ok "$1" "exit $2, want $3: $(head -n 3 "$tmp/out")"
+	elif [ -z "$4" ] && [ -s "$tmp/out" ]; then
+		not_ok "$1" "want no output: $(head -n 3 "$tmp/out")"
+	elif [ -n "$4" ] && ! grep -qF -- "$4" "$tmp/out"; then
+		not_ok "$1" "'$4' missing: $(head -n 3 "$tmp/out")"
+	else
+		ok "$1"
+	fi
+}
+"$PBTABLE" history git:HEAD~1 git:HEAD > "$tmp/out" 2>&1
+has "history git:HEAD~1 git:HEAD: compatible" $? 0 ""
+"$PBTABLE" history git:HEAD~1 git:HEAD proto > "$tmp/out" 2>&1
+has "history git:HEAD~1 git:HEAD proto: the work tree breaks v2" $? 100 \
+	"proto vs git:HEAD: shop/v1/order.proto:8:3:$want_total"
+"$PBTABLE" lock update git:HEAD~1:proto --lock "$tmp/lock" > "$tmp/out" 2>&1 &&
+	"$PBTABLE" lock update git:HEAD:proto --lock "$tmp/lock" > "$tmp/out" 2>&1
+has "lock update git:HEAD~1:proto, then git:HEAD:proto" $? 0 \
+	"1 entry added, 3 in all"
+"$PBTABLE" breaking proto --lock "$tmp/lock" > "$tmp/out" 2>&1
+has "breaking proto --lock: the work tree against the lock" $? 100 \
+	"proto/shop/v1/order.proto:8:3:$want_total"
+printf 'tables:\n  - message: shop.v1.Order\n    primary_key: id\n' > "$tmp/pbtable.yaml"
+"$PBTABLE" ddl git:HEAD:proto --config "$tmp/pbtable.yaml" > "$tmp/out" 2>&1
+has "ddl git:HEAD:proto" $? 0 \
+	"total bigint GENERATED ALWAYS AS (pbtable.int64_v1(data -> 'total', 0)) STORED"
+"$PBTABLE" ddl proto/shop/v1/order.proto -I proto --config "$tmp/pbtable.yaml" > "$tmp/out" 2>&1
+has "ddl of a .proto file with -I" $? 0 \
+	"total text GENERATED ALWAYS AS (pbtable.text_v1(data -> 'total', '')) STORED"
+"$PBTABLE" migrate proto --against git:HEAD --config "$tmp/pbtable.yaml" > "$tmp/out" 2>&1
+has "migrate proto --against git:HEAD: refused, stored JSON would change meaning" $? 1 \
+	"refusing to migrate public.order: $want_total"
+"$PBTABLE" ddl git:nosuchref:proto --config "$tmp/pbtable.yaml" > "$tmp/out" 2>&1
+has "ddl of an unknown git ref: exit 1, the ref named" $? 1 \
+	"pbtable: git:nosuchref:proto: unknown git ref 'nosuchref'"
 
 echo "ci: $pass passed, $fail failed"
 [ $fail = 0 ]

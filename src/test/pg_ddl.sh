@@ -155,9 +155,9 @@ check "... and leaves nothing behind (one transaction)" \
 run "--apply with a bad DSN fails cleanly" 1 \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply \
 	--dsn "host=$PG_DIR port=1 connect_timeout=2"
-case "$(head -n 1 "$work/err")" in
-"pbtable: cannot connect to the database") ok "... with one line saying so" ;;
-*) not_ok "... with one line saying so" "$(cat "$work/err")" ;;
+case "$(wc -l < "$work/err")|$(cat "$work/err")" in
+*"1|pbtable: cannot connect to the database: connection to server on socket \"$PG_DIR/.s.PGSQL.1\" failed: No such file or directory"*) ok "... with one line saying so, libpq's reason in it" ;;
+*) not_ok "... with one line saying so, libpq's reason in it" "$(cat "$work/err")" ;;
 esac
 
 # A helper never changes under its name: one with another body stops ddl.
@@ -423,14 +423,10 @@ first_line() {
 
 run "ddl --apply as a role that does not exist fails" 1 \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$work/lock1.yaml" --apply --dsn "user=pbt_nobody"
-first_line "... with one line saying so" "pbtable: cannot connect to the database"
-first_line_2() {
-	case "$(sed -n 2p "$work/err")" in
-	*'role "pbt_nobody" does not exist'*) ok "$1" ;;
-	*) not_ok "$1" "got: $(cat "$work/err")" ;;
-	esac
-}
-first_line_2 "... and libpq's reason as detail"
+case "$(wc -l < "$work/err")|$(cat "$work/err")" in
+*'1|pbtable: cannot connect to the database: '*'role "pbt_nobody" does not exist') ok "... with one line saying so, libpq's reason in it" ;;
+*) not_ok "... with one line saying so, libpq's reason in it" "$(cat "$work/err")" ;;
+esac
 
 q "CREATE DATABASE ro" >/dev/null
 q "ALTER DATABASE ro SET default_transaction_read_only = on" >/dev/null

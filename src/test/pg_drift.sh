@@ -118,6 +118,10 @@ is "... and nothing on stdout" "$(cat "$work/out")" ""
 # no EXPLAIN was needed, so every expression was predicted exactly
 is "... in a fixed number of queries" "$(cat "$work/err")" \
 	"pbtable: PRIMARY/base: 0 findings, 12 queries"
+"$PBTABLE" drift "$top/testdata/pgtest/v1" --config "$cfg" --dsn dbname=base \
+	> "$work/out" 2> "$work/err"
+is "the same check from the .proto sources (compiled with protoc): no drift" \
+	"$?|$(cat "$work/out" "$work/err")" "0|"
 
 # Every column type pbtable maps (testdata/pgtest), predicted exactly too.
 q "CREATE DATABASE alltypes" >/dev/null
