@@ -863,7 +863,7 @@ struct loader {
 	const char *const *paths;
 	const struct pbt_sources *src;
 	size_t n, next;
-	struct pbt_schema **schemas;
+	struct pbt_input *ins;		/* the loaded versions, with shown paths */
 	struct pbt_err *errs;
 	bool *done;
 	bool stop;
@@ -872,10 +872,30 @@ struct loader {
 };
 
 /* git:REF without SUBDIR rebuilds what the newest version names. */
-static struct pbt_schema *load_version(const struct loader *l, size_t k)
+static void load_version(const struct loader *l, size_t k, struct pbt_input *in)
 {
-	return pbt_input_schema(l->paths[k], l->src, NULL, l->paths[l->n - 1],
-				true, &l->errs[k]);
+	pbt_input_open(in, l->paths[k], l->src, NULL, l->paths[l->n - 1], true,
+		       &l->errs[k]);
+}
+
+/*
+ * Findings of version k name files as its input shows them (a source
+ * file's path on disk), as `breaking` does.
+ */
+static void show_paths(struct pbt_history *h, size_t from,
+		       const struct pbt_input *in)
+{
+	size_t i;
+
+	if (!in->arena)
+		return;
+	for (i = from; i < h->all.n; i++) {
+		const char *p = h->all.v[i].path;
+
+		if (p && pbt_input_shown_path(in, p) != p)
+			h->all.v[i].path = pbt_arena_strdup(
+				h->all.arena, pbt_input_shown_path(in, p));
+	}
 }
 
 static void *loader_thread(void *arg)
@@ -884,7 +904,7 @@ static void *loader_thread(void *arg)
 
 	for (;;) {
 		size_t k;
-		struct pbt_schema *s;
+		struct pbt_input in;
 
 		pthread_mutex_lock(&l->mu);
 		if (l->stop || l->next >= l->n) {
@@ -893,9 +913,9 @@ static void *loader_thread(void *arg)
 		}
 		k = l->next++;
 		pthread_mutex_unlock(&l->mu);
-		s = load_version(l, k);
+		load_version(l, k, &in);
 		pthread_mutex_lock(&l->mu);
-		l->schemas[k] = s;
+		l->ins[k] = in;
 		l->done[k] = true;
 		pthread_cond_broadcast(&l->cv);
 		pthread_mutex_unlock(&l->mu);
@@ -954,7 +974,7 @@ int pbt_history(const char *const *paths, size_t n,
 	l.paths = paths;
 	l.src = &opts->src;
 	l.n = n;
-	l.schemas = pbt_xcalloc(n, sizeof(*l.schemas));
+	l.ins = pbt_xcalloc(n, sizeof(*l.ins));
 	l.errs = pbt_xcalloc(n, sizeof(*l.errs));
 	l.done = pbt_xcalloc(n, sizeof(*l.done));
 	pthread_mutex_init(&l.mu, NULL);
@@ -964,17 +984,18 @@ int pbt_history(const char *const *paths, size_t n,
 		n_threads++;
 	for (k = 0; k < n; k++) {
 		struct pbt_schema *s;
+		size_t from;
 
 		if (!n_threads) {
 			/* No thread could start: load here. */
-			l.schemas[k] = load_version(&l, k);
+			load_version(&l, k, &l.ins[k]);
 			l.done[k] = true;
 		}
 		pthread_mutex_lock(&l.mu);
 		while (!l.done[k])
 			pthread_cond_wait(&l.cv, &l.mu);
-		s = l.schemas[k];
-		l.schemas[k] = NULL;
+		s = l.ins[k].schema;
+		l.ins[k].schema = NULL;
 		if (!s)
 			l.stop = true;
 		pthread_mutex_unlock(&l.mu);
@@ -985,14 +1006,16 @@ int pbt_history(const char *const *paths, size_t n,
 			rc = -(int)err->code;
 			break;
 		}
+		from = h->all.n;
 		pbt_history_add(h, s,
 				opts->labels ? opts->labels[k] : paths[k]);
+		show_paths(h, from, &l.ins[k]);
 	}
 	while (n_threads)
 		pthread_join(t[--n_threads], NULL);
 	for (k = 0; k < n; k++)
-		pbt_schema_free(l.schemas[k]);
-	free(l.schemas);
+		pbt_input_release(&l.ins[k]);
+	free(l.ins);
 	free(l.errs);
 	free(l.done);
 	pthread_mutex_destroy(&l.mu);

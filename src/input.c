@@ -971,20 +971,21 @@ int pbt_input_load(struct pbt_input *in, const struct pbt_input_plan *p,
 	return in->schema ? 0 : -(int)err->code;
 }
 
-struct pbt_schema *pbt_input_schema(const char *arg, const struct pbt_sources *src,
-				    const char *config, const char *mirror,
-				    bool is_new, struct pbt_err *err)
+int pbt_input_open(struct pbt_input *in, const char *arg,
+		   const struct pbt_sources *src, const char *config,
+		   const char *mirror, bool is_new, struct pbt_err *err)
 {
 	struct pbt_input_opts o;
 	struct pbt_input_plan plan;
-	struct pbt_input in;
-	struct pbt_schema *s = NULL;
+	int r;
 
+	memset(in, 0, sizeof(*in));
 	/* A set needs no roots: do not read (or trip over) a config for them. */
-	if (strncmp(arg, "git:", 4) && is_descriptor_set(arg))
-		return pbt_schema_load(arg, err);
+	if (strncmp(arg, "git:", 4) && is_descriptor_set(arg)) {
+		in->schema = pbt_schema_load(arg, err);
+		return in->schema ? 0 : -(int)err->code;
+	}
 	memset(&o, 0, sizeof(o));
-	memset(&in, 0, sizeof(in));
 	if (src) {
 		o.protoc = src->protoc;
 		o.roots = src->proto_paths;
@@ -992,14 +993,27 @@ struct pbt_schema *pbt_input_schema(const char *arg, const struct pbt_sources *s
 	}
 	o.config = config;
 	o.mirror = mirror;
-	if (!pbt_input_plan_init(&plan, &o, err) &&
-	    !pbt_input_load(&in, &plan, arg, is_new, err)) {
-		s = in.schema;
-		in.schema = NULL;
-	}
-	if (in.arena)
-		pbt_input_release(&in);
+	r = pbt_input_plan_init(&plan, &o, err);
+	if (!r)
+		r = pbt_input_load(in, &plan, arg, is_new, err);
 	pbt_input_plan_release(&plan);
+	if (r)
+		pbt_input_release(in);
+	return r;
+}
+
+struct pbt_schema *pbt_input_schema(const char *arg, const struct pbt_sources *src,
+				    const char *config, const char *mirror,
+				    bool is_new, struct pbt_err *err)
+{
+	struct pbt_input in;
+	struct pbt_schema *s;
+
+	if (pbt_input_open(&in, arg, src, config, mirror, is_new, err))
+		return NULL;
+	s = in.schema;
+	in.schema = NULL;
+	pbt_input_release(&in);
 	return s;
 }
 

@@ -94,6 +94,11 @@ void pbt_input_release(struct pbt_input *in);
 struct pbt_schema *pbt_input_schema(const char *arg, const struct pbt_sources *src,
 				    const char *config, const char *mirror,
 				    bool is_new, struct pbt_err *err);
+/* The same, keeping the input (its shown paths) in *in: release it with
+ * pbt_input_release(); in->schema may be taken (set it to NULL). */
+int pbt_input_open(struct pbt_input *in, const char *arg,
+		   const struct pbt_sources *src, const char *config,
+		   const char *mirror, bool is_new, struct pbt_err *err);
 
 /* The path to show for set file `name`: its source path, or name itself. */
 const char *pbt_input_shown_path(const struct pbt_input *in, const char *name);

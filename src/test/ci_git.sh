@@ -121,7 +121,7 @@ has() {
 has "history git:HEAD~1 git:HEAD: compatible" $? 0 ""
 "$PBTABLE" history git:HEAD~1 git:HEAD proto > "$tmp/out" 2>&1
 has "history git:HEAD~1 git:HEAD proto: the work tree breaks v2" $? 100 \
-	"proto vs git:HEAD: shop/v1/order.proto:8:3:$want_total"
+	"proto vs git:HEAD: proto/shop/v1/order.proto:8:3:$want_total"
 "$PBTABLE" lock update git:HEAD~1:proto --lock "$tmp/lock" > "$tmp/out" 2>&1 &&
 	"$PBTABLE" lock update git:HEAD:proto --lock "$tmp/lock" > "$tmp/out" 2>&1
 has "lock update git:HEAD~1:proto, then git:HEAD:proto" $? 0 \
