@@ -411,13 +411,13 @@ int pbt_input_plan_init(struct pbt_input_plan *p, const struct pbt_input_opts *o
 	memset(p, 0, sizeof(*p));
 	p->arena = pbt_arena_new();
 	cwd = cwd_of(p->arena);
-	p->protoc = o->protoc ? pbt_arena_strdup(p->arena, o->protoc) : "protoc";
+	p->protoc = o->src.protoc ? pbt_arena_strdup(p->arena, o->src.protoc) : "protoc";
 	p->mirror = o->mirror ? pbt_arena_strdup(p->arena, o->mirror) : NULL;
-	if (o->n_roots) {
-		p->n_roots = o->n_roots;
-		p->roots = pbt_arena_calloc(p->arena, o->n_roots, sizeof(*p->roots));
-		for (i = 0; i < o->n_roots; i++)
-			p->roots[i] = pbt_arena_strdup(p->arena, o->roots[i]);
+	if (o->src.n_proto_paths) {
+		p->n_roots = o->src.n_proto_paths;
+		p->roots = pbt_arena_calloc(p->arena, p->n_roots, sizeof(*p->roots));
+		for (i = 0; i < p->n_roots; i++)
+			p->roots[i] = pbt_arena_strdup(p->arena, o->src.proto_paths[i]);
 		p->roots_from = "-I";
 	} else {
 		r = roots_from_config(p, o->config, err);
@@ -586,7 +586,7 @@ static int compile(struct pbt_input *in, const struct pbt_input_plan *p,
 	const char **rabs = pbt_arena_calloc(a, so->n_roots + 1, sizeof(*rabs));
 	struct select sel = { NULL, p, so->arg, so->is_new, a };
 	unsigned char *data = NULL;
-	size_t len, i, j, n_targets = 0;
+	size_t len, i, j, n_targets = 0, n_found;
 	FILE *f;
 	int r, status;
 
@@ -618,10 +618,13 @@ static int compile(struct pbt_input *in, const struct pbt_input_plan *p,
 			pbt_buf_addf(&args, "%s\n", name);
 		}
 	}
+	n_found = files.n;
 	free(files.v);
 	if (!n_targets) {
 		pbt_buf_release(&args);
-		if (!so->is_new) {
+		/* OLD without any .proto file (a commit before the first one)
+		 * is empty; files outside every root are a mistake either side. */
+		if (!so->is_new && !n_found) {
 			in->schema = pbt_schema_new_empty(so->arg);
 			return 0;
 		}
@@ -986,11 +989,8 @@ int pbt_input_open(struct pbt_input *in, const char *arg,
 		return in->schema ? 0 : -(int)err->code;
 	}
 	memset(&o, 0, sizeof(o));
-	if (src) {
-		o.protoc = src->protoc;
-		o.roots = src->proto_paths;
-		o.n_roots = src->n_proto_paths;
-	}
+	if (src)
+		o.src = *src;
 	o.config = config;
 	o.mirror = mirror;
 	r = pbt_input_plan_init(&plan, &o, err);
