@@ -27,8 +27,7 @@ int cmd_breaking(int argc, char **argv)
 		{ "lock", 0, &o.lock, NULL, NULL, NULL },
 		{ "no-inline-allow", 0, NULL, &o.no_inline_allow, NULL, NULL },
 		{ "path", 0, NULL, NULL, &paths, &o.n_paths },
-		{ "proto-path", 'I', NULL, NULL, &roots, &o.n_proto_paths },
-		{ "protoc", 0, &o.protoc, NULL, NULL, NULL },
+		OPT_SOURCES(roots, o.src),
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];
@@ -38,7 +37,7 @@ int cmd_breaking(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
 	o.config = config;
-	o.proto_paths = roots;
+	o.src.proto_paths = roots;
 	o.paths = paths;
 	o.exclude_paths = excludes;
 	if (rc == CMD_PARSE_HELP)

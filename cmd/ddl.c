@@ -50,8 +50,7 @@ int cmd_ddl(int argc, char **argv)
 		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
 		{ "apply", 0, NULL, &apply, NULL, NULL },
 		{ "dsn", 0, &dsn, NULL, NULL, NULL },
-		{ "proto-path", 'I', NULL, NULL, &roots, &o.src.n_proto_paths },
-		{ "protoc", 0, &o.src.protoc, NULL, NULL, NULL },
+		OPT_SOURCES(roots, o.src),
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];

@@ -152,8 +152,7 @@ int cmd_drift(int argc, char **argv)
 		  NULL },
 		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
 		{ "verbose", 'v', NULL, &verbose, NULL, NULL },
-		{ "proto-path", 'I', NULL, NULL, &roots, &o.src.n_proto_paths },
-		{ "protoc", 0, &o.src.protoc, NULL, NULL, NULL },
+		OPT_SOURCES(roots, o.src),
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];

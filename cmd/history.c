@@ -20,8 +20,7 @@ int cmd_history(int argc, char **argv)
 		{ "use", 0, NULL, NULL, &use, &n_use },
 		{ "label", 0, NULL, NULL, &labels, &n_labels },
 		{ "error-format", 0, &format, NULL, NULL, NULL },
-		{ "proto-path", 'I', NULL, NULL, &roots, &o.src.n_proto_paths },
-		{ "protoc", 0, &o.src.protoc, NULL, NULL, NULL },
+		OPT_SOURCES(roots, o.src),
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char **pos = calloc((size_t)argc + 1, sizeof(*pos));

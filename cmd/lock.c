@@ -92,8 +92,7 @@ static int lock_update(int argc, char **argv)
 	const struct opt opts[] = {
 		{ "lock", 0, &lock, NULL, NULL, NULL },
 		{ "prune", 0, NULL, &prune, NULL, NULL },
-		{ "proto-path", 'I', NULL, NULL, &roots, &src.n_proto_paths },
-		{ "protoc", 0, &src.protoc, NULL, NULL, NULL },
+		OPT_SOURCES(roots, src),
 		{ NULL, 0, NULL, NULL, NULL, NULL },
 	};
 	const char *pos[1];

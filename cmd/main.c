@@ -12,6 +12,12 @@
 #define PBT_VERSION "0.0.0"
 #endif
 
+/* The help of OPT_SOURCES (opt.h), shared by every command that reads schemas. */
+#define SOURCES_HELP \
+	"  -I, --proto-path DIR     proto root for source inputs (repeatable;\n" \
+	"                           default: build.roots of pbtable.yaml, else the input)\n" \
+	"  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+
 const struct cmd cmd_table[] = {
 	{ "breaking", cmd_breaking, "NEW --against OLD [options]",
 	  "check NEW against OLD for breaking changes (buf's rules)",
@@ -24,9 +30,7 @@ const struct cmd cmd_table[] = {
 	  "  --exclude-imports        drop findings in files marked as imports\n"
 	  "  --path P                 only files under P, and their imports (repeatable)\n"
 	  "  --exclude-path P         leave out files under P (repeatable)\n"
-	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
-	  "                           default: build.roots of pbtable.yaml, else the input)\n"
-	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  SOURCES_HELP
 	  "  --no-inline-allow        ignore `pbtable:allow RULE reason` comments\n"
 	  "NEW and OLD are binary FileDescriptorSets (protoc -o, buf build -o), - for stdin,\n"
 	  "a directory or .proto file (compiled with protoc), or git:REF[:SUBDIR] (the same\n"
@@ -46,9 +50,7 @@ const struct cmd cmd_table[] = {
 	  "  --lock-timeout T         SET LOCAL lock_timeout (default 5s)\n"
 	  "  --apply                  run the SQL on a database (nothing is printed unless -o)\n"
 	  "  --dsn URL                libpq connection string for --apply (default: PG* variables)\n"
-	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
-	  "                           default: build.roots of pbtable.yaml, else the input)\n"
-	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  SOURCES_HELP
 	  "SET is a binary FileDescriptorSet (protoc -o, buf build -o), a directory or\n"
 	  ".proto file (compiled with protoc), or git:REF[:SUBDIR] (sources in commit REF).\n"
 	  "Exit status: 0 ok, 1 error.  See man pbtable-ddl(1).\n" },
@@ -63,9 +65,7 @@ const struct cmd cmd_table[] = {
 	  "  --lock-timeout T         SET LOCAL lock_timeout (default 5s)\n"
 	  "  --apply                  run the SQL on a database (nothing is printed unless -o)\n"
 	  "  --dsn URL                libpq connection string for --apply (default: PG* variables)\n"
-	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
-	  "                           default: build.roots of pbtable.yaml, else the input)\n"
-	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  SOURCES_HELP
 	  "NEW and OLD are inputs as for `breaking`: sets, sources or git:REF[:SUBDIR].\n"
 	  "Refuses (exit 1) when OLD -> NEW breaks WIRE_JSON for a projected field.\n"
 	  "Exit status: 0 ok, 1 error or refused.  See man pbtable-ddl(1).\n" },
@@ -74,9 +74,7 @@ const struct cmd cmd_table[] = {
 	  "  --use CATEGORY           WIRE or WIRE_JSON (repeatable; default both)\n"
 	  "  --label NAME             name of each version in output, one per version (default: the paths)\n"
 	  "  --error-format FORMAT    text (default) or json\n"
-	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
-	  "                           default: build.roots of pbtable.yaml, else the input)\n"
-	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  SOURCES_HELP
 	  "Versions, oldest first, are binary FileDescriptorSets, directories or .proto files\n"
 	  "(compiled with protoc), or git:REF[:SUBDIR] (git:REF alone: the sources of the\n"
 	  "last version as they were in REF).  Each finding is printed once, prefixed with\n"
@@ -86,9 +84,7 @@ const struct cmd cmd_table[] = {
 	  "record every number and name SET uses in pbtable.lock",
 	  "  --lock FILE              the lock file (default pbtable.lock; created if missing)\n"
 	  "  --prune                  drop entries SET no longer has (else lines are only added)\n"
-	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
-	  "                           default: build.roots of pbtable.yaml, else the input)\n"
-	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  SOURCES_HELP
 	  "SET is a descriptor set, a directory or .proto file, or git:REF[:SUBDIR].\n"
 	  "Check a schema against the lock with `pbtable breaking NEW --lock FILE`.\n" },
 	{ "drift", cmd_drift, "SET [--dsn URL]... [--config FILE] [--error-format F] [--fix [--apply] [--allow-drop]]",
@@ -107,9 +103,7 @@ const struct cmd cmd_table[] = {
 	  "  --apply                  with --fix: run the repair in one transaction, check again\n"
 	  "  --lock-timeout T         with --apply: SET LOCAL lock_timeout (default 5s)\n"
 	  "  -v, --verbose            per database on stderr: standby or not, findings, queries\n"
-	  "  -I, --proto-path DIR     proto root for source inputs (repeatable;\n"
-	  "                           default: build.roots of pbtable.yaml, else the input)\n"
-	  "  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
+	  SOURCES_HELP
 	  "SET is a descriptor set, a directory or .proto file, or git:REF[:SUBDIR].\n"
 	  "Read-only (a READ ONLY transaction; works on a hot standby) unless --fix --apply.\n"
 	  "Exit status: 0 no drift, 100 drift found, 1 error.  See man pbtable-drift(1).\n" },

@@ -20,6 +20,14 @@ struct opt {
 	size_t *n_list;
 };
 
+/*
+ * -I and --protoc, for every command that reads schemas (struct
+ * pbt_sources src); after cmd_parse(), set src.proto_paths = roots.
+ */
+#define OPT_SOURCES(roots, src)                                              \
+	{ "proto-path", 'I', NULL, NULL, &(roots), &(src).n_proto_paths },   \
+	{ "protoc", 0, &(src).protoc, NULL, NULL, NULL }
+
 enum { CMD_PARSE_OK = 0, CMD_PARSE_HELP = -1, CMD_PARSE_ERROR = -2 };
 
 /*

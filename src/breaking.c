@@ -113,9 +113,8 @@ int pbt_breaking(const char *new_path, const char *old_path,
 {
 	struct pbt_breaking_config cfg;
 	struct pbt_input_opts io = {
-		opts->protoc, opts->proto_paths, opts->n_proto_paths, opts->config,
-		opts->paths, opts->n_paths, opts->exclude_paths,
-		opts->n_exclude_paths, new_path,
+		opts->src, opts->config, opts->paths, opts->n_paths,
+		opts->exclude_paths, opts->n_exclude_paths, new_path,
 	};
 	struct pbt_input_plan plan;
 	struct load_job jn, jo;

@@ -158,6 +158,17 @@ size_t pbt_utf8_seq(const char *p)
 	return utf8_rune((const unsigned char *)p, &r);
 }
 
+int pbt_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 size_t pbt_utf8_valid_prefix(const char *p, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)p;

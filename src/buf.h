@@ -30,6 +30,8 @@ void pbt_buf_vaddf(struct pbt_buf *b, const char *fmt, va_list ap)
 void pbt_buf_add_json_str(struct pbt_buf *b, const char *s);
 /* Append s as buf's (Go's) %q: a double-quoted string, Go escapes. */
 void pbt_buf_add_goquote(struct pbt_buf *b, const char *s);
+/* The value of hex digit c (either case), or -1. */
+int pbt_hex_digit(char c);
 /* Length of the valid UTF-8 sequence at p (NUL-terminated), 0 if none. */
 size_t pbt_utf8_seq(const char *p);
 /* Length of the longest valid UTF-8 prefix of p[0..n) (n: all valid). */

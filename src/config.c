@@ -237,27 +237,6 @@ static int path_list(struct pbt_breaking_config *c, struct pbt_yaml *y, yaml_nod
 	return 0;
 }
 
-/* Report the first key of mapping m that is not in known[]. */
-static int known_keys(struct pbt_yaml *y, yaml_node_t *m, const char *where,
-		      const char *const *known, struct pbt_err *err)
-{
-	yaml_node_t *k, *v;
-	size_t i, j;
-
-	for (i = 0; pbt_yaml_pair(y, m, i, &k, &v); i++) {
-		const char *key = pbt_yaml_str(k);
-		bool ok = false;
-
-		for (j = 0; known[j] && !ok; j++)
-			ok = key && !strcmp(key, known[j]);
-		if (!ok)
-			return pbt_yaml_errf(err, y, k,
-					     "unknown key '%s' in %s",
-					     key ? key : "?", where);
-	}
-	return 0;
-}
-
 /* A boolean key of m into *out (NULL: check only). */
 static int bool_key(struct pbt_yaml *y, yaml_node_t *m, const char *key,
 		    bool *out, struct pbt_err *err)
@@ -315,7 +294,7 @@ static int parse_breaking(struct pbt_breaking_config *c, struct pbt_yaml *y,
 		return 0;
 	if (b->type != YAML_MAPPING_NODE)
 		return pbt_yaml_errf(err, y, b, "'breaking' must be a mapping");
-	r = known_keys(y, b, "'breaking'", known, err);
+	r = pbt_yaml_known_keys(y, b, "'breaking'", known, err);
 	if (r)
 		return r;
 	if (!apply) {
@@ -439,7 +418,7 @@ static int parse_modules(struct pbt_breaking_config *c, struct pbt_yaml *y,
 		if (m->type != YAML_MAPPING_NODE)
 			return pbt_yaml_errf(err, y, m, "'modules' entries "
 					     "must be mappings");
-		r = known_keys(y, m, "a module", known, err);
+		r = pbt_yaml_known_keys(y, m, "a module", known, err);
 		if (r)
 			return r;
 		pn = pbt_yaml_get(y, m, "path");
@@ -540,9 +519,10 @@ int pbt_breaking_config_parse(struct pbt_breaking_config *c, const char *name,
 		goto out;
 	}
 	if (!own) {
-		r = known_keys(&y, root, c->version == PBT_V2 ? "a v2 config" :
-			       "a v1/v1beta1 config",
-			       c->version == PBT_V2 ? keys_v2 : keys_v1, err);
+		r = pbt_yaml_known_keys(&y, root,
+					c->version == PBT_V2 ? "a v2 config" :
+							       "a v1/v1beta1 config",
+					c->version == PBT_V2 ? keys_v2 : keys_v1, err);
 		if (r)
 			goto out;
 	}

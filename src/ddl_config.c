@@ -40,25 +40,6 @@ static int name_value(struct pbt_ddl_config *c, struct pbt_yaml *y, yaml_node_t 
 	return 0;
 }
 
-static int check_keys(struct pbt_yaml *y, yaml_node_t *m, const char *what,
-		      const char *const *known, struct pbt_err *err)
-{
-	yaml_node_t *k, *v;
-	size_t i, j;
-
-	for (i = 0; pbt_yaml_pair(y, m, i, &k, &v); i++) {
-		const char *key = pbt_yaml_str(k);
-		bool ok = false;
-
-		for (j = 0; known[j] && !ok; j++)
-			ok = key && !strcmp(key, known[j]);
-		if (!ok)
-			return pbt_yaml_errf(err, y, k, "unknown key '%s' in %s",
-					     key ? key : "?", what);
-	}
-	return 0;
-}
-
 static bool valid_path(const char *s)
 {
 	const char *p = s;
@@ -114,7 +95,7 @@ static int parse_column(struct pbt_ddl_config *c, struct pbt_yaml *y, yaml_node_
 	if (n->type != YAML_MAPPING_NODE)
 		return pbt_yaml_errf(err, y, n,
 				     "a column must be a field path, 'all-scalars' or a mapping with 'field'");
-	r = check_keys(y, n, "a column", known, err);
+	r = pbt_yaml_known_keys(y, n, "a column", known, err);
 	if (r)
 		return r;
 	v = pbt_yaml_get(y, n, "field");
@@ -183,7 +164,7 @@ static int parse_index(struct pbt_ddl_config *c, struct pbt_yaml *y, yaml_node_t
 		/* Shorthand: `- status` is a btree index on one column. */
 		v = n;
 	} else if (n->type == YAML_MAPPING_NODE) {
-		r = check_keys(y, n, "an index", known, err);
+		r = pbt_yaml_known_keys(y, n, "an index", known, err);
 		if (r)
 			return r;
 		v = pbt_yaml_get(y, n, "columns");
@@ -251,7 +232,7 @@ static int parse_table(struct pbt_ddl_config *c, struct pbt_yaml *y, yaml_node_t
 	t->loc = loc_of(c, n);
 	if (n->type != YAML_MAPPING_NODE)
 		return pbt_yaml_errf(err, y, n, "each entry of 'tables' must be a mapping with 'message'");
-	r = check_keys(y, n, "a table", known, err);
+	r = pbt_yaml_known_keys(y, n, "a table", known, err);
 	if (r)
 		return r;
 	v = pbt_yaml_get(y, n, "message");

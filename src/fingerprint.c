@@ -39,17 +39,6 @@ void pbt_fingerprint_add(struct pbt_buf *b, const char *key, const char *value)
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int bad(struct pbt_err *err, const char *what, const char *at)
 {
 	return pbt_errf(err, PBT_EINPUT, NULL, "malformed fingerprint: %s at '%.40s'",
@@ -105,8 +94,8 @@ int pbt_fingerprint_parse(struct pbt_arena *arena, const char *text,
 				pbt_buf_addc(&val, *p);
 				continue;
 			}
-			hi = p + 2 < end ? hexval(p[1]) : -1;
-			lo = hi >= 0 ? hexval(p[2]) : -1;
+			hi = p + 2 < end ? pbt_hex_digit(p[1]) : -1;
+			lo = hi >= 0 ? pbt_hex_digit(p[2]) : -1;
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 				pbt_buf_release(&val);
 				return bad(err, "bad %-escape", p);

@@ -521,29 +521,6 @@ static struct slot *field_slot(struct pbt_history *h, struct message_slot *ms,
 	return &ms->fields[lo].s;
 }
 
-/* protoc's default json_name: drop '_' and upper-case the next letter. */
-static const char *json_name(struct pbt_arena *a, const struct pbt_field *f)
-{
-	const char *s = f->name;
-	char *out, *p;
-	bool up = false;
-
-	if (f->fp->json_name)
-		return f->fp->json_name;
-	out = p = pbt_arena_alloc(a, strlen(s) + 1);
-	for (; *s; s++) {
-		if (*s == '_') {
-			up = true;
-			continue;
-		}
-		*p++ = up && *s >= 'a' && *s <= 'z' ?
-			(char)(*s - 'a' + 'A') : *s;
-		up = false;
-	}
-	*p = '\0';
-	return out;
-}
-
 /*
  * JSON name reuse, which no pairwise rule can see: field 4 "total_cents"
  * (JSON "totalCents") is deleted with its number and name reserved, and
@@ -563,7 +540,7 @@ static void check_json_reuse(struct pbt_history *h, struct message_slot *ms,
 	}
 	for (i = 0; i < m->n_fields; i++) {
 		const struct pbt_field *f = &m->fields[i];
-		const char *j = json_name(cx->tmp, f);
+		const char *j = pbt_field_json_name(cx->tmp, f);
 		struct json_use *u = pbt_map_get(&ms->jsons, j), *last = NULL;
 		bool known = false;
 

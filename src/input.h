@@ -31,9 +31,7 @@ struct pbt_schema;
  * nothing: their standard error comes back in err->detail.
  */
 struct pbt_input_opts {
-	const char *protoc;		/* NULL: "protoc" on PATH */
-	const char *const *roots;	/* -I; n_roots 0: from the config, else the input */
-	size_t n_roots;
+	struct pbt_sources src;		/* protoc and -I */
 	const char *config;		/* --config (file or text): build.roots */
 	const char *const *paths;	/* --path (file system paths or set names) */
 	size_t n_paths;

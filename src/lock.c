@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "desc_load.h"
 #include "err.h"
 #include "featureset.h"
@@ -304,17 +305,6 @@ static int perr(struct parser *p, const char *fmt, ...)
 	return rc;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * The quoted string at *sp (just past its opening quote), decoded into b;
  * *sp is left past the closing quote.
@@ -355,8 +345,8 @@ static int read_quoted(struct parser *p, const char **sp, const char *end,
 			pbt_buf_addc(b, '\t');
 			break;
 		case 'x':
-			hi = s + 1 < end ? hexval(s[1]) : -1;
-			lo = s + 2 < end ? hexval(s[2]) : -1;
+			hi = s + 1 < end ? pbt_hex_digit(s[1]) : -1;
+			lo = s + 2 < end ? pbt_hex_digit(s[2]) : -1;
 			/* No NUL: names are C strings. */
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return perr(p, "bad \\x escape (two hex digits, not 00)");
@@ -680,25 +670,6 @@ int pbt_lock_read(struct pbt_lock *l, const char *path, struct pbt_err *err)
 
 /* ---------------------------------------------------------------- schemas */
 
-/* protoc's default json_name: drop '_' and upper-case the next letter. */
-static const char *default_json(struct pbt_arena *a, const char *s)
-{
-	char *out = pbt_arena_alloc(a, strlen(s) + 1), *p = out;
-	bool up = false;
-
-	for (; *s; s++) {
-		if (*s == '_') {
-			up = true;
-			continue;
-		}
-		*p++ = up && *s >= 'a' && *s <= 'z' ?
-			(char)(*s - 'a' + 'A') : *s;
-		up = false;
-	}
-	*p = '\0';
-	return out;
-}
-
 #define FT(x) GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_##x
 #define FL(x) GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_##x
 
@@ -757,8 +728,7 @@ void pbt_lock_field_entry(struct pbt_arena *a, const struct pbt_field *f,
 	e->elem = f->message ? f->message->full_name : "";
 	e->number = f->number;
 	e->name = f->name;
-	e->json = f->fp->json_name ? f->fp->json_name :
-		  default_json(a, f->name);
+	e->json = pbt_field_json_name(a, f);
 	/* protoc always sets a known type; a hand-made set might not. */
 	e->type = kind > 0 && (size_t)kind < N_TYPES ? type_words[kind] :
 		  "bytes";

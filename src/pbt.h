@@ -15,9 +15,9 @@
 /* ---------------------------------------------------------------- inputs */
 
 /*
- * How the commands other than `breaking` take source inputs: a directory
- * or .proto file is compiled with protoc, git:REF[:SUBDIR] is taken from
- * a commit (src/input.h); descriptor sets are read as they are.
+ * How every command takes source inputs: a directory or .proto file is
+ * compiled with protoc, git:REF[:SUBDIR] is taken from a commit
+ * (src/input.h); descriptor sets are read as they are.
  */
 struct pbt_sources {
 	const char *protoc;	/* --protoc; NULL: protoc on PATH */
@@ -30,10 +30,7 @@ struct pbt_sources {
 struct pbt_breaking_opts {
 	const char *config;	/* --config: a file or YAML/JSON text; NULL: ./pbtable.yaml, ./buf.yaml */
 	bool exclude_imports;	/* drop findings in files marked as imports */
-	/* Source and git inputs (src/input.h). */
-	const char *protoc;	/* --protoc; NULL: protoc on PATH */
-	const char *const *proto_paths;	/* -I; none: build.roots, else the input */
-	size_t n_proto_paths;
+	struct pbt_sources src;
 	const char *const *paths;	/* --path: only files under these ... */
 	size_t n_paths;
 	const char *const *exclude_paths;	/* --exclude-path: ... and not these */

@@ -111,17 +111,6 @@ static void jws(struct jparse *j)
 		j->p++;
 }
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A JSON string at j->p (on the quote); decoded into arena. */
 static bool jstring(struct jparse *j, const char **out, size_t *len)
 {
@@ -152,7 +141,7 @@ static bool jstring(struct jparse *j, const char **out, size_t *len)
 			int v = 0, i;
 
 			for (i = 1; i <= 4; i++) {
-				int h = hexv(p[i]);
+				int h = pbt_hex_digit(p[i]);
 
 				if (h < 0)
 					goto out;

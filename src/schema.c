@@ -623,6 +623,28 @@ static int index_set(struct builder *b, size_t len, const bool *imports)
 	return 0;
 }
 
+const char *pbt_field_json_name(struct pbt_arena *a, const struct pbt_field *f)
+{
+	const char *s = f->name;
+	char *out, *p;
+	bool up = false;
+
+	if (f->fp->json_name)
+		return f->fp->json_name;
+	out = p = pbt_arena_alloc(a, strlen(s) + 1);
+	for (; *s; s++) {
+		if (*s == '_') {
+			up = true;
+			continue;
+		}
+		*p++ = up && *s >= 'a' && *s <= 'z' ?
+			(char)(*s - 'a' + 'A') : *s;
+		up = false;
+	}
+	*p = '\0';
+	return out;
+}
+
 struct pbt_schema *pbt_schema_load(const char *path, struct pbt_err *err)
 {
 	unsigned char *data;

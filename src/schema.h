@@ -195,6 +195,10 @@ struct pbt_schema {
  * returns NULL with err naming the path.
  */
 struct pbt_schema *pbt_schema_load(const char *path, struct pbt_err *err);
+
+/* f's json_name, or for a field without one protoc's: drop each '_' and
+ * upper-case the letter after it ("total_cents" -> "totalCents"), in a. */
+const char *pbt_field_json_name(struct pbt_arena *a, const struct pbt_field *f);
 /* The same from bytes already in memory (not retained). */
 struct pbt_schema *pbt_schema_from_bytes(const char *path,
 					 const unsigned char *data, size_t len,

@@ -246,3 +246,23 @@ int pbt_yaml_errf(struct pbt_err *err, struct pbt_yaml *y, yaml_node_t *n,
 	va_end(ap);
 	return -PBT_ECONFIG;
 }
+
+int pbt_yaml_known_keys(struct pbt_yaml *y, yaml_node_t *m, const char *where,
+			const char *const *known, struct pbt_err *err)
+{
+	yaml_node_t *k, *v;
+	size_t i, j;
+
+	for (i = 0; pbt_yaml_pair(y, m, i, &k, &v); i++) {
+		const char *key = pbt_yaml_str(k);
+		bool ok = false;
+
+		for (j = 0; known[j] && !ok; j++)
+			ok = key && !strcmp(key, known[j]);
+		if (!ok)
+			return pbt_yaml_errf(err, y, k,
+					     "unknown key '%s' in %s",
+					     key ? key : "?", where);
+	}
+	return 0;
+}

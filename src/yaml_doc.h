@@ -42,6 +42,10 @@ bool pbt_yaml_bool(yaml_node_t *n, bool *out);
 
 unsigned pbt_yaml_line(yaml_node_t *n);
 unsigned pbt_yaml_col(yaml_node_t *n);
+/* Fill err at the first key of mapping m that is not in known[] (NULL
+ * ends it): "unknown key 'k' in <where>".  Returns 0 or -PBT_ECONFIG. */
+int pbt_yaml_known_keys(struct pbt_yaml *y, yaml_node_t *m, const char *where,
+			const char *const *known, struct pbt_err *err);
 /* Fill err (PBT_ECONFIG) at node n of y; returns -PBT_ECONFIG. */
 int pbt_yaml_errf(struct pbt_err *err, struct pbt_yaml *y, yaml_node_t *n,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
