@@ -9,6 +9,7 @@
 #   make conformance   buf's own cases from ../shared (when present)
 #   make bench      performance against buf and the load floor (see docs/performance.md)
 #   make history-corpus   `history` against all pairwise runs on ../shared's googleapis snapshots
+#   make man        rewrite the man pages' synopses from the option tables
 
 CC       ?= cc
 PROTOC   ?= protoc
@@ -295,6 +296,10 @@ history-corpus: $(B)/pbtable
 		echo "history-corpus: no $(SHARED)/corpus/googleapis: 0 passed, 0 failed"; \
 	fi
 
+# The man pages' synopses, made from the option tables (testdata/cli/man checks).
+man: $(B)/pbtable
+	@sh man/synopsis.sh $(B)/pbtable man/pbtable-*.1
+
 golden-update: $(B)/pbtable
 	@PBTABLE=$(B)/pbtable UPDATE=1 sh src/test/golden.sh
 
@@ -308,6 +313,6 @@ demo: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps test test-pg-matrix check-pg-matrix test-asan test-valgrind check conformance history-corpus golden-update demo bench fuzz clean
+.PHONY: all man deps test test-pg-matrix check-pg-matrix test-asan test-valgrind check conformance history-corpus golden-update demo bench fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
