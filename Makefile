@@ -29,7 +29,7 @@ WARNINGS  = -Wall -Wextra -Werror -Wpedantic -Wmissing-prototypes -Wstrict-proto
             -Wold-style-definition -Wshadow -Wwrite-strings -Wpointer-arith -Wvla \
             -Wformat=2 -Wimplicit-fallthrough -fno-common
 SANITIZE  = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDLIBS   += -lprotobuf-c -lyaml -lpq -lpthread
+LDLIBS   += -lprotobuf-c -lyaml -lpq -lcrypto -lpthread
 
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CPPFLAGS += -DPBT_VERSION='"$(VERSION)"'
@@ -64,13 +64,12 @@ LIB_OBJS += src/report_text.o
 LIB_OBJS += src/report_json.o
 LIB_OBJS += src/input.o
 LIB_OBJS += src/allow.o
-LIB_OBJS += src/sha3.o
+LIB_OBJS += src/digest.o
 LIB_OBJS += src/report_msvs.o
 LIB_OBJS += src/report_junit.o
 LIB_OBJS += src/report_github.o
 LIB_OBJS += src/report_gitlab.o
 LIB_OBJS += src/report_sarif.o
-LIB_OBJS += src/sha256.o
 LIB_OBJS += src/sql_quote.o
 LIB_OBJS += src/fingerprint.o
 LIB_OBJS += src/ddl_config.o
@@ -203,7 +202,7 @@ fuzz: $(addprefix $(B)/fuzz/fuzz-,$(FUZZ_TARGETS))
 # Debian packages the build and the tests need; `deps` installs the missing ones.
 DEB_PKGS = gcc make libc6-dev pkg-config libprotobuf-c-dev protobuf-c-compiler \
            libprotobuf-dev protobuf-compiler libpq-dev libyaml-dev postgresql \
-           git zstd python3 libxml2-utils valgrind pre-commit
+           git zstd python3 libxml2-utils valgrind pre-commit libssl-dev
 deps:
 	@sh src/test/deps.sh $(DEB_PKGS)
 
