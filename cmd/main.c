@@ -39,10 +39,9 @@ const struct cmd cmd_table[] = {
 	  "last version as they were in REF).  Each finding is printed once, prefixed with\n"
 	  "the pair it first breaks (\"v5 vs v1: \").\n"
 	  "Exit status: 0 nothing found, 100 breaking changes found, 1 error.\n" },
-	{ "lock", cmd_lock, "update SET [options]",
-	  "record every number and name SET uses in pbtable.lock",
-	  "SET is a descriptor set, a directory or .proto file, or git:REF[:SUBDIR].\n"
-	  "Check a schema against the lock with `pbtable breaking NEW --lock FILE`.\n" },
+	{ "lock", cmd_lock, "update|check SET [options]",
+	  "record and check every number and name a schema uses (pbtable.lock)",
+	  NULL /* its subcommands have their own (cmd/lock.c) */ },
 	{ "drift", cmd_drift, "SET [options]",
 	  "check live databases against the pbtables of a schema",
 	  "SET is a descriptor set, a directory or .proto file, or git:REF[:SUBDIR].\n"

@@ -22,8 +22,10 @@ bad=0
 # troff for one command: the usage words, with [options] replaced by each
 # option the usage does not already name.
 synopsis() {
-	usage=$("$pbtable" "$1" --help | sed -n '1s/^usage: pbtable //p')
-	"$pbtable" "$1" --list-options > "$tmp/opts" || return 1
+	# shellcheck disable=SC2086 # "lock update" is two words
+	usage=$("$pbtable" $1 --help | sed -n '1s/^usage: pbtable //p')
+	# shellcheck disable=SC2086
+	"$pbtable" $1 --list-options > "$tmp/opts" || return 1
 	printf '%s\n' "$usage" | awk -v opts="$tmp/opts" '
 	function esc(s) { gsub(/-/, "\\-", s); return s }
 	{
@@ -61,14 +63,19 @@ synopsis() {
 }
 
 for page in "$@"; do
-	cmds=$(sed -n 's/^\.\\" BEGIN SYNOPSIS \([a-z-]*\)$/\1/p' "$page")
+	cmds=$(sed -n 's/^\.\\" BEGIN SYNOPSIS \([a-z -]*\)$/\1/p' "$page")
 	if [ -z "$cmds" ]; then
 		echo "$page: no generated synopsis (.\\\" BEGIN SYNOPSIS CMD)"
 		bad=1
 		continue
 	fi
 	cp "$page" "$tmp/page"
+	# One command a line: a subcommand is two words ("lock update").
+	old_ifs=$IFS
+	IFS='
+'
 	for c in $cmds; do
+		IFS=$old_ifs
 		synopsis "$c" > "$tmp/syn" || { bad=1; continue; }
 		awk -v c="$c" -v syn="$tmp/syn" '
 		$0 == ".\\\" BEGIN SYNOPSIS " c {

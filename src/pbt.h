@@ -94,17 +94,43 @@ int pbt_history(const char *const *paths, size_t n,
 
 /* ---------------------------------------------------------------- lock */
 
+struct pbt_lock_opts {
+	const char *lock;	/* the lock file; missing: an empty lock */
+	/* --config as for breaking (roots, ignores); NULL: ./pbtable.yaml,
+	 * else ./buf.yaml */
+	const char *config;
+	struct pbt_sources src;
+	bool prune;		/* keep only SET's entries */
+};
+
 /*
- * `lock update`: the lock file at lock_path (missing: empty) plus every
- * entry of the schema at set_path (a set, or sources: src), or with prune only the set's
- * entries, rendered into *out (the caller writes the file).  Counts go
- * to the size_t pointers: entries added, older forms made current again
- * (the set went back to them), removed (prune), and the total.
+ * What `lock update` would do to the lock.  Lines are the lock's own
+ * (no newline).  Counts: entries added, older forms made current again
+ * (SET went back to them), removed (prune only), and the total after.
  */
-int pbt_lock_update(const char *set_path, const struct pbt_sources *src,
-		    const char *lock_path, bool prune, struct pbt_buf *out,
-		    size_t *added, size_t *current, size_t *removed,
-		    size_t *total, struct pbt_err *err);
+struct pbt_lock_result {
+	struct pbt_buf text;		/* the new lock file, rendered */
+	struct pbt_buf changes;		/* one per line: "+ LINE" added, "- LINE"
+					 * removed, "* LINE" made current again */
+	size_t added, current, removed, total;
+	/*
+	 * What `pbtable breaking SET --lock LOCK` reports (same config,
+	 * inline approvals): breaks recording would accept.  Never NULL
+	 * on success (a missing lock has none).
+	 */
+	struct pbt_report *breaks;
+};
+
+/*
+ * `lock update` and `lock check`: the lock at o->lock plus every entry of
+ * the schema at set_path (a set, or sources: o->src), or with prune only
+ * the set's entries, and the breaks against the lock as it was.  Writes
+ * nothing: the caller decides (refusing breaks, writing the file).
+ * Release *out with pbt_lock_result_release(), also after an error.
+ */
+int pbt_lock_update(const char *set_path, const struct pbt_lock_opts *o,
+		    struct pbt_lock_result *out, struct pbt_err *err);
+void pbt_lock_result_release(struct pbt_lock_result *r);
 
 /* ---------------------------------------------------------------- rules */
 

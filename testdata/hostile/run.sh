@@ -25,5 +25,7 @@ run migrate normal.binpb --against set.binpb
 run history normal.binpb set.binpb normal.binpb
 run lock update normal.binpb --lock h.lock
 run breaking set.binpb --lock h.lock
-run lock update set.binpb --lock h.lock
+# --force: the hostile set is recorded whatever breaks (printed), as a
+# person accepting it would.
+run lock update set.binpb --lock h.lock --force
 run breaking normal.binpb --lock h.lock
