@@ -10,6 +10,8 @@
 #   make bench      performance against buf and the load floor (see docs/performance.md)
 #   make history-corpus   `history` against all pairwise runs on ../shared's googleapis snapshots
 #   make man        rewrite the man pages' synopses from the option tables
+#   make install    PREFIX=/usr/local DESTDIR=: the binary, man pages, bash,
+#                   zsh and fish completion; `make uninstall` removes them
 
 CC       ?= cc
 PROTOC   ?= protoc
@@ -202,7 +204,8 @@ fuzz: $(addprefix $(B)/fuzz/fuzz-,$(FUZZ_TARGETS))
 # Debian packages the build and the tests need; `deps` installs the missing ones.
 DEB_PKGS = gcc make libc6-dev pkg-config libprotobuf-c-dev protobuf-c-compiler \
            libprotobuf-dev protobuf-compiler libpq-dev libyaml-dev postgresql \
-           git zstd python3 libxml2-utils valgrind pre-commit libssl-dev
+           git zstd python3 libxml2-utils valgrind pre-commit libssl-dev \
+           man-db zsh fish
 deps:
 	@sh src/test/deps.sh $(DEB_PKGS)
 
@@ -219,6 +222,7 @@ test: $(B)/pbtable $(B)/pbt-test
 		PBTABLE=$(B)/pbtable sh src/test/conformance.sh $(SHARED)/conformance/buf-breaking \
 			> $(TEST_LOG)/conformance.out 2>&1; tail -n 2 $(TEST_LOG)/conformance.out | head -n 1; fi
 	@PBTABLE=$(B)/pbtable sh src/test/ci_git.sh > $(TEST_LOG)/ci.out 2>&1; tail -n 1 $(TEST_LOG)/ci.out
+	@sh src/test/install.sh > $(TEST_LOG)/install.out 2>&1; tail -n 1 $(TEST_LOG)/install.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_ddl.sh > $(TEST_LOG)/pg.out 2>&1; tail -n 1 $(TEST_LOG)/pg.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_drift.sh > $(TEST_LOG)/drift.out 2>&1; tail -n 1 $(TEST_LOG)/drift.out
 
@@ -299,6 +303,56 @@ history-corpus: $(B)/pbtable
 man: $(B)/pbtable
 	@sh man/synopsis.sh $(B)/pbtable man/pbtable-*.1
 
+# ---------------------------------------------------------------- install
+# The completions are made from the binary's command and option tables
+# (completion/completion.sh).  A man page that documents two commands
+# (ddl and migrate, history and lock) gets an alias page for the second,
+# so `man pbtable-migrate` works: one `.so` line per synopsis marker
+# without a page of its own.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+COMPLETIONS = $(B)/completion/pbtable.bash $(B)/completion/_pbtable $(B)/completion/pbtable.fish
+
+$(B)/completion/pbtable.bash: $(B)/pbtable completion/completion.sh
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN)sh completion/completion.sh $(B)/pbtable bash > $@.tmp && mv $@.tmp $@
+$(B)/completion/_pbtable: $(B)/pbtable completion/completion.sh
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN)sh completion/completion.sh $(B)/pbtable zsh > $@.tmp && mv $@.tmp $@
+$(B)/completion/pbtable.fish: $(B)/pbtable completion/completion.sh
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN)sh completion/completion.sh $(B)/pbtable fish > $@.tmp && mv $@.tmp $@
+
+completion: $(COMPLETIONS)
+
+install: all $(COMPLETIONS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 755 $(B)/pbtable $(DESTDIR)$(BINDIR)/pbtable
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	@for page in man/pbtable-*.1; do \
+		sed -n 's/^\.\\" BEGIN SYNOPSIS \([a-z-]*\).*$$/\1/p' $$page | sort -u | \
+		while read -r c; do \
+			[ -f man/pbtable-$$c.1 ] && continue; \
+			echo "  ALIAS $(DESTDIR)$(MANDIR)/man1/pbtable-$$c.1 -> $${page#man/}"; \
+			echo ".so man1/$${page#man/}" > $(DESTDIR)$(MANDIR)/man1/pbtable-$$c.1 || exit 1; \
+		done || exit 1; \
+	done
+	install -m 644 $(B)/completion/pbtable.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/pbtable
+	install -m 644 $(B)/completion/_pbtable $(DESTDIR)$(DATADIR)/zsh/site-functions/_pbtable
+	install -m 644 $(B)/completion/pbtable.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/pbtable.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pbtable $(DESTDIR)$(MANDIR)/man1/pbtable.1 \
+		$(DESTDIR)$(MANDIR)/man1/pbtable-*.1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/pbtable \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_pbtable \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/pbtable.fish
+
 golden-update: $(B)/pbtable
 	@PBTABLE=$(B)/pbtable UPDATE=1 sh src/test/golden.sh
 
@@ -312,6 +366,6 @@ demo: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all man deps test test-pg-matrix check-pg-matrix test-asan test-valgrind check conformance history-corpus golden-update demo bench fuzz clean
+.PHONY: all man completion install uninstall deps test test-pg-matrix check-pg-matrix test-asan test-valgrind check conformance history-corpus golden-update demo bench fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
