@@ -205,7 +205,7 @@ fuzz: $(addprefix $(B)/fuzz/fuzz-,$(FUZZ_TARGETS))
 DEB_PKGS = gcc make libc6-dev pkg-config libprotobuf-c-dev protobuf-c-compiler \
            libprotobuf-dev protobuf-compiler libpq-dev libyaml-dev postgresql \
            git zstd python3 libxml2-utils valgrind pre-commit libssl-dev \
-           man-db zsh fish shellcheck jq
+           man-db zsh fish shellcheck jq python3-jsonschema
 deps:
 	@sh src/test/deps.sh $(DEB_PKGS)
 
@@ -225,6 +225,7 @@ test: $(B)/pbtable $(B)/pbt-test
 	@sh src/test/install.sh > $(TEST_LOG)/install.out 2>&1; tail -n 1 $(TEST_LOG)/install.out
 	@sh src/test/ci_lint.sh > $(TEST_LOG)/ci-lint.out 2>&1; tail -n 1 $(TEST_LOG)/ci-lint.out
 	@sh src/test/ci_github.sh > $(TEST_LOG)/ci-github.out 2>&1; tail -n 1 $(TEST_LOG)/ci-github.out
+	@sh src/test/ci_gitlab.sh > $(TEST_LOG)/ci-gitlab.out 2>&1; tail -n 1 $(TEST_LOG)/ci-gitlab.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_ddl.sh > $(TEST_LOG)/pg.out 2>&1; tail -n 1 $(TEST_LOG)/pg.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_drift.sh > $(TEST_LOG)/drift.out 2>&1; tail -n 1 $(TEST_LOG)/drift.out
 
