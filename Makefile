@@ -226,6 +226,7 @@ test: $(B)/pbtable $(B)/pbt-test
 	@sh src/test/ci_lint.sh > $(TEST_LOG)/ci-lint.out 2>&1; tail -n 1 $(TEST_LOG)/ci-lint.out
 	@sh src/test/ci_github.sh > $(TEST_LOG)/ci-github.out 2>&1; tail -n 1 $(TEST_LOG)/ci-github.out
 	@sh src/test/ci_gitlab.sh > $(TEST_LOG)/ci-gitlab.out 2>&1; tail -n 1 $(TEST_LOG)/ci-gitlab.out
+	@PBTABLE=$(B)/pbtable sh src/test/ci_precommit.sh > $(TEST_LOG)/ci-precommit.out 2>&1; tail -n 1 $(TEST_LOG)/ci-precommit.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_ddl.sh > $(TEST_LOG)/pg.out 2>&1; tail -n 1 $(TEST_LOG)/pg.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_drift.sh > $(TEST_LOG)/drift.out 2>&1; tail -n 1 $(TEST_LOG)/drift.out
 

@@ -55,22 +55,25 @@ git add proto
 "$PBTABLE" breaking . --against git:HEAD > "$tmp/out" 2>&1
 expect "breaking . --against git:HEAD" "$tmp/out" $?
 
-# The hook's command line, read from .pre-commit-hooks.yaml.
-entry=$(sed -n 's/^  entry: //p' "$top/.pre-commit-hooks.yaml")
-args=$(sed -n 's/^  args: \[\(.*\)\]$/\1/p' "$top/.pre-commit-hooks.yaml" | tr -d '",')
+# The hook as pre-commit runs it: its entry and args from
+# .pre-commit-hooks.yaml, run from this repository (language: script).
+entry=$(sed -n '/^- id: pbtable-breaking$/,/^- id:/s/^  entry: //p' "$top/.pre-commit-hooks.yaml")
+args=$(sed -n '/^- id: pbtable-breaking$/,/^- id:/s/^  args: \[\(.*\)\]$/\1/p' "$top/.pre-commit-hooks.yaml" | tr -d '",')
 ln -sf "$PBTABLE" "$tmp/bin/pbtable"
-if [ "$entry" != "pbtable breaking" ] || [ -z "$args" ]; then
+if [ "$entry" != "ci/pre-commit/hook.sh breaking" ] || [ -z "$args" ]; then
 	not_ok "pre-commit hook entry" "cannot read entry/args: '$entry' '$args'"
 else
 	# shellcheck disable=SC2086
-	PATH=$tmp/bin:$PATH $entry $args > "$tmp/out" 2>&1
+	PATH=$tmp/bin:$PATH "$top"/$entry $args > "$tmp/out" 2>&1
 	expect "pre-commit hook entry: $entry $args" "$tmp/out" $?
 fi
 
 if command -v pre-commit > /dev/null 2>&1; then
-	# try-repo clones the hook repository: give it one with the hook file.
+	# try-repo clones the hook repository: give it one with the hooks.
 	hooks=$tmp/hooks
-	mkdir -p "$hooks" && cp "$top/.pre-commit-hooks.yaml" "$hooks/"
+	mkdir -p "$hooks/ci/pre-commit"
+	cp "$top/.pre-commit-hooks.yaml" "$hooks/"
+	cp "$top/ci/pre-commit/hook.sh" "$hooks/ci/pre-commit/"
 	(cd "$hooks" && git -c init.defaultBranch=main init -q . && git add . &&
 		git commit -qm hooks)
 	PATH=$tmp/bin:$PATH PRE_COMMIT_HOME=$tmp/pre-commit-home \
