@@ -1,7 +1,8 @@
 # pbtable: one non-recursive Makefile.  A new module is one LIB_OBJS line.
 #
 #   make            build build/pbtable
-#   make demo       install missing packages, build, run `breaking` on testdata/demo
+#   make demo       install missing packages, build, and show the story on
+#                   testdata/demo: breaking, ddl, rows, migrate, drift (DSN=)
 #   make check      install missing packages, build, run every test (the
 #                   Postgres ones on every major, 14-18), then again under
 #                   AddressSanitizer + UndefinedBehaviorSanitizer and valgrind
@@ -227,6 +228,7 @@ test: $(B)/pbtable $(B)/pbt-test
 	@sh src/test/ci_github.sh > $(TEST_LOG)/ci-github.out 2>&1; tail -n 1 $(TEST_LOG)/ci-github.out
 	@sh src/test/ci_gitlab.sh > $(TEST_LOG)/ci-gitlab.out 2>&1; tail -n 1 $(TEST_LOG)/ci-gitlab.out
 	@PBTABLE=$(B)/pbtable sh src/test/ci_precommit.sh > $(TEST_LOG)/ci-precommit.out 2>&1; tail -n 1 $(TEST_LOG)/ci-precommit.out
+	@PBTABLE=$(B)/pbtable sh src/test/demo_test.sh > $(TEST_LOG)/demo.out 2>&1; tail -n 1 $(TEST_LOG)/demo.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_ddl.sh > $(TEST_LOG)/pg.out 2>&1; tail -n 1 $(TEST_LOG)/pg.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_drift.sh > $(TEST_LOG)/drift.out 2>&1; tail -n 1 $(TEST_LOG)/drift.out
 
@@ -363,9 +365,10 @@ golden-update: $(B)/pbtable
 bench: all
 	@PBTABLE=$(B)/pbtable SHARED=$(SHARED) sh src/test/bench.sh
 
+# DSN=URL: an existing server instead of a throwaway one (schema pbtable_demo).
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@sh src/test/demo.sh $(B)/pbtable
+	@DSN="$(DSN)" sh src/test/demo.sh $(B)/pbtable
 
 clean:
 	rm -rf $(B)
