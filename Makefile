@@ -229,6 +229,7 @@ test: $(B)/pbtable $(B)/pbt-test
 	@sh src/test/ci_gitlab.sh > $(TEST_LOG)/ci-gitlab.out 2>&1; tail -n 1 $(TEST_LOG)/ci-gitlab.out
 	@PBTABLE=$(B)/pbtable sh src/test/ci_precommit.sh > $(TEST_LOG)/ci-precommit.out 2>&1; tail -n 1 $(TEST_LOG)/ci-precommit.out
 	@PBTABLE=$(B)/pbtable sh src/test/demo_test.sh > $(TEST_LOG)/demo.out 2>&1; tail -n 1 $(TEST_LOG)/demo.out
+	@PBTABLE=$(B)/pbtable sh src/test/docs_ci.sh > $(TEST_LOG)/docs-ci.out 2>&1; tail -n 1 $(TEST_LOG)/docs-ci.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_ddl.sh > $(TEST_LOG)/pg.out 2>&1; tail -n 1 $(TEST_LOG)/pg.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_drift.sh > $(TEST_LOG)/drift.out 2>&1; tail -n 1 $(TEST_LOG)/drift.out
 

@@ -78,22 +78,10 @@ check "rules: tag pipeline does not" never \
 # ---------------------------------------------------------------- schema
 # GitLab's own schema (gitlab-org/gitlab's ci.json), as gitlab-ci-local
 # 4.65.0 ships it; its later versions bundle it beyond reach.
-GCL_VERSION=4.65.0
-npm_dir=$top/build/npm
-schema=$npm_dir/gitlab-ci-$GCL_VERSION.json
+. "$top/src/test/npm_tools.sh"
+schema=$(npm_gitlab_schema)
 if [ ! -s "$schema" ]; then
-	mkdir -p "$npm_dir"
-	for i in 1 2 3; do
-		(cd "$tmp" && npm pack --cache "$npm_dir/cache" "gitlab-ci-local@$GCL_VERSION" \
-			> "$tmp/npm.log" 2>&1) && break
-		sleep $((i * 5))
-	done
-	tar xzf "$tmp/gitlab-ci-local-$GCL_VERSION.tgz" -C "$tmp" package/src/schema/schema.js 2>/dev/null &&
-		node -e 'import(process.argv[1]).then((m) => console.log(JSON.stringify(m.schema)))' \
-			"$tmp/package/src/schema/schema.js" > "$schema.tmp" && mv "$schema.tmp" "$schema"
-fi
-if [ ! -s "$schema" ]; then
-	not_ok "GitLab's CI schema" "no schema: $(tail -n 3 "$tmp/npm.log" 2>/dev/null)"
+	not_ok "GitLab's CI schema" "no schema: $(tail -n 3 "$npm_dir/npm.log" 2>/dev/null)"
 else
 	$PY -c 'import json, sys, yaml; yaml.safe_dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"))' \
 		"$tmp/jobs0.json" "$tmp/jobs0.yml"

