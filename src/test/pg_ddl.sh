@@ -12,55 +12,16 @@
 #
 # Prints `ok N - name` / `not ok N - name` and ends with
 # `pg: N passed, N failed` ($SUITE instead of pg when set).
-top=$(pwd)
-PBTABLE=$(cd "$(dirname "${PBTABLE:-build/pbtable}")" && pwd)/$(basename "${PBTABLE:-build/pbtable}")
 suite=${SUITE:-pg}
-pass=0 fail=0 n=0
+. src/test/lib.sh
 td=$top/testdata/pgtest
 tab=$(printf '\t')
 
-ok() {
-	n=$((n + 1)) pass=$((pass + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1)) fail=$((fail + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do
-		echo "# $l"
-	done
-}
-
-finish() {
-	echo "$suite: $pass passed, $fail failed"
-	[ $fail = 0 ]
-	exit
-}
-
-cleanup() {
+cleanup_more() {
 	[ -n "$locker" ] && kill "$locker" 2>/dev/null
-	pg_stop
-	rm -rf "$work"
 }
 
-. "$top/src/test/pg_cluster.sh"
-work=$(mktemp -d)
-pg_start
-started=$?
-trap cleanup EXIT	# pg_start set its own; ours also removes $work
-if [ $started != 0 ]; then
-	not_ok "start a throwaway PostgreSQL cluster" "see the messages above"
-	finish
-fi
-export PGTZ=UTC
-unset PGOPTIONS
-
-# psql for the test's own queries: unaligned, tuples only, stop on error.
-q() {
-	psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1" 2>&1
-}
+pg_suite_start
 
 # check NAME SQL WANT: the query's output must be WANT.
 check() {
