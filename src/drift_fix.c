@@ -50,14 +50,14 @@ struct tfix {
 	size_t n_drop_idx;
 	const struct pbt_pgindex **create_idx, **comment_idx;
 	size_t n_create_idx, n_comment_idx;
-	const struct pbt_drift_finding **drop_trg; /* triggers and rules */
+	const struct pbt_diff **drop_trg; /* triggers and rules */
 	size_t n_drop_trg;
 	bool view_recreate, view_comment, view_has_extras;
 	size_t n_fixed;
 };
 
 static const char *subject(struct pbt_arena *a,
-			   const struct pbt_drift_finding *f)
+			   const struct pbt_diff *f)
 {
 	if (!f->table)
 		return pbt_arena_printf(a, "%s.%s", f->schema, f->object);
@@ -67,11 +67,11 @@ static const char *subject(struct pbt_arena *a,
 	return pbt_arena_printf(a, "%s.%s", f->schema, f->table);
 }
 
-static void keep(struct pbt_sql *s, const struct pbt_drift_finding *f,
+static void keep(struct pbt_sql *s, const struct pbt_diff *f,
 		 const char *why)
 {
 	pbt_sql_warn(s, "%s: %s: not repaired: %s", subject(s->arena, f),
-		     f->kind, why);
+		     pbt_drift_kinds[f->kind].id, why);
 }
 
 static void push(const char ***v, size_t *n, struct pbt_arena *a, size_t cap,
@@ -165,12 +165,11 @@ out:
 
 /* Sort one finding into the table's plan. */
 static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
-		 const struct pbt_drift_finding *f)
+		 const struct pbt_diff *f)
 {
 	struct pbt_arena *a = s->arena;
 	const struct pbt_ptable *t = x->t;
 	bool allow = d->opts.allow_drop;
-	const char *k = f->kind;
 	size_t cap = t->n_cols + t->n_indexes + 64;
 
 	if (f->manual) {
@@ -178,21 +177,25 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 		return;
 	}
 	x->n_fixed++;
-	if (!strcmp(k, "missing_table")) {
+	switch (f->kind) {
+	case PBT_DRIFT_MISSING_TABLE:
 		x->create = true;
-	} else if (!strcmp(k, "missing_column")) {
+		break;
+	case PBT_DRIFT_MISSING_COLUMN:
 		if (f->col)
 			x->col[col_index(t, f->col)] = COL_ADD;
 		else
 			x->rowid_add = true; /* data is manual */
-	} else if (!strcmp(k, "wrong_type") || !strcmp(k, "wrong_expression") ||
-		   !strcmp(k, "not_generated")) {
+		break;
+	case PBT_DRIFT_WRONG_TYPE:
+	case PBT_DRIFT_WRONG_EXPRESSION:
+	case PBT_DRIFT_NOT_GENERATED:
 		if (!strcmp(f->col->name, t->pk)) {
 			keep(s, f,
 			     "it is the primary key column; rebuild the key by "
 			     "hand");
 			x->n_fixed--;
-		} else if (!strcmp(k, "not_generated") && !allow) {
+		} else if (f->kind == PBT_DRIFT_NOT_GENERATED && !allow) {
 			keep(s, f,
 			     "it holds values of its own now (--allow-drop "
 			     "replaces it)");
@@ -200,7 +203,8 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 		} else if (x->col[col_index(t, f->col)] != COL_ADD) {
 			x->col[col_index(t, f->col)] = COL_RECREATE;
 		}
-	} else if (!strcmp(k, "wrong_nullability")) {
+		break;
+	case PBT_DRIFT_WRONG_NULLABILITY:
 		if (!f->col)
 			x->data_notnull = true;
 		else if (!strcmp(f->col->name, t->pk))
@@ -208,14 +212,16 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 		else
 			push(&x->nullability, &x->n_nullability, a, cap,
 			     f->col->name);
-	} else if (!strcmp(k, "extra_column")) {
+		break;
+	case PBT_DRIFT_EXTRA_COLUMN:
 		if (allow) {
 			push(&x->drop_cols, &x->n_drop_cols, a, cap, f->column);
 		} else {
 			keep(s, f, "kept (--allow-drop drops it)");
 			x->n_fixed--;
 		}
-	} else if (!strcmp(k, "fingerprint_mismatch")) {
+		break;
+	case PBT_DRIFT_FINGERPRINT_MISMATCH:
 		if (f->col)
 			x->col_comment[col_index(t, f->col)] = true;
 		else if (f->column && !strcmp(f->column, "data"))
@@ -232,35 +238,45 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 				true; /* a write-path function's comment */
 		else
 			x->table_comment = true;
-	} else if (!strcmp(k, "missing_constraint")) {
+		break;
+	case PBT_DRIFT_MISSING_CONSTRAINT:
 		push(&x->add_cons, &x->n_add_cons, a, cap, f->object);
-	} else if (!strcmp(k, "constraint_changed")) {
+		break;
+	case PBT_DRIFT_CONSTRAINT_CHANGED:
 		push(&x->drop_cons, &x->n_drop_cons, a, cap, f->object);
 		push(&x->add_cons, &x->n_add_cons, a, cap, f->object);
-	} else if (!strcmp(k, "constraint_not_valid")) {
+		break;
+	case PBT_DRIFT_CONSTRAINT_NOT_VALID:
 		push(&x->validate_cons, &x->n_validate_cons, a, cap, f->object);
-	} else if (!strcmp(k, "extra_constraint")) {
+		break;
+	case PBT_DRIFT_EXTRA_CONSTRAINT:
 		if (allow) {
 			push(&x->drop_cons, &x->n_drop_cons, a, cap, f->object);
 		} else {
 			keep(s, f, "kept (--allow-drop drops it)");
 			x->n_fixed--;
 		}
-	} else if (!strcmp(k, "missing_index")) {
+		break;
+	case PBT_DRIFT_MISSING_INDEX:
 		push_idx(&x->create_idx, &x->n_create_idx, a, cap,
 			 find_index(t, f->object));
-	} else if (!strcmp(k, "index_changed") || !strcmp(k, "index_invalid")) {
+		break;
+	case PBT_DRIFT_INDEX_CHANGED:
+	case PBT_DRIFT_INDEX_INVALID:
 		push(&x->drop_idx, &x->n_drop_idx, a, cap, f->object);
 		push_idx(&x->create_idx, &x->n_create_idx, a, cap,
 			 find_index(t, f->object));
-	} else if (!strcmp(k, "extra_index")) {
+		break;
+	case PBT_DRIFT_EXTRA_INDEX:
 		if (allow) {
 			push(&x->drop_idx, &x->n_drop_idx, a, cap, f->object);
 		} else {
 			keep(s, f, "kept (--allow-drop drops it)");
 			x->n_fixed--;
 		}
-	} else if (!strcmp(k, "extra_trigger") || !strcmp(k, "extra_rule")) {
+		break;
+	case PBT_DRIFT_EXTRA_TRIGGER:
+	case PBT_DRIFT_EXTRA_RULE:
 		if (f->on_view)
 			x->view_has_extras = true;
 		if (allow) {
@@ -272,15 +288,22 @@ static void plan(struct pbt_sql *s, const struct pbt_drift *d, struct tfix *x,
 			keep(s, f, "kept (--allow-drop drops it)");
 			x->n_fixed--;
 		}
-	} else if (!strcmp(k, "missing_view") || !strcmp(k, "view_changed") ||
-		   !strcmp(k, "function_missing") ||
-		   !strcmp(k, "function_changed") ||
-		   !strcmp(k, "trigger_missing") ||
-		   !strcmp(k, "trigger_changed")) {
+		break;
+	case PBT_DRIFT_MISSING_VIEW:
+	case PBT_DRIFT_VIEW_CHANGED:
+	case PBT_DRIFT_FUNCTION_MISSING:
+	case PBT_DRIFT_FUNCTION_CHANGED:
+	case PBT_DRIFT_TRIGGER_MISSING:
+	case PBT_DRIFT_TRIGGER_CHANGED:
 		x->view_recreate = true;
-	} else {
+		break;
+	case PBT_DRIFT_DATA_NOT_JSONB:
+	case PBT_DRIFT_HELPER_MISSING:
+	case PBT_DRIFT_HELPER_VERSION:
+	case PBT_N_DRIFT_KINDS:
 		keep(s, f, "no repair for this kind");
 		x->n_fixed--;
+		break;
 	}
 }
 
@@ -356,10 +379,10 @@ static void emit_table(struct pbt_sql *s, const struct pbt_drift *d,
 		goto out;
 	pbt_sql_comment(b, "%s: message %s", tbl.buf, t->message);
 	for (i = 0; i < x->n_drop_trg; i++) {
-		const struct pbt_drift_finding *f = x->drop_trg[i];
+		const struct pbt_diff *f = x->drop_trg[i];
 
 		pbt_buf_addf(b, "DROP %s ",
-			     !strcmp(f->kind, "extra_rule") ? "RULE"
+			     f->kind == PBT_DRIFT_EXTRA_RULE ? "RULE"
 							    : "TRIGGER");
 		pbt_sql_ident(b, f->object);
 		pbt_buf_adds(b, " ON ");
@@ -549,7 +572,7 @@ struct pbt_sql *pbt_drift_fix_sql(const struct pbt_drift *d,
 			s->arena, t->n_cols + 1, sizeof(*fixes[i].col_comment));
 	}
 	for (i = 0; i < db->n; i++) {
-		const struct pbt_drift_finding *f = &db->v[i];
+		const struct pbt_diff *f = &db->v[i];
 
 		if (!f->t) {
 			if (f->manual)
