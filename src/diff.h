@@ -23,9 +23,9 @@ enum pbt_severity {
 
 /* What `drift --fix` (and migrate) may do about a kind. */
 enum pbt_repair {
-	PBT_REPAIR_AUTO,	/* recreated from the config */
-	PBT_REPAIR_ALLOW_DROP,	/* it drops what may hold data: --allow-drop */
-	PBT_REPAIR_MANUAL,	/* no statement can do it safely */
+	PBT_REPAIR_AUTO,       /* recreated from the config */
+	PBT_REPAIR_ALLOW_DROP, /* it drops what may hold data: --allow-drop */
+	PBT_REPAIR_MANUAL,     /* no statement can do it safely */
 };
 
 /*
@@ -34,70 +34,70 @@ enum pbt_repair {
  * man/pbtable-drift.1 and in a testdata/pgdrift case):
  * K(ENUM, id, severity, repair, one line for help and SARIF).
  */
-#define PBT_FOREACH_DRIFT_KIND(K)                                             \
-	K(CONSTRAINT_CHANGED, "constraint_changed", ERROR, AUTO,              \
-	  "a constraint pbtable creates has another definition")              \
-	K(CONSTRAINT_NOT_VALID, "constraint_not_valid", ERROR, AUTO,          \
-	  "a constraint pbtable creates was never validated (NOT VALID)")     \
-	K(DATA_NOT_JSONB, "data_not_jsonb", ERROR, MANUAL,                    \
-	  "column data is not of type jsonb")                                 \
-	K(EXTRA_COLUMN, "extra_column", ERROR, ALLOW_DROP,                    \
-	  "a column that no configured field explains and that is not "       \
-	  "retired")                                                          \
-	K(EXTRA_CONSTRAINT, "extra_constraint", ERROR, ALLOW_DROP,            \
-	  "a constraint pbtable would not create")                            \
-	K(EXTRA_INDEX, "extra_index", ERROR, ALLOW_DROP,                      \
-	  "an index the config does not list")                                \
-	K(EXTRA_RULE, "extra_rule", ERROR, ALLOW_DROP,                        \
-	  "a rule on the table or its view")                                  \
-	K(EXTRA_TRIGGER, "extra_trigger", ERROR, ALLOW_DROP,                  \
-	  "a trigger pbtable would not create")                               \
-	K(FINGERPRINT_MISMATCH, "fingerprint_mismatch", ERROR, AUTO,          \
-	  "a pbtable comment is missing or names another field, type or "     \
-	  "body")                                                             \
-	K(FUNCTION_CHANGED, "function_changed", ERROR, AUTO,                  \
-	  "a write-path function of the view has another body")               \
-	K(FUNCTION_MISSING, "function_missing", ERROR, AUTO,                  \
-	  "a write-path function of the view is missing")                     \
-	K(HELPER_MISSING, "helper_missing", ERROR, AUTO,                      \
-	  "a helper function the columns need is missing")                    \
-	K(HELPER_VERSION, "helper_version", ERROR, MANUAL,                    \
-	  "a helper function differs from pbtable's under the same name")     \
-	K(INDEX_CHANGED, "index_changed", ERROR, AUTO,                        \
-	  "a configured index has other columns, method, options or "         \
-	  "uniqueness")                                                       \
-	K(INDEX_INVALID, "index_invalid", ERROR, AUTO,                        \
-	  "a configured index is invalid (a failed CREATE INDEX "             \
-	  "CONCURRENTLY)")                                                    \
-	K(MISSING_COLUMN, "missing_column", ERROR, AUTO,                      \
-	  "a configured column is missing")                                   \
-	K(MISSING_CONSTRAINT, "missing_constraint", ERROR, AUTO,              \
-	  "the primary key, the data check or a --strict check is missing")   \
-	K(MISSING_INDEX, "missing_index", ERROR, AUTO,                        \
-	  "a configured index is missing")                                    \
-	K(MISSING_TABLE, "missing_table", ERROR, AUTO,                        \
-	  "a configured table is missing")                                    \
-	K(MISSING_VIEW, "missing_view", ERROR, AUTO,                          \
-	  "the configured view is missing")                                   \
-	K(NOT_GENERATED, "not_generated", ERROR, ALLOW_DROP,                  \
-	  "a column that should be generated is a plain column")              \
-	K(TRIGGER_CHANGED, "trigger_changed", ERROR, AUTO,                    \
-	  "the view's INSTEAD OF trigger is disabled or fires otherwise")     \
-	K(TRIGGER_MISSING, "trigger_missing", ERROR, AUTO,                    \
-	  "the view's INSTEAD OF trigger is missing")                         \
-	K(VIEW_CHANGED, "view_changed", ERROR, AUTO,                          \
-	  "the view shows other columns or runs another query")               \
-	K(WRONG_EXPRESSION, "wrong_expression", ERROR, AUTO,                  \
-	  "a generated column is computed by another expression")             \
-	K(WRONG_NULLABILITY, "wrong_nullability", ERROR, AUTO,                \
-	  "a column is NOT NULL where it should not be, or the reverse")      \
+#define PBT_FOREACH_DRIFT_KIND(K)                                           \
+	K(CONSTRAINT_CHANGED, "constraint_changed", ERROR, AUTO,            \
+	  "a constraint pbtable creates has another definition")            \
+	K(CONSTRAINT_NOT_VALID, "constraint_not_valid", ERROR, AUTO,        \
+	  "a constraint pbtable creates was never validated (NOT VALID)")   \
+	K(DATA_NOT_JSONB, "data_not_jsonb", ERROR, MANUAL,                  \
+	  "column data is not of type jsonb")                               \
+	K(EXTRA_COLUMN, "extra_column", ERROR, ALLOW_DROP,                  \
+	  "a column that no configured field explains and that is not "     \
+	  "retired")                                                        \
+	K(EXTRA_CONSTRAINT, "extra_constraint", ERROR, ALLOW_DROP,          \
+	  "a constraint pbtable would not create")                          \
+	K(EXTRA_INDEX, "extra_index", ERROR, ALLOW_DROP,                    \
+	  "an index the config does not list")                              \
+	K(EXTRA_RULE, "extra_rule", ERROR, ALLOW_DROP,                      \
+	  "a rule on the table or its view")                                \
+	K(EXTRA_TRIGGER, "extra_trigger", ERROR, ALLOW_DROP,                \
+	  "a trigger pbtable would not create")                             \
+	K(FINGERPRINT_MISMATCH, "fingerprint_mismatch", ERROR, AUTO,        \
+	  "a pbtable comment is missing or names another field, type or "   \
+	  "body")                                                           \
+	K(FUNCTION_CHANGED, "function_changed", ERROR, AUTO,                \
+	  "a write-path function of the view has another body")             \
+	K(FUNCTION_MISSING, "function_missing", ERROR, AUTO,                \
+	  "a write-path function of the view is missing")                   \
+	K(HELPER_MISSING, "helper_missing", ERROR, AUTO,                    \
+	  "a helper function the columns need is missing")                  \
+	K(HELPER_VERSION, "helper_version", ERROR, MANUAL,                  \
+	  "a helper function differs from pbtable's under the same name")   \
+	K(INDEX_CHANGED, "index_changed", ERROR, AUTO,                      \
+	  "a configured index has other columns, method, options or "       \
+	  "uniqueness")                                                     \
+	K(INDEX_INVALID, "index_invalid", ERROR, AUTO,                      \
+	  "a configured index is invalid (a failed CREATE INDEX "           \
+	  "CONCURRENTLY)")                                                  \
+	K(MISSING_COLUMN, "missing_column", ERROR, AUTO,                    \
+	  "a configured column is missing")                                 \
+	K(MISSING_CONSTRAINT, "missing_constraint", ERROR, AUTO,            \
+	  "the primary key, the data check or a --strict check is missing") \
+	K(MISSING_INDEX, "missing_index", ERROR, AUTO,                      \
+	  "a configured index is missing")                                  \
+	K(MISSING_TABLE, "missing_table", ERROR, AUTO,                      \
+	  "a configured table is missing")                                  \
+	K(MISSING_VIEW, "missing_view", ERROR, AUTO,                        \
+	  "the configured view is missing")                                 \
+	K(NOT_GENERATED, "not_generated", ERROR, ALLOW_DROP,                \
+	  "a column that should be generated is a plain column")            \
+	K(TRIGGER_CHANGED, "trigger_changed", ERROR, AUTO,                  \
+	  "the view's INSTEAD OF trigger is disabled or fires otherwise")   \
+	K(TRIGGER_MISSING, "trigger_missing", ERROR, AUTO,                  \
+	  "the view's INSTEAD OF trigger is missing")                       \
+	K(VIEW_CHANGED, "view_changed", ERROR, AUTO,                        \
+	  "the view shows other columns or runs another query")             \
+	K(WRONG_EXPRESSION, "wrong_expression", ERROR, AUTO,                \
+	  "a generated column is computed by another expression")           \
+	K(WRONG_NULLABILITY, "wrong_nullability", ERROR, AUTO,              \
+	  "a column is NOT NULL where it should not be, or the reverse")    \
 	K(WRONG_TYPE, "wrong_type", ERROR, AUTO, "a column has another type")
 
 enum pbt_drift_kind {
 #define PBT_DRIFT_ENUM(e, id, severity, repair, about) PBT_DRIFT_##e,
 	PBT_FOREACH_DRIFT_KIND(PBT_DRIFT_ENUM)
 #undef PBT_DRIFT_ENUM
-	PBT_N_DRIFT_KINDS
+		PBT_N_DRIFT_KINDS
 };
 
 struct pbt_drift_kind_info {
@@ -124,7 +124,7 @@ struct pbt_diff {
 	struct pbt_loc loc;  /* the table's entry in pbtable.yaml */
 
 	/* For the plan (plan.c). */
-	const struct pbt_ptable *t; /* the table as it should be; NULL: helper */
+	const struct pbt_ptable *t; /* as it should be; NULL: a helper */
 	/*
 	 * The column as it should be; for extra_column from migrate, the
 	 * column of the old config that is no longer projected.  NULL: none

@@ -29,6 +29,7 @@
 #include "fingerprint.h"
 #include "pgcat.h"
 #include "pgexpr.h"
+#include "script.h"
 #include "input.h"
 #include "schema.h"
 #include "sha256.h"
@@ -1057,8 +1058,8 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db,
 	db->live = pbt_arena_calloc(d->arena, d->n_tables + 1,
 				    sizeof(*db->live));
 	r = pbt_pgcat_open(&k.cat, d->arena, db->dsn, &po, err);
-	db->label = k.cat.label;
-	if (!strcmp(db->label, "database")) {
+	db->label = k.cat.conn.label;
+	if (!db->label) {
 		/* not even a host: name it by its place on the command line */
 		db->label = pbt_arena_printf(d->arena, "database %zu",
 					     (size_t)(db - d->dbs) + 1);
@@ -1069,7 +1070,7 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db,
 	}
 	if (r)
 		return r;
-	db->standby = k.cat.standby;
+	db->standby = k.cat.conn.standby;
 	rels = pbt_arena_calloc(d->arena, 2 * d->n_tables + 1, sizeof(*rels));
 	fns = pbt_arena_calloc(d->arena, PBT_N_HELPERS + 2 * d->n_tables + 1,
 			       sizeof(*fns));
@@ -1113,7 +1114,7 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db,
 	}
 	r = settle(&k, err);
 out:
-	db->n_queries = k.cat.n_queries;
+	db->n_queries = k.cat.conn.n_queries;
 	pbt_pgcat_close(&k.cat);
 	free(k.cmps);
 	return r;
@@ -1166,7 +1167,7 @@ int pbt_drift_repair(struct pbt_drift *d, size_t i, size_t *n_repaired,
 	if (!db->checked)
 		return pbt_errf(err, db->err.code, &db->err.loc, "%s",
 				db->err.msg);
-	if (!db->fix || (pbt_sql_tx_empty(db->fix) && !db->fix->n_post))
+	if (!db->fix || !pbt_sql_count(db->fix))
 		return 0;
 	if (db->standby) {
 		pbt_errf(err, PBT_EREFUSED,

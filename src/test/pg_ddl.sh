@@ -22,6 +22,7 @@ cleanup_more() {
 }
 
 pg_suite_start
+db=$PG_DIR:$PGPORT	# errors name their database: host:port/dbname
 
 # check NAME SQL WANT: the query's output must be WANT.
 check() {
@@ -96,8 +97,8 @@ check "INSTEAD OF trigger on the view" \
 	"orders_v_dml 93"
 run "ddl --apply again fails: the tables exist" 1 \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
-if [ "$(cat "$work/err")" = 'pbtable: query failed: relation "event" already exists
-pbtable: in: CREATE TABLE public.event (' ]; then
+if [ "$(cat "$work/err")" = "pbtable: $db/postgres: query failed: relation \"event\" already exists
+pbtable: in: CREATE TABLE public.event (" ]; then
 	ok "apply error names the failure and the statement"
 else
 	not_ok "apply error names the failure and the statement" "$(cat "$work/err")"
@@ -117,7 +118,7 @@ run "--apply with a bad DSN fails cleanly" 1 \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply \
 	--dsn "host=$PG_DIR port=1 connect_timeout=2"
 case "$(wc -l < "$work/err")|$(cat "$work/err")" in
-*"1|pbtable: cannot connect to the database: connection to server on socket \"$PG_DIR/.s.PGSQL.1\" failed: No such file or directory"*) ok "... with one line saying so, libpq's reason in it" ;;
+*"1|pbtable: $PG_DIR:1/postgres: cannot connect: connection to server on socket \"$PG_DIR/.s.PGSQL.1\" failed: No such file or directory"*) ok "... with one line saying so, libpq's reason in it" ;;
 *) not_ok "... with one line saying so, libpq's reason in it" "$(cat "$work/err")" ;;
 esac
 
@@ -129,7 +130,7 @@ PGDATABASE=tampered q "CREATE SCHEMA pbtable;
 run "ddl --apply refuses to replace a helper that has another body" 1 env PGDATABASE=tampered \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
 case "$(cat "$work/err")" in
-"pbtable: query failed: helper pbtable.text_v1(jsonb, text) exists with another body"*) ok "... naming it" ;;
+"pbtable: $db/tampered: query failed: helper pbtable.text_v1(jsonb, text) exists with another body"*) ok "... naming it" ;;
 *) not_ok "... naming it" "$(cat "$work/err")" ;;
 esac
 
@@ -361,7 +362,7 @@ run "migrate --apply --lock-timeout 300ms gives up on a locked table" 1 \
 	"$PBTABLE" migrate "$work/v1.binpb" --against "$work/v1.binpb" --config "$work/lock2.yaml" \
 	--against-config "$work/lock1.yaml" --lock-timeout 300ms --apply
 case "$(head -n 1 "$work/err")" in
-"pbtable: query failed: canceling statement due to lock timeout") ok "... with the lock timeout as the reason" ;;
+"pbtable: $db/postgres: query failed: canceling statement due to lock timeout") ok "... with the lock timeout as the reason" ;;
 *) not_ok "... with the lock timeout as the reason" "$(cat "$work/err")" ;;
 esac
 q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pbt-locker'" >/dev/null
@@ -385,7 +386,7 @@ first_line() {
 run "ddl --apply as a role that does not exist fails" 1 \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$work/lock1.yaml" --apply --dsn "user=pbt_nobody"
 case "$(wc -l < "$work/err")|$(cat "$work/err")" in
-*'1|pbtable: cannot connect to the database: '*'role "pbt_nobody" does not exist') ok "... with one line saying so, libpq's reason in it" ;;
+*"1|pbtable: $db/postgres: cannot connect: "*'role "pbt_nobody" does not exist') ok "... with one line saying so, libpq's reason in it" ;;
 *) not_ok "... with one line saying so, libpq's reason in it" "$(cat "$work/err")" ;;
 esac
 
@@ -394,7 +395,7 @@ q "ALTER DATABASE ro SET default_transaction_read_only = on" >/dev/null
 run "ddl --apply on a read-only database (a replica's refusal) fails" 1 env PGDATABASE=ro \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
 first_line "... with one line saying why" \
-	"pbtable: query failed: cannot execute CREATE SCHEMA in a read-only transaction"
+	"pbtable: $db/ro: query failed: cannot execute CREATE SCHEMA in a read-only transaction"
 PGDATABASE=ro check "... and the database is untouched" \
 	"SELECT count(*) FROM pg_namespace WHERE nspname IN ('pbtable', 'shop')" "0"
 
@@ -427,7 +428,7 @@ run "migrate --apply hitting statement_timeout (no lock_timeout) fails" 1 \
 	--against-config "$work/lock1.yaml" --lock-timeout 0 --apply \
 	--dsn "options='-c statement_timeout=300'"
 first_line "... with the statement timeout as the reason" \
-	"pbtable: query failed: canceling statement due to statement timeout"
+	"pbtable: $db/postgres: query failed: canceling statement due to statement timeout"
 release_lock
 no_postal_code "... and changed nothing"
 
@@ -448,7 +449,7 @@ wait "$victim"
 rc=$?
 [ $rc = 1 ] && ok "migrate --apply whose connection is killed mid-statement: exit 1" ||
 	not_ok "migrate --apply whose connection is killed mid-statement: exit 1" "exit $rc" "$(cat "$work/err")"
-first_line "... with one line saying so" "pbtable: lost the connection: terminating connection due to administrator command"
+first_line "... with one line saying so" "pbtable: $db/postgres: lost the connection: terminating connection due to administrator command"
 release_lock
 no_postal_code "... and changed nothing"
 

@@ -153,9 +153,9 @@ case "$(cat "$work/out")" in
 *) ok "... and drops nothing" ;;
 esac
 is "... and says what it keeps, on stderr" "$(cat "$work/err")" \
-"pbtable: warning: PRIMARY/keep: bare.orders.paid: not_generated: not repaired: it holds values of its own now (--allow-drop replaces it)
-pbtable: warning: PRIMARY/keep: bare.orders.legacy_flag: extra_column: not repaired: kept (--allow-drop drops it)
-pbtable: warning: PRIMARY/keep: bare.orders.legacy_total: extra_column: not repaired: kept (--allow-drop drops it)"
+"pbtable: warning: PRIMARY/keep: bare.orders.paid: column paid is a plain column, want GENERATED ALWAYS AS (pbtable.bool_v1(data -> 'paid', false)) STORED; kept: it holds values of its own now (--allow-drop replaces it)
+pbtable: warning: PRIMARY/keep: bare.orders.legacy_flag: column legacy_flag (boolean) is not a column of pbt.demo.Order; kept (--allow-drop drops it)
+pbtable: warning: PRIMARY/keep: bare.orders.legacy_total: column legacy_total (bigint, generated) is not a column of pbt.demo.Order; kept (--allow-drop drops it)"
 drift keep --fix -o "$work/fix.sql"
 is "--fix -o FILE: the findings on stdout, the script in FILE: nothing to run" \
 	"$rc $(wc -l < "$work/out") $(grep -c '^--   bare.orders' "$work/fix.sql") $(grep -c '^BEGIN;' "$work/fix.sql") $(tail -n 1 "$work/fix.sql")" \
