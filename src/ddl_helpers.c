@@ -2,9 +2,10 @@
  * The helper functions' SQL, one table entry each, sorted by name.
  *
  * They are PL/pgSQL with "simple expression" bodies (IF/RETURN, no
- * queries, no exception blocks): the design memo measured that style as
- * the cheapest per call, both for single-row statements and for bulk
- * rewrites, and it never opens a subtransaction.  They call only
+ * queries, no exception blocks): that style is the cheapest per call,
+ * both for single-row statements and for bulk rewrites (the numbers are
+ * in docs/pbtables.md, "Helper functions"), and it never opens a
+ * subtransaction.  They call only
  * pg_catalog functions, so pg_dump's empty search_path restores them.
  * Regular expressions avoid backslashes ([.] instead of \.), so a body
  * means the same whatever standard_conforming_strings says.
@@ -315,9 +316,10 @@ void pbt_helper_body(struct pbt_buf *b, enum pbt_helper h)
 }
 
 /*
- * CREATE OR REPLACE is only safe if it never changes a body: rows stored
- * under the old one would silently disagree with new rows (the memo's
- * section 4.4).  So first check that every helper that already exists has
+ * CREATE OR REPLACE is only safe if it never changes a body: it
+ * recomputes no stored row, so rows stored under the old one would
+ * silently disagree with new rows (docs/pbtables.md, "Versioned by
+ * name").  So first check that every helper that already exists has
  * exactly our body, by its SHA-256, and stop the transaction if not.
  */
 static void guard(struct pbt_buf *b, uint32_t set)
