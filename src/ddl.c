@@ -1,11 +1,14 @@
 /*
- * `pbtable ddl`: resolve each configured table against a schema and write
- * the SQL that creates it: the table with `data jsonb` and one STORED
- * generated column per projected field, its fingerprint comments, its
- * indexes, and the writable view whose INSTEAD OF trigger merges changes
- * into `data`.  Output order is fixed (helpers, then tables by schema and
- * name), so the same inputs always give the same bytes.  Quoting is
- * sql_quote.c's; the mapping of one field is pgmap.c's.
+ * The table model and its SQL: resolve each configured table against a
+ * schema (struct pbt_ptable), and the generators that write the
+ * statements of one: the table with `data jsonb` and one STORED generated
+ * column per projected field, its fingerprint comments, its indexes, and
+ * the writable view whose INSTEAD OF trigger merges changes into `data`.
+ * `pbtable ddl` is the plan (plan.c) against no tables at all, so what
+ * ddl, migrate and drift --fix write comes from the same generators in
+ * the same order (helpers, then tables by schema and name): the same
+ * inputs always give the same bytes.  Quoting is sql_quote.c's; the
+ * mapping of one field is pgmap.c's.
  */
 #include "ddl.h"
 
@@ -16,6 +19,7 @@
 #include "ddl_helpers.h"
 #include "fingerprint.h"
 #include "input.h"
+#include "plan.h"
 #include "schema.h"
 #include "sha256.h"
 #include "sql_quote.h"
@@ -870,16 +874,22 @@ void pbt_ddl_table(struct pbt_sql *s, const struct pbt_ptable *t, unsigned flags
 
 /* ---------------------------------------------------------------- ddl */
 
-bool pbt_lock_timeout_valid(const char *s)
+int pbt_timeout_check(const char *what, const char *value,
+		      const char *example, struct pbt_err *err)
 {
-	const char *p = s;
+	const char *p = value;
 
-	if (!s || *p < '0' || *p > '9')
-		return false;
+	if (!value)
+		return 0;
 	while (*p >= '0' && *p <= '9')
 		p++;
-	return !*p || !strcmp(p, "ms") || !strcmp(p, "s") || !strcmp(p, "min") ||
-	       !strcmp(p, "h") || !strcmp(p, "d");
+	if (p != value && (!*p || !strcmp(p, "ms") || !strcmp(p, "s") ||
+			   !strcmp(p, "min") || !strcmp(p, "h") ||
+			   !strcmp(p, "d")))
+		return 0;
+	return pbt_errf(err, PBT_EUSAGE, NULL,
+			"bad %s '%s' (want e.g. 500ms, %s, 1min)", what, value,
+			example);
 }
 
 bool pbt_ptable_matches(const struct pbt_ptable *t, const char *want)
@@ -890,6 +900,36 @@ bool pbt_ptable_matches(const struct pbt_ptable *t, const char *want)
 	       (!strncmp(want, t->schema, ls) && want[ls] == '.' && !strcmp(want + ls + 1, t->name));
 }
 
+int pbt_ptables_resolve(struct pbt_arena *a, const struct pbt_schema *s,
+			const struct pbt_ddl_config *cfg, unsigned flags,
+			const char *only, struct pbt_ptable **out,
+			size_t *n_out, uint32_t *helpers, struct pbt_err *err)
+{
+	struct pbt_ptable *v = pbt_arena_calloc(a, cfg->n_tables + 1,
+						sizeof(*v));
+	size_t i, n = 0;
+	int r;
+
+	*out = v;
+	*n_out = 0;
+	for (i = 0; i < cfg->n_tables; i++) {
+		r = pbt_ptable_resolve(a, s, &cfg->tables[i], flags, &v[n],
+				       err);
+		if (r)
+			return r;
+		if (v[n].absent || (only && !pbt_ptable_matches(&v[n], only)))
+			continue;
+		*helpers |= v[n].helpers;
+		n++;
+	}
+	if (only && !n)
+		return pbt_errf(err, PBT_EUSAGE, NULL, "no table '%s' in %s",
+				only, cfg->path);
+	pbt_ptables_sort(v, n);
+	*n_out = n;
+	return 0;
+}
+
 int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 	    struct pbt_sql **out, struct pbt_err *err)
 {
@@ -897,16 +937,16 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 	struct pbt_schema *schema = NULL;
 	struct pbt_ptable *tables;
 	struct pbt_sql *s = NULL;
-	const char *prev_schema = NULL;
+	struct pbt_plan plan;
 	uint32_t helpers = 0;
-	size_t i, n = 0;
+	size_t n;
 	int r;
 
 	*out = NULL;
-	if (opts->lock_timeout && !pbt_lock_timeout_valid(opts->lock_timeout))
-		return pbt_errf(err, PBT_EUSAGE, NULL,
-				"bad lock timeout '%s' (want e.g. 500ms, 5s, 1min)", opts->lock_timeout);
-	r = pbt_ddl_config_load(&cfg, opts->config, err);
+	memset(&cfg, 0, sizeof(cfg));
+	r = pbt_timeout_check("lock timeout", opts->lock_timeout, "5s", err);
+	if (!r)
+		r = pbt_ddl_config_load(&cfg, opts->config, err);
 	if (r)
 		goto out;
 	schema = pbt_input_schema(set_path, &opts->src, opts->config, NULL, true, err);
@@ -915,33 +955,20 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 		goto out;
 	}
 	s = pbt_sql_new(opts->lock_timeout);
-	tables = pbt_arena_calloc(s->arena, cfg.n_tables, sizeof(*tables));
-	for (i = 0; i < cfg.n_tables; i++) {
-		r = pbt_ptable_resolve(s->arena, schema, &cfg.tables[i], 0, &tables[n], err);
-		if (r)
-			goto out;
-		if (opts->table && !pbt_ptable_matches(&tables[n], opts->table))
-			continue;
-		helpers |= tables[n].helpers;
-		n++;
-	}
-	if (!n) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL, "no table '%s' in %s", opts->table, cfg.path);
+	r = pbt_ptables_resolve(s->arena, schema, &cfg, 0, opts->table,
+				&tables, &n, &helpers, err);
+	if (r)
 		goto out;
-	}
-	pbt_ptables_sort(tables, n);
 	pbt_sql_comment(&s->head, "pbtable ddl: %zu table%s.  Generated from the .proto files and",
 			n, n == 1 ? "" : "s");
 	pbt_sql_comment(&s->head, "%s; do not edit, generate again.", cfg.path);
 	pbt_buf_adds(&s->head, "\n");
-	pbt_ddl_helpers(s, helpers);
-	for (i = 0; i < n; i++) {
-		if (!prev_schema || strcmp(prev_schema, tables[i].schema)) {
-			pbt_ddl_schema(s, tables[i].schema);
-			prev_schema = tables[i].schema;
-		}
-		pbt_ddl_table(s, &tables[i], opts->strict ? PBT_DDL_STRICT : 0);
-	}
+	/* everything is new: the plan against no tables at all */
+	pbt_plan_init(&plan, s, &(struct pbt_plan_opts){
+		.mode = PBT_PLAN_MIGRATE, .strict = opts->strict });
+	pbt_plan_compare(&plan, NULL, 0, 0, tables, n, helpers);
+	pbt_plan_emit(&plan);
+	pbt_plan_release(&plan);
 	r = pbt_sql_check_utf8(s, set_path, err);
 	if (r)
 		goto out;

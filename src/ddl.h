@@ -132,12 +132,29 @@ void pbt_ddl_view_bodies(struct pbt_buf *apply, struct pbt_buf *dml,
 			 const struct pbt_ptable *t,
 			 const struct pbt_pgcol *const *cols, size_t n_cols);
 
-/* Is s a lock_timeout value we pass on (500ms, 5s, 1min, 2h, 1d, 0)? */
-bool pbt_lock_timeout_valid(const char *s);
+/*
+ * Is value (NULL: the default) a timeout we pass on to the server (500ms,
+ * 5s, 1min, 2h, 1d, 0)?  0, or -PBT_EUSAGE: "bad <what> '<value>' (want
+ * e.g. 500ms, <example>, 1min)".
+ */
+int pbt_timeout_check(const char *what, const char *value,
+		      const char *example, struct pbt_err *err);
 /* Does --table want match t ("schema.table", "table" or the message)? */
 bool pbt_ptable_matches(const struct pbt_ptable *t, const char *want);
 
 /* Sort tables by schema, then name (pg_dump's order). */
 void pbt_ptables_sort(struct pbt_ptable *v, size_t n);
+
+/*
+ * Resolve every table of cfg against s (flags as pbt_ptable_resolve()'s;
+ * with PBT_RESOLVE_LENIENT absent messages are left out) into an array in
+ * arena, *out[0..*n_out), sorted by schema and name, and add the helpers
+ * they need to *helpers.  only: keep the tables --table matches (none
+ * matching is an error); NULL: all.
+ */
+int pbt_ptables_resolve(struct pbt_arena *arena, const struct pbt_schema *s,
+			const struct pbt_ddl_config *cfg, unsigned flags,
+			const char *only, struct pbt_ptable **out,
+			size_t *n_out, uint32_t *helpers, struct pbt_err *err);
 
 #endif

@@ -36,8 +36,9 @@
 #include "sql_quote.h"
 
 const struct pbt_drift_kind_info pbt_drift_kinds[PBT_N_DRIFT_KINDS] = {
-#define KIND(e, id, severity, repair, about) \
-	[PBT_DRIFT_##e] = { id, PBT_SEV_##severity, PBT_REPAIR_##repair, about },
+#define KIND(e, id, severity, repair, about)                           \
+	[PBT_DRIFT_##e] = { id, PBT_SEV_##severity, PBT_REPAIR_##repair, \
+			    about },
 	PBT_FOREACH_DRIFT_KIND(KIND)
 #undef KIND
 };
@@ -61,27 +62,18 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 		  struct pbt_drift **out, struct pbt_err *err)
 {
 	struct pbt_drift *d = pbt_xcalloc(1, sizeof(*d));
-	size_t i, n = 0;
 	int r;
 
 	*out = NULL;
 	d->arena = pbt_arena_new();
 	d->opts = *o;
-	if (o->statement_timeout &&
-	    !pbt_lock_timeout_valid(o->statement_timeout)) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL,
-			     "bad statement timeout '%s' "
-			     "(want e.g. 500ms, 30s, 1min)",
-			     o->statement_timeout);
+	r = pbt_timeout_check("statement timeout", o->statement_timeout,
+			      "30s", err);
+	if (!r)
+		r = pbt_timeout_check("lock timeout", o->lock_timeout, "5s",
+				      err);
+	if (r)
 		goto fail;
-	}
-	if (o->lock_timeout && !pbt_lock_timeout_valid(o->lock_timeout)) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL,
-			     "bad lock timeout '%s' "
-			     "(want e.g. 500ms, 5s, 1min)",
-			     o->lock_timeout);
-		goto fail;
-	}
 	if (o->connect_timeout) {
 		const char *p = o->connect_timeout;
 
@@ -105,25 +97,10 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 		r = -(int)err->code;
 		goto fail;
 	}
-	d->tables = pbt_arena_calloc(d->arena, d->cfg.n_tables + 1,
-				     sizeof(*d->tables));
-	for (i = 0; i < d->cfg.n_tables; i++) {
-		r = pbt_ptable_resolve(d->arena, d->schema, &d->cfg.tables[i],
-				       0, &d->tables[n], err);
-		if (r)
-			goto fail;
-		if (o->table && !pbt_ptable_matches(&d->tables[n], o->table))
-			continue;
-		d->helpers |= d->tables[n].helpers;
-		n++;
-	}
-	if (!n) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL, "no table '%s' in %s",
-			     o->table, d->cfg.path);
+	r = pbt_ptables_resolve(d->arena, d->schema, &d->cfg, 0, o->table,
+				&d->tables, &d->n_tables, &d->helpers, err);
+	if (r)
 		goto fail;
-	}
-	d->n_tables = n;
-	pbt_ptables_sort(d->tables, n);
 	*out = d;
 	return 0;
 fail:
@@ -406,10 +383,12 @@ static void check_fixed_columns(struct ck *k, const struct pbt_ptable *t,
 			    "column data is missing"));
 	} else {
 		if (strcmp(l->type, "jsonb"))
-			by_hand(add(k, PBT_DRIFT_DATA_NOT_JSONB, t, "data", NULL,
-				    "column data is %s, want jsonb", l->type));
+			by_hand(add(k, PBT_DRIFT_DATA_NOT_JSONB, t, "data",
+				    NULL, "column data is %s, want jsonb",
+				    l->type));
 		if (l->generated || l->identity)
-			by_hand(add(k, PBT_DRIFT_WRONG_EXPRESSION, t, "data", NULL,
+			by_hand(add(k, PBT_DRIFT_WRONG_EXPRESSION, t, "data",
+				    NULL,
 				    "column data is generated, want a plain "
 				    "jsonb column"));
 		if (!l->notnull)
@@ -434,15 +413,16 @@ static void check_fixed_columns(struct ck *k, const struct pbt_ptable *t,
 			    "column %s is %s, want bigint", PBT_ROWID_COLUMN,
 			    l->type));
 	if (l->identity != 'a')
-		by_hand(add(k, PBT_DRIFT_NOT_GENERATED, t, PBT_ROWID_COLUMN, NULL,
+		by_hand(add(k, PBT_DRIFT_NOT_GENERATED, t, PBT_ROWID_COLUMN,
+			    NULL,
 			    "column %s is not GENERATED ALWAYS AS IDENTITY",
 			    PBT_ROWID_COLUMN));
 	pbt_buf_reset(&fp);
 	pbt_ddl_table_fingerprint(&fp, t, "rowid");
 	diff = fp_diff(k, l->comment, &fp);
 	if (diff)
-		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, PBT_ROWID_COLUMN, NULL,
-		    "column %s: %s", PBT_ROWID_COLUMN, diff);
+		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, PBT_ROWID_COLUMN,
+		    NULL, "column %s: %s", PBT_ROWID_COLUMN, diff);
 out:
 	pbt_buf_release(&fp);
 }
@@ -541,8 +521,9 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 
 		if (!l) {
 			if (!w[i].optional)
-				add(k, PBT_DRIFT_MISSING_CONSTRAINT, t, NULL, w[i].name,
-				    "constraint %s is missing", w[i].name);
+				add(k, PBT_DRIFT_MISSING_CONSTRAINT, t, NULL,
+				    w[i].name, "constraint %s is missing",
+				    w[i].name);
 			continue;
 		}
 		if (l->type != w[i].type) {
@@ -562,14 +543,15 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 			body = check_body(k, l->def);
 			if (!body ||
 			    (w[i].needs && !pbt_pgcat_col(r, w[i].needs))) {
-				add(k, PBT_DRIFT_CONSTRAINT_CHANGED, t, NULL, w[i].name,
+				add(k, PBT_DRIFT_CONSTRAINT_CHANGED, t, NULL,
+				    w[i].name,
 				    "constraint %s is %s, want CHECK (%s)",
 				    w[i].name, con_desc(k, l), w[i].expr);
 				continue;
 			}
 			if (ask_server(k, w[i].expr, body)) {
-				f = add(k, PBT_DRIFT_CONSTRAINT_CHANGED, t, NULL,
-					w[i].name,
+				f = add(k, PBT_DRIFT_CONSTRAINT_CHANGED, t,
+					NULL, w[i].name,
 					"constraint %s is %s, want CHECK (%s)",
 					w[i].name, con_desc(k, l), w[i].expr);
 				f->cmp = add_cmp(k, r, w[i].expr, body);
@@ -577,7 +559,8 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 			}
 		}
 		if (!l->validated)
-			add(k, PBT_DRIFT_CONSTRAINT_NOT_VALID, t, NULL, w[i].name,
+			add(k, PBT_DRIFT_CONSTRAINT_NOT_VALID, t, NULL,
+			    w[i].name,
 			    "constraint %s is NOT VALID: existing rows were "
 			    "never checked",
 			    w[i].name);
@@ -588,7 +571,8 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 		for (j = 0; j < nw && !known; j++)
 			known = !strcmp(r->cons[i].name, w[j].name);
 		if (!known)
-			add(k, PBT_DRIFT_EXTRA_CONSTRAINT, t, NULL, r->cons[i].name,
+			add(k, PBT_DRIFT_EXTRA_CONSTRAINT, t, NULL,
+			    r->cons[i].name,
 			    "constraint %s (%s) is not "
 			    "one pbtable creates",
 			    r->cons[i].name, con_desc(k, &r->cons[i]));
@@ -654,8 +638,8 @@ static void check_indexes(struct ck *k, const struct pbt_ptable *t,
 		pbt_ddl_index_fingerprint(&fp, t, ix);
 		diff = fp_diff(k, l->comment, &fp);
 		if (diff)
-			add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL, ix->name,
-			    "index %s: %s", ix->name, diff);
+			add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL,
+			    ix->name, "index %s: %s", ix->name, diff);
 	}
 	for (i = 0; i < r->n_indexes; i++) {
 		const struct pbt_pgcat_index *l = &r->indexes[i];
@@ -686,7 +670,8 @@ static void check_triggers_rules(struct ck *k, const struct pbt_ptable *t,
 	for (i = 0; i < r->n_triggers; i++) {
 		if (expected && !strcmp(r->triggers[i].name, expected))
 			continue;
-		f = add(k, PBT_DRIFT_EXTRA_TRIGGER, t, NULL, r->triggers[i].name,
+		f = add(k, PBT_DRIFT_EXTRA_TRIGGER, t, NULL,
+			r->triggers[i].name,
 			"trigger %s on the %s (calling %s.%s) is not one "
 			"pbtable creates",
 			r->triggers[i].name, what, r->triggers[i].fn_schema,
@@ -742,8 +727,8 @@ static void check_function(struct ck *k, const struct pbt_ptable *t,
 	pbt_fingerprint_add(&fp, "body_sha", sha);
 	diff = fp_diff(k, f->comment, &fp);
 	if (diff)
-		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL, name, "function %s: %s",
-		    name, diff);
+		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL, name,
+		    "function %s: %s", name, diff);
 	pbt_buf_release(&fp);
 }
 
@@ -770,8 +755,8 @@ static void check_view(struct ck *k, const struct pbt_ptable *t,
 	bool ok = true;
 
 	if (!v) {
-		add(k, PBT_DRIFT_MISSING_VIEW, t, NULL, t->view, "view %s is missing",
-		    t->view);
+		add(k, PBT_DRIFT_MISSING_VIEW, t, NULL, t->view,
+		    "view %s is missing", t->view);
 		goto out;
 	}
 	if (v->kind != 'v') {
@@ -849,8 +834,8 @@ static void check_view(struct ck *k, const struct pbt_ptable *t,
 	pbt_ddl_table_fingerprint(&fp, t, "view");
 	diff = fp_diff(k, v->comment, &fp);
 	if (diff)
-		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL, t->view, "view %s: %s",
-		    t->view, diff);
+		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL, t->view,
+		    "view %s: %s", t->view, diff);
 	if (!ok) {
 		/* judge the functions by the view the repair would create */
 		n_cols = 0;
@@ -870,7 +855,8 @@ static void check_view(struct ck *k, const struct pbt_ptable *t,
 		   tg->enabled != 'O' || strcmp(tg->fn_schema, t->schema) ||
 		   tg->fn_nargs ||
 		   strcmp(tg->fn_name, pbt_drift_view_fn(k->a, t, "dml"))) {
-		add(k, PBT_DRIFT_TRIGGER_CHANGED, t, NULL, trg, "trigger %s %s", trg,
+		add(k, PBT_DRIFT_TRIGGER_CHANGED, t, NULL, trg, "trigger %s %s",
+		    trg,
 		    tg->enabled == 'D' ? "is disabled"
 		    : tg->type != VIEW_TRIGGER_TYPE
 			    ? "does not fire INSTEAD OF INSERT OR UPDATE "
@@ -906,8 +892,8 @@ static void check_table(struct ck *k, size_t ti, const struct pbt_pgcat_rel *r,
 	size_t i;
 
 	if (!r) {
-		add(k, PBT_DRIFT_MISSING_TABLE, t, NULL, NULL, "table %s.%s is missing",
-		    t->schema, t->name);
+		add(k, PBT_DRIFT_MISSING_TABLE, t, NULL, NULL,
+		    "table %s.%s is missing", t->schema, t->name);
 		return;
 	}
 	if (r->kind != 'r' && r->kind != 'p') {
@@ -919,8 +905,8 @@ static void check_table(struct ck *k, size_t ti, const struct pbt_pgcat_rel *r,
 	pbt_ddl_table_fingerprint(&fp, t, "table");
 	diff = fp_diff(k, r->comment, &fp);
 	if (diff)
-		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL, NULL, "table %s: %s",
-		    t->name, diff);
+		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL, NULL,
+		    "table %s: %s", t->name, diff);
 	pbt_buf_release(&fp);
 	check_fixed_columns(k, t, r);
 	for (i = 0; i < t->n_cols; i++)
@@ -1003,9 +989,9 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 		pbt_fingerprint_add(&fp, "body_sha", sha);
 		diff = fp_diff(k, f->comment, &fp);
 		if (diff) {
-			fd = add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, NULL, NULL, sig,
-				 "helper %s.%s: %s", PBT_HELPER_SCHEMA, sig,
-				 diff);
+			fd = add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, NULL, NULL,
+				 sig, "helper %s.%s: %s", PBT_HELPER_SCHEMA,
+				 sig, diff);
 			fd->helper = h;
 		}
 	}

@@ -107,15 +107,14 @@ int pbt_migrate(const char *new_path, const char *old_path,
 	struct pbt_sql *s = NULL;
 	uint32_t old_helpers = 0, new_helpers = 0;
 	struct pbt_plan plan;
-	size_t i, n_old;
+	size_t i, n_old, n_new;
 	int r;
 
 	*out = NULL;
 	memset(&cfg_old_own, 0, sizeof(cfg_old_own));
 	pbt_findings_init(&fs);
-	if (o->lock_timeout && !pbt_lock_timeout_valid(o->lock_timeout)) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL,
-			     "bad lock timeout '%s' (want e.g. 500ms, 5s, 1min)", o->lock_timeout);
+	r = pbt_timeout_check("lock timeout", o->lock_timeout, "5s", err);
+	if (r) {
 		memset(&cfg_new, 0, sizeof(cfg_new));
 		goto out;
 	}
@@ -139,25 +138,14 @@ int pbt_migrate(const char *new_path, const char *old_path,
 		goto out;
 	}
 	s = pbt_sql_new(o->lock_timeout);
-	nts = pbt_arena_calloc(s->arena, cfg_new.n_tables, sizeof(*nts));
-	ots = pbt_arena_calloc(s->arena, cfg_old->n_tables, sizeof(*ots));
-	for (i = 0; i < cfg_new.n_tables; i++) {
-		r = pbt_ptable_resolve(s->arena, sn, &cfg_new.tables[i], 0, &nts[i], err);
-		if (r)
-			goto out;
-		new_helpers |= nts[i].helpers;
-	}
-	n_old = 0;
-	for (i = 0; i < cfg_old->n_tables; i++) {
-		r = pbt_ptable_resolve(s->arena, so, &cfg_old->tables[i], PBT_RESOLVE_LENIENT,
-				       &ots[n_old], err);
-		if (r)
-			goto out;
-		if (ots[n_old].absent)
-			continue;
-		old_helpers |= ots[n_old].helpers;
-		n_old++;
-	}
+	r = pbt_ptables_resolve(s->arena, sn, &cfg_new, 0, NULL, &nts, &n_new,
+				&new_helpers, err);
+	if (!r)
+		r = pbt_ptables_resolve(s->arena, so, cfg_old,
+					PBT_RESOLVE_LENIENT, NULL, &ots, &n_old,
+					&old_helpers, err);
+	if (r)
+		goto out;
 
 	/* The safety check: WIRE_JSON, as buf v1 defines the category. */
 	for (i = 0; i < pbt_n_rules && i < PBT_MAX_RULES; i++)
@@ -165,7 +153,7 @@ int pbt_migrate(const char *new_path, const char *old_path,
 			     (pbt_rules[i].cats[PBT_V1] & PBT_CAT_WIRE_JSON);
 	pbt_compat_run(so, sn, enabled, &fs);
 	pbt_findings_sort_unique(&fs);
-	for (i = 0; i < cfg_new.n_tables; i++) {
+	for (i = 0; i < n_new; i++) {
 		const struct pbt_ptable *ot = find_table(ots, n_old, &nts[i]);
 		long at;
 		size_t k, n_breaks = 0;
@@ -180,7 +168,7 @@ int pbt_migrate(const char *new_path, const char *old_path,
 		r = refuse(&fs, at, &nts[i], n_breaks, err);
 		goto out;
 	}
-	for (i = 0; i < cfg_new.n_tables; i++) {
+	for (i = 0; i < n_new; i++) {
 		const struct pbt_ptable *ot = find_table(ots, n_old, &nts[i]);
 
 		if (ot && strcmp(ot->pk, nts[i].pk)) {
@@ -192,11 +180,10 @@ int pbt_migrate(const char *new_path, const char *old_path,
 		}
 	}
 
-	pbt_ptables_sort(nts, cfg_new.n_tables);
 	pbt_plan_init(&plan, s, &(struct pbt_plan_opts){
 		.mode = PBT_PLAN_MIGRATE, .allow_drop = o->allow_drop,
 		.strict = o->strict });
-	pbt_plan_compare(&plan, ots, n_old, old_helpers, nts, cfg_new.n_tables,
+	pbt_plan_compare(&plan, ots, n_old, old_helpers, nts, n_new,
 			 new_helpers);
 	pbt_plan_emit(&plan);
 	pbt_plan_release(&plan);

@@ -13,14 +13,14 @@ struct pbt_ptable;
 struct pbt_sql;
 
 /*
- * One planner for `migrate` and `drift --fix`.  The differences between
- * pbtables as they are and as they should be (struct pbt_diff: found in
- * a live catalog by drift.c, or between two configs by
- * pbt_plan_compare()) become actions on each table (pbt_plan_take(),
- * plan.c: one switch over the drift kinds), and pbt_plan_emit()
- * (plan_emit.c) turns the actions into the statements of a script with
- * ddl.c's generators.  What the plan will not do is a warning of the
- * script, one wording per reason.
+ * One planner for `ddl`, `migrate` and `drift --fix`.  The differences
+ * between pbtables as they are and as they should be (struct pbt_diff:
+ * found in a live catalog by drift.c, or between two configs by
+ * pbt_plan_compare(); for ddl, against no config at all) become actions
+ * on each table (pbt_plan_take(), plan.c: one switch over the drift
+ * kinds), and pbt_plan_emit() (plan_emit.c) turns the actions into the
+ * statements of a script with ddl.c's generators.  What the plan will
+ * not do is a warning of the script, one wording per reason.
  */
 
 enum pbt_plan_mode {
