@@ -117,6 +117,7 @@ TEST_OBJS += src/test/t_ddl_config.o
 TEST_OBJS += src/test/t_lock.o
 TEST_OBJS += src/test/t_pgexpr.o
 TEST_OBJS += src/test/t_drift.o
+TEST_OBJS += src/test/t_script.o
 
 
 # Quiet by default; `make V=1` shows every command.
