@@ -348,16 +348,31 @@ tables:
   - { message: pbt.demo.Address, table: lk.addresses, columns: [city, postal_code] }
 EOF
 run "ddl --apply lk.addresses" 0 "$PBTABLE" ddl "$work/v1.binpb" --config "$work/lock1.yaml" --apply
-PGAPPNAME=pbt-locker psql -X -q -c "BEGIN; SELECT count(*) FROM lk.addresses; SELECT pg_sleep(60);" \
-	>/dev/null 2>&1 &
-locker=$!
-i=0
-while [ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-	WHERE a.application_name = 'pbt-locker' AND l.relation = 'lk.addresses'::regclass")" != 1 ] &&
-	[ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+
+# A session holding lk.addresses makes ALTER TABLE wait.
+hold_lock() {
+	PGAPPNAME=pbt-locker psql -X -q -c "BEGIN; SELECT count(*) FROM lk.addresses; SELECT pg_sleep(60);" \
+		>/dev/null 2>&1 &
+	locker=$!
+	i=0
+	while [ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+		WHERE a.application_name = 'pbt-locker' AND l.relation = 'lk.addresses'::regclass")" != 1 ] &&
+		[ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+release_lock() {
+	q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pbt-locker'" >/dev/null
+	wait "$locker" 2>/dev/null
+	locker=
+}
+no_postal_code() {
+	check "$1" \
+		"SELECT count(*) FROM pg_attribute WHERE attrelid = 'lk.addresses'::regclass AND attname = 'postal_code'" "0"
+}
+
+hold_lock
 run "migrate --apply --lock-timeout 300ms gives up on a locked table" 1 \
 	"$PBTABLE" migrate "$work/v1.binpb" --against "$work/v1.binpb" --config "$work/lock2.yaml" \
 	--against-config "$work/lock1.yaml" --lock-timeout 300ms --apply
@@ -365,11 +380,14 @@ case "$(head -n 1 "$work/err")" in
 "pbtable: $db/postgres: query failed: canceling statement due to lock timeout") ok "... with the lock timeout as the reason" ;;
 *) not_ok "... with the lock timeout as the reason" "$(cat "$work/err")" ;;
 esac
-q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pbt-locker'" >/dev/null
-wait "$locker" 2>/dev/null
-locker=
-check "... and changed nothing" \
-	"SELECT count(*) FROM pg_attribute WHERE attrelid = 'lk.addresses'::regclass AND attname = 'postal_code'" "0"
+detail="$(sed -n 2p "$work/err")"
+if [ "$detail" = "pbtable: in: ALTER TABLE lk.addresses (it takes ACCESS EXCLUSIVE on lk.addresses)" ]; then
+	ok "... naming the statement and the lock it takes"
+else
+	not_ok "... naming the statement and the lock it takes" "$detail"
+fi
+release_lock
+no_postal_code "... and changed nothing"
 
 # ---------------------------------------------------------------- faults
 # Each fault: exit 1, one line on stderr saying what (and libpq's text or
@@ -398,29 +416,6 @@ first_line "... with one line saying why" \
 	"pbtable: $db/ro: query failed: cannot execute CREATE SCHEMA in a read-only transaction"
 PGDATABASE=ro check "... and the database is untouched" \
 	"SELECT count(*) FROM pg_namespace WHERE nspname IN ('pbtable', 'shop')" "0"
-
-# A session holding lk.addresses makes ALTER TABLE wait (as above).
-hold_lock() {
-	PGAPPNAME=pbt-locker psql -X -q -c "BEGIN; SELECT count(*) FROM lk.addresses; SELECT pg_sleep(60);" \
-		>/dev/null 2>&1 &
-	locker=$!
-	i=0
-	while [ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-		WHERE a.application_name = 'pbt-locker' AND l.relation = 'lk.addresses'::regclass")" != 1 ] &&
-		[ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-release_lock() {
-	q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pbt-locker'" >/dev/null
-	wait "$locker" 2>/dev/null
-	locker=
-}
-no_postal_code() {
-	check "$1" \
-		"SELECT count(*) FROM pg_attribute WHERE attrelid = 'lk.addresses'::regclass AND attname = 'postal_code'" "0"
-}
 
 hold_lock
 run "migrate --apply hitting statement_timeout (no lock_timeout) fails" 1 \
