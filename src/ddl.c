@@ -937,7 +937,6 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 	struct pbt_schema *schema = NULL;
 	struct pbt_ptable *tables;
 	struct pbt_sql *s = NULL;
-	struct pbt_plan plan;
 	uint32_t helpers = 0;
 	size_t n;
 	int r;
@@ -964,17 +963,13 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 	pbt_sql_comment(&s->head, "%s; do not edit, generate again.", cfg.path);
 	pbt_buf_adds(&s->head, "\n");
 	/* everything is new: the plan against no tables at all */
-	pbt_plan_init(&plan, s, &(struct pbt_plan_opts){
-		.mode = PBT_PLAN_MIGRATE, .strict = opts->strict });
-	pbt_plan_compare(&plan, NULL, 0, 0, tables, n, helpers);
-	pbt_plan_emit(&plan);
-	pbt_plan_release(&plan);
-	r = pbt_sql_check_utf8(s, set_path, err);
-	if (r)
-		goto out;
-	*out = s;
-	s = NULL;
-	r = 0;
+	r = pbt_plan_configs(s,
+			     &(struct pbt_plan_opts){ .strict = opts->strict },
+			     NULL, 0, 0, tables, n, helpers, set_path, err);
+	if (!r) {
+		*out = s;
+		s = NULL;
+	}
 out:
 	pbt_sql_free(s);
 	pbt_schema_free(schema);

@@ -106,7 +106,6 @@ int pbt_migrate(const char *new_path, const char *old_path,
 	bool enabled[PBT_MAX_RULES] = { false };
 	struct pbt_sql *s = NULL;
 	uint32_t old_helpers = 0, new_helpers = 0;
-	struct pbt_plan plan;
 	size_t i, n_old, n_new;
 	int r;
 
@@ -180,27 +179,24 @@ int pbt_migrate(const char *new_path, const char *old_path,
 		}
 	}
 
-	pbt_plan_init(&plan, s, &(struct pbt_plan_opts){
+	pbt_sql_comment(&s->head,
+			"pbtable migrate: what the pbtables of %s need after the",
+			cfg_new.path);
+	pbt_sql_comment(&s->head,
+			"schema change.  Generated; review it, then run it once.");
+	pbt_buf_adds(&s->head, "\n");
+	r = pbt_plan_configs(s, &(struct pbt_plan_opts){
 		.mode = PBT_PLAN_MIGRATE, .allow_drop = o->allow_drop,
-		.strict = o->strict });
-	pbt_plan_compare(&plan, ots, n_old, old_helpers, nts, n_new,
-			 new_helpers);
-	pbt_plan_emit(&plan);
-	pbt_plan_release(&plan);
-	if (!pbt_sql_count(s)) {
-		pbt_buf_addf(&s->head, "-- pbtable migrate: nothing to do.\n");
-	} else {
-		pbt_sql_comment(&s->head, "pbtable migrate: what the pbtables of %s need after the",
-				cfg_new.path);
-		pbt_sql_comment(&s->head, "schema change.  Generated; review it, then run it once.");
-		pbt_buf_adds(&s->head, "\n");
-	}
-	r = pbt_sql_check_utf8(s, new_path, err);
+		.strict = o->strict }, ots, n_old, old_helpers, nts, n_new,
+		new_helpers, new_path, err);
 	if (r)
 		goto out;
+	if (!pbt_sql_count(s)) {
+		pbt_buf_reset(&s->head);
+		pbt_buf_adds(&s->head, "-- pbtable migrate: nothing to do.\n");
+	}
 	*out = s;
 	s = NULL;
-	r = 0;
 out:
 	pbt_sql_free(s);
 	pbt_findings_release(&fs);

@@ -1,11 +1,11 @@
 /*
- * The planner shared by `migrate` and `drift --fix`: differences in,
- * actions out.  pbt_plan_take() is the one place that decides what a
+ * The planner shared by `ddl`, `migrate` and `drift --fix`: differences
+ * in, actions out.  pbt_plan_take() is the one place that decides what a
  * difference of each kind leads to (a switch over the drift kinds, so
  * -Wswitch finds a kind without a decision), and the one place that says
- * why something is left alone.  pbt_plan_compare() finds the differences
- * between two configs' tables, for migrate; drift.c finds them in a live
- * catalog.  The statements are plan_emit.c's.
+ * why something is left alone.  pbt_plan_configs() finds the differences
+ * between two configs' tables, for ddl and migrate; drift.c finds them in
+ * a live catalog.  The statements are plan_emit.c's.
  */
 #include "plan.h"
 
@@ -465,10 +465,10 @@ static void compare_table(struct pbt_plan *p, struct pbt_plan_table *pt)
 	}
 }
 
-void pbt_plan_compare(struct pbt_plan *p, const struct pbt_ptable *old,
-		      size_t n_old, uint32_t old_helpers,
-		      const struct pbt_ptable *new, size_t n_new,
-		      uint32_t new_helpers)
+static void compare(struct pbt_plan *p, const struct pbt_ptable *old,
+		    size_t n_old, uint32_t old_helpers,
+		    const struct pbt_ptable *new, size_t n_new,
+		    uint32_t new_helpers)
 {
 	size_t i;
 	int h;
@@ -507,4 +507,19 @@ void pbt_plan_compare(struct pbt_plan *p, const struct pbt_ptable *old,
 			WHY_DROPS);
 		pbt_buf_release(&b);
 	}
+}
+
+int pbt_plan_configs(struct pbt_sql *s, const struct pbt_plan_opts *o,
+		     const struct pbt_ptable *old, size_t n_old,
+		     uint32_t old_helpers, const struct pbt_ptable *new,
+		     size_t n_new, uint32_t new_helpers, const char *set_path,
+		     struct pbt_err *err)
+{
+	struct pbt_plan p;
+
+	pbt_plan_init(&p, s, o);
+	compare(&p, old, n_old, old_helpers, new, n_new, new_helpers);
+	pbt_plan_emit(&p);
+	pbt_plan_release(&p);
+	return pbt_sql_check_utf8(s, set_path, err);
 }

@@ -16,7 +16,7 @@ struct pbt_sql;
  * One planner for `ddl`, `migrate` and `drift --fix`.  The differences
  * between pbtables as they are and as they should be (struct pbt_diff:
  * found in a live catalog by drift.c, or between two configs by
- * pbt_plan_compare(); for ddl, against no config at all) become actions
+ * pbt_plan_configs(); for ddl, against no config at all) become actions
  * on each table (pbt_plan_take(), plan.c: one switch over the drift
  * kinds), and pbt_plan_emit() (plan_emit.c) turns the actions into the
  * statements of a script with ddl.c's generators.  What the plan will
@@ -125,15 +125,20 @@ void pbt_plan_take(struct pbt_plan *p, struct pbt_plan_table *pt,
 		   const struct pbt_diff *d);
 
 /*
- * migrate: the differences between OLD's tables and NEW's (matched by
- * schema and name), taken into the plan: helpers NEW needs that OLD did
- * not use, new and changed tables in NEW's order, then tables no longer
- * configured in OLD's.
+ * ddl and migrate: the statements, into s, that take the tables of one
+ * config (old[0..n_old), using old_helpers; none for ddl) to those of
+ * another (new[0..n_new)), matched by schema and name.  The differences
+ * between the two are taken into a plan (helpers new needs that old did
+ * not use, new and changed tables in new's order, then tables no longer
+ * configured in old's), and the plan is emitted.  Names from a hostile
+ * set can make SQL PostgreSQL refuses: -PBT_EINPUT at set_path
+ * (pbt_sql_check_utf8()).
  */
-void pbt_plan_compare(struct pbt_plan *p, const struct pbt_ptable *old,
-		      size_t n_old, uint32_t old_helpers,
-		      const struct pbt_ptable *new, size_t n_new,
-		      uint32_t new_helpers);
+int pbt_plan_configs(struct pbt_sql *s, const struct pbt_plan_opts *o,
+		     const struct pbt_ptable *old, size_t n_old,
+		     uint32_t old_helpers, const struct pbt_ptable *new,
+		     size_t n_new, uint32_t new_helpers, const char *set_path,
+		     struct pbt_err *err);
 
 /*
  * The last decisions on pt, once every difference is in: the view goes
