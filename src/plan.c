@@ -213,7 +213,9 @@ void pbt_plan_take(struct pbt_plan *p, struct pbt_plan_table *pt,
 		return;
 	}
 	switch (d->kind) {
-	case PBT_DRIFT_MISSING_TABLE: pt->create = true; break;
+	case PBT_DRIFT_MISSING_TABLE:
+		pt->create = true;
+		break;
 	case PBT_DRIFT_MISSING_COLUMN:
 		if (d->col)
 			pt->col[col_index(t, d->col)] = PBT_PLAN_COL_ADD;
@@ -222,7 +224,9 @@ void pbt_plan_take(struct pbt_plan *p, struct pbt_plan_table *pt,
 		break;
 	case PBT_DRIFT_WRONG_TYPE:
 	case PBT_DRIFT_WRONG_EXPRESSION:
-	case PBT_DRIFT_NOT_GENERATED: rebuild_column(p, pt, d); break;
+	case PBT_DRIFT_NOT_GENERATED:
+		rebuild_column(p, pt, d);
+		break;
 	case PBT_DRIFT_WRONG_NULLABILITY:
 		if (!d->col)
 			pt->data_notnull = true;
@@ -281,7 +285,9 @@ void pbt_plan_take(struct pbt_plan *p, struct pbt_plan_table *pt,
 		push_name(a, &pt->drop_idx, d->object);
 		break;
 	case PBT_DRIFT_EXTRA_TRIGGER:
-	case PBT_DRIFT_EXTRA_RULE: push(a, &pt->drop_trg, d, false); break;
+	case PBT_DRIFT_EXTRA_RULE:
+		push(a, &pt->drop_trg, d, false);
+		break;
 	case PBT_DRIFT_VIEW_CHANGED:
 		if (d->object && (!t->view || strcmp(d->object, t->view))) {
 			/* migrate: OLD's view, renamed or gone */
