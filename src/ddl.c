@@ -736,6 +736,8 @@ void pbt_ddl_view(struct pbt_sql *s, const struct pbt_ptable *t,
 	/* apply(d, n, o): the changed view columns, written into d */
 	apply_body(&body, cols, n_cols);
 	pbt_sql_dollar_tag(body.buf, tag, sizeof(tag));
+	/* room first: a too small buffer makes addf format twice */
+	pbt_buf_grow(&b, body.len + 3 * view.len + 128);
 	pbt_buf_addf(&b, "CREATE OR REPLACE FUNCTION %s(d jsonb, n %s, o %s)\n"
 		     "\tRETURNS jsonb LANGUAGE plpgsql\nAS %s%s%s;",
 		     apply.buf, view.buf, view.buf, tag, body.buf, tag);
@@ -749,6 +751,7 @@ void pbt_ddl_view(struct pbt_sql *s, const struct pbt_ptable *t,
 	pbt_buf_reset(&body);
 	dml_body(&body, t, apply.buf);
 	pbt_sql_dollar_tag(body.buf, tag, sizeof(tag));
+	pbt_buf_grow(&b, body.len + dml.len + 128);
 	pbt_buf_addf(&b, "CREATE OR REPLACE FUNCTION %s()\n"
 		     "\tRETURNS trigger LANGUAGE plpgsql\nAS %s%s%s;",
 		     dml.buf, tag, body.buf, tag);

@@ -382,6 +382,8 @@ void pbt_helpers_sql(struct pbt_sql *s, uint32_t set)
 		pbt_buf_reset(&fn);
 		pbt_buf_addf(&fn, "%s(%s)", q.buf, d->argtypes);
 		pbt_buf_reset(&b);
+		/* room first: a too small buffer makes addf format twice */
+		pbt_buf_grow(&b, body.len + 512);
 		pbt_buf_addf(&b, "CREATE OR REPLACE FUNCTION %s(%s)\n"
 			     "\tRETURNS %s LANGUAGE plpgsql %s\n"
 			     "AS %s%s%s;",
