@@ -69,7 +69,11 @@ static void array_end(struct pbt_buf *b)
 
 /* ---------------------------------------------------------------- rows */
 
-#define col pbt_pgconn_col
+/* A result column by the name its SELECT gives it. */
+static int col(const PGresult *res, const char *name)
+{
+	return pbt_pgconn_col(res, name);
+}
 
 static const char *val(struct pbt_pgcat *cat, PGresult *res, int row, int i)
 {
