@@ -15,7 +15,8 @@ struct reports {
 
 static int run(const struct cmd *c, size_t npos, const char **pos,
 	       const char *against, const char *format,
-	       const struct reports *reports, const struct pbt_breaking_opts *o);
+	       const struct reports *reports,
+	       const struct pbt_breaking_opts *o);
 
 int cmd_breaking(int argc, char **argv)
 {
@@ -101,7 +102,8 @@ static int write_reports(const struct pbt_report *r, const struct reports *rs)
 		int rc = pbt_report_render(r, fmt, &b, &err);
 
 		if (!rc)
-			rc = pbt_write_file_atomic(path, b.buf ? b.buf : "", b.len, &err);
+			rc = pbt_write_file_atomic(path, b.buf ? b.buf : "",
+						   b.len, &err);
 		pbt_buf_release(&b);
 		if (rc) {
 			cmd_error(&err);
@@ -113,7 +115,8 @@ static int write_reports(const struct pbt_report *r, const struct reports *rs)
 
 static int run(const struct cmd *c, size_t npos, const char **pos,
 	       const char *against, const char *format,
-	       const struct reports *reports, const struct pbt_breaking_opts *o)
+	       const struct reports *reports,
+	       const struct pbt_breaking_opts *o)
 {
 	struct pbt_report *r;
 	struct pbt_buf out = PBT_BUF_INIT;
@@ -132,9 +135,9 @@ static int run(const struct cmd *c, size_t npos, const char **pos,
 		char fmt[32];
 
 		if (!report_file(reports->v[i], fmt, sizeof(fmt)))
-			return cmd_usage_error(c, "--report wants FORMAT:FILE with FORMAT one of "
-					       "%s, not '%s'", pbt_format_list(),
-					       reports->v[i]);
+			return cmd_usage_error(c, "--report wants FORMAT:FILE "
+					       "with FORMAT one of %s, not '%s'",
+					       pbt_format_list(), reports->v[i]);
 	}
 	if (against && !strcmp(pos[0], "-") && !strcmp(against, "-"))
 		return cmd_usage_error(c, "only one of NEW and OLD can be standard input");

@@ -102,8 +102,11 @@ static int parse(const struct cmd *c, int argc, char **argv,
 	size_t npos;
 	int rc;
 
-	if (!with_force)	/* --force, the last, is update's */
-		opts[sizeof(opts) / sizeof(opts[0]) - 2] = (struct opt)OPT_END();
+	if (!with_force) {	/* --force, the last, is update's */
+		size_t n = sizeof(opts) / sizeof(opts[0]);
+
+		opts[n - 2] = (struct opt)OPT_END();
+	}
 	a->o.lock = "pbtable.lock";
 	rc = cmd_parse(c, argc, argv, opts, pos, 1, &npos);
 	a->o.src.proto_paths = a->roots;
@@ -123,10 +126,11 @@ static void print_notes(const struct pbt_report *r)
 	size_t i, n = pbt_report_n_allowed(r);
 
 	for (i = 0; i < pbt_report_n_warnings(r); i++)
-		fprintf(stderr, "pbtable: warning: %s\n", pbt_report_warning(r, i));
+		fprintf(stderr, "pbtable: warning: %s\n",
+			pbt_report_warning(r, i));
 	if (n)
-		fprintf(stderr, "pbtable: %zu finding%s allowed inline (pbtable:allow):\n",
-			n, n == 1 ? "" : "s");
+		fprintf(stderr, "pbtable: %zu finding%s allowed inline "
+			"(pbtable:allow):\n", n, n == 1 ? "" : "s");
 	for (i = 0; i < n; i++)
 		fprintf(stderr, "pbtable:   %s\n", pbt_report_allowed(r, i));
 }
@@ -164,9 +168,9 @@ static int update(const struct lock_args *a)
 	if (n && !a->force) {
 		rc = print_breaks(res.breaks);
 		fflush(stdout);	/* the findings, then why they are there */
-		fprintf(stderr, "pbtable: %s: not updated: %zu breaking change%s "
-			"against it (fix, approve with pbtable:allow, or record "
-			"with --force)\n", lock, n, n == 1 ? "" : "s");
+		fprintf(stderr, "pbtable: %s: not updated: %zu breaking "
+			"change%s against it (fix, approve with pbtable:allow, "
+			"or record with --force)\n", lock, n, n == 1 ? "" : "s");
 		pbt_lock_result_release(&res);
 		return rc ? rc : PBT_EXIT_FINDINGS;
 	}
@@ -251,25 +255,28 @@ static int lock_check(int argc, char **argv)
 	return run(&lock_cmds[1], argc, argv, false);
 }
 
-/* `pbtable lock --help`: the subcommands, as `pbtable --help` lists commands. */
+/* `pbtable lock --help`: the subcommands, as `pbtable --help` lists its. */
 static void help(FILE *out)
 {
 	const struct cmd *c;
 
 	for (c = lock_cmds; c->name; c++)
-		fprintf(out, "%s pbtable %s %s\n", c == lock_cmds ? "usage:" : "   or:",
-			c->name, c->usage);
+		fprintf(out, "%s pbtable %s %s\n",
+			c == lock_cmds ? "usage:" : "   or:", c->name, c->usage);
 	fprintf(out, "\n%s.\n\nCommands:\n", cmd_find("lock")->summary);
 	for (c = lock_cmds; c->name; c++)
-		fprintf(out, "  %-12s %s\n", c->name + strlen("lock "), c->summary);
-	fputs("\nSee `pbtable lock COMMAND --help` and man pbtable-lock(1).\n", out);
+		fprintf(out, "  %-12s %s\n", c->name + strlen("lock "),
+			c->summary);
+	fputs("\nSee `pbtable lock COMMAND --help` and man pbtable-lock(1).\n",
+	      out);
 }
 
 int cmd_lock(int argc, char **argv)
 {
 	const struct cmd *c;
 
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		help(stdout);
 		return PBT_EXIT_OK;
 	}

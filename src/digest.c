@@ -47,7 +47,8 @@ void pbt_sha256_hex(const void *data, size_t len, char *out, size_t n_hex)
 	out[i] = '\0';
 }
 
-void pbt_shake256(const void *in, size_t in_len, unsigned char *out, size_t out_len)
+void pbt_shake256(const void *in, size_t in_len, unsigned char *out,
+		  size_t out_len)
 {
 	digest(EVP_shake256(), in, in_len, out, out_len, true);
 }

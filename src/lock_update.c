@@ -26,8 +26,8 @@ static bool numbered(enum pbt_lock_kind k)
 }
 
 /* next's entries that old lacks, that it drops, and forms made current. */
-static void list_changes(const struct pbt_lock *old, const struct pbt_lock *next,
-			 struct pbt_lock_result *out)
+static void list_changes(const struct pbt_lock *old,
+			 const struct pbt_lock *next, struct pbt_lock_result *out)
 {
 	size_t i;
 

@@ -110,8 +110,9 @@ struct pbt_lock_opts {
  */
 struct pbt_lock_result {
 	struct pbt_buf text;		/* the new lock file, rendered */
-	struct pbt_buf changes;		/* one per line: "+ LINE" added, "- LINE"
-					 * removed, "* LINE" made current again */
+	/* One change a line: "+ LINE" added, "- LINE" removed, "* LINE"
+	 * made current again. */
+	struct pbt_buf changes;
 	size_t added, current, removed, total;
 	/*
 	 * What `pbtable breaking SET --lock LOCK` reports (same config,
