@@ -4,14 +4,18 @@
  * checks only what every later stage relies on (file names, imports) and
  * leaves the model to schema.c.
  */
+/* madvise(MADV_DONTNEED) is not POSIX: before any header includes features.h. */
+#define _DEFAULT_SOURCE
 #include "desc_load.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +26,8 @@
 
 /* protobuf's own default recursion limit. */
 #define MAX_NESTING 100
+/* Unpacking hands the input's pages back every this many bytes. */
+#define DROP_EVERY ((size_t)8 << 20)
 
 static int read_fd(int fd, const char *path, size_t hint, unsigned char **data,
 		   size_t *len, struct pbt_err *err)
@@ -63,54 +69,134 @@ static int read_fd(int fd, const char *path, size_t hint, unsigned char **data,
 	return 0;
 }
 
-int pbt_read_file(const char *path, unsigned char **data, size_t *len,
-		  struct pbt_err *err)
+struct opened {
+	const char *path;	/* "<stdin>" for "-" */
+	int fd;
+	bool std_in;
+	bool regular;
+	size_t size;		/* of a regular file, else 0 */
+};
+
+/*
+ * Open path ("-" = stdin) for reading and size it.  stdin is sized like
+ * a file when it is one (`< big.binpb`), so an input over the limit is
+ * refused before a byte is read; a pipe is read up to the limit.
+ */
+static int open_input(const char *path, struct opened *o, struct pbt_err *err)
 {
 	struct stat st;
-	int fd, r;
-	size_t hint = 0;
-	bool std_in = !strcmp(path, "-");
 
-	/*
-	 * stdin is sized like a file when it is one (`< big.binpb`), so an
-	 * input over the limit is refused before a byte is read; a pipe is
-	 * read up to the limit.
-	 */
-	if (std_in) {
-		fd = 0;
-		path = "<stdin>";
-	} else {
-		fd = open(path, O_RDONLY);
-	}
-	if (fd < 0)
-		return pbt_errf(err, PBT_EINPUT, &(struct pbt_loc){ path, 0, 0 },
+	memset(o, 0, sizeof(*o));
+	o->std_in = !strcmp(path, "-");
+	o->path = o->std_in ? "<stdin>" : path;
+	o->fd = o->std_in ? 0 : open(path, O_RDONLY);
+	if (o->fd < 0)
+		return pbt_errf(err, PBT_EINPUT, &(struct pbt_loc){ o->path, 0, 0 },
 				"cannot open: %s", strerror(errno));
-	if (fstat(fd, &st) == 0) {
+	if (fstat(o->fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			if (!std_in)
-				close(fd);
+			if (!o->std_in)
+				close(o->fd);
 			return pbt_errf(err, PBT_EINPUT,
-					&(struct pbt_loc){ path, 0, 0 },
+					&(struct pbt_loc){ o->path, 0, 0 },
 					"is a directory, not a "
 					"FileDescriptorSet");
 		}
 		if (S_ISREG(st.st_mode)) {
 			if ((unsigned long long)st.st_size > PBT_MAX_INPUT_BYTES) {
-				if (!std_in)
-					close(fd);
+				if (!o->std_in)
+					close(o->fd);
 				return pbt_errf(err, PBT_EINPUT,
-						&(struct pbt_loc){ path, 0, 0 },
+						&(struct pbt_loc){ o->path, 0, 0 },
 						"file is %lld MiB, over the %zu MiB limit: refused",
 						(long long)(st.st_size >> 20),
 						PBT_MAX_INPUT_BYTES >> 20);
 			}
-			hint = (size_t)st.st_size;
+			o->size = (size_t)st.st_size;
+			o->regular = true;
 		}
 	}
-	r = read_fd(fd, path, hint, data, len, err);
-	if (!std_in)
-		close(fd);
+	return 0;
+}
+
+int pbt_read_file(const char *path, unsigned char **data, size_t *len,
+		  struct pbt_err *err)
+{
+	struct opened o;
+	int r = open_input(path, &o, err);
+
+	if (r)
+		return r;
+	r = read_fd(o.fd, o.path, o.size, data, len, err);
+	if (!o.std_in)
+		close(o.fd);
 	return r;
+}
+
+int pbt_mapfile_open(struct pbt_mapfile *m, const char *path,
+		     struct pbt_err *err)
+{
+	struct opened o;
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	r = open_input(path, &o, err);
+	if (r)
+		return r;
+	/*
+	 * stdin is read whole even when it is a file (its offset need not
+	 * be 0), and so are pipes, devices and empty files (mmap refuses a
+	 * length of 0), or anything mmap refuses.
+	 */
+	if (!o.std_in && o.regular && o.size) {
+		void *p = mmap(NULL, o.size, PROT_READ, MAP_PRIVATE, o.fd, 0);
+
+		if (p != MAP_FAILED) {
+			close(o.fd);
+			m->data = p;
+			m->len = m->map_len = o.size;
+			m->retained = true;
+			return 0;
+		}
+	}
+	r = read_fd(o.fd, o.path, o.size, &m->copy, &m->len, err);
+	if (!o.std_in)
+		close(o.fd);
+	if (r)
+		return r;
+	m->data = m->copy;
+	m->retained = true;
+	return 0;
+}
+
+void pbt_mapfile_release(struct pbt_mapfile *m)
+{
+	if (m->map_len)
+		munmap((void *)m->data, m->map_len);
+	free(m->copy);
+	memset(m, 0, sizeof(*m));
+}
+
+void pbt_mapfile_drop(const struct pbt_mapfile *m, size_t from, size_t to)
+{
+#ifdef MADV_DONTNEED
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (!m->map_len || (page & (page - 1)))
+		return;
+	from = (from + page - 1) & ~(page - 1);
+	to = to >= m->map_len ? m->map_len : to & ~(page - 1);
+	/*
+	 * A private, never written file mapping: the pages leave our
+	 * resident set and come back from the page cache when read.
+	 */
+	if (from < to)
+		madvise((void *)(m->data + from), to - from, MADV_DONTNEED);
+#else
+	(void)m;
+	(void)from;
+	(void)to;
+#endif
 }
 
 static void *pb_alloc(void *arena, size_t n)
@@ -165,15 +251,247 @@ static const char *sniff(const unsigned char *d, size_t n)
 	return NULL;
 }
 
+/*
+ * One member (tag and value) of an encoded message, read as protobuf-c's
+ * scanner reads it (protobuf_c_message_unpack), so that what this module
+ * finds and what protobuf-c accepts agree: a tag of at most 5 bytes and
+ * not 0, a varint value of at most 10, a length of at most 5 bytes and
+ * INT_MAX, and no groups.
+ */
+struct member {
+	uint32_t number;
+	unsigned wire;
+	size_t start, data, end;	/* tag, value (after a length), next */
+};
+
+static bool next_member(const uint8_t *p, size_t at, size_t end,
+			struct member *m)
+{
+	size_t n = end - at, max = n < 5 ? n : 5, i;
+	uint32_t tag;
+	unsigned shift = 4;
+
+	/* Most members: a field under 16 with a length under 128. */
+	if (n >= 2 && p[at] < 0x80 && (p[at] & 7) == 2 && p[at] >= 8 &&
+	    p[at + 1] < 0x80 && p[at + 1] <= n - 2) {
+		m->number = p[at] >> 3;
+		m->wire = 2;
+		m->start = at;
+		m->data = at + 2;
+		m->end = m->data + p[at + 1];
+		return true;
+	}
+	if (!n || !(p[at] & 0xf8))
+		return false;
+	m->start = at;
+	m->wire = p[at] & 7;
+	tag = (uint32_t)(p[at] & 0x7f) >> 3;
+	for (i = 1; p[at + i - 1] & 0x80; i++) {
+		if (i == max)
+			return false;
+		tag |= (uint32_t)(p[at + i] & 0x7f) << shift;
+		shift += 7;
+	}
+	m->number = tag;
+	at += i;
+	n -= i;
+	switch (m->wire) {
+	case 0:
+		max = n < 10 ? n : 10;
+		for (i = 0; i < max && p[at + i] & 0x80; i++)
+			;
+		if (i == max)
+			return false;
+		m->data = at;
+		m->end = at + i + 1;
+		return true;
+	case 1:
+	case 5:
+		i = m->wire == 1 ? 8 : 4;
+		if (n < i)
+			return false;
+		m->data = at;
+		m->end = at + i;
+		return true;
+	case 2: {
+		uint64_t len = 0;
+
+		max = n < 5 ? n : 5;
+		for (i = 0; i < max; i++) {
+			len |= (uint64_t)(p[at + i] & 0x7f) << (7 * i);
+			if (!(p[at + i] & 0x80))
+				break;
+		}
+		if (i == max || len > INT_MAX || len > n - i - 1)
+			return false;
+		m->data = at + i + 1;
+		m->end = m->data + len;
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/*
+ * protobuf-c scans at most this many members of one message (its slabs of
+ * 16, 32, ... 2^26 ScannedMembers) and refuses a message with more.
+ */
+#define PBC_MAX_MEMBERS (((size_t)1 << 27) - 16)
+
+/*
+ * The byte ranges of the files of a set (FileDescriptorSet.file = 1),
+ * or false where protobuf-c would refuse the set.
+ */
+static bool scan_set(struct pbt_arena *a, const uint8_t *p, size_t len,
+		     size_t **ranges, size_t *n_files)
+{
+	struct member m;
+	size_t at, n = 0, k = 0, members = 0;
+
+	for (at = 0; at < len; at = m.end) {
+		if (!next_member(p, at, len, &m) || ++members > PBC_MAX_MEMBERS)
+			return false;
+		if (m.number == 1) {
+			if (m.wire != 2)
+				return false;	/* a message field */
+			n++;
+		}
+	}
+	*ranges = pbt_arena_calloc(a, 2 * n + 1, sizeof(**ranges));
+	for (at = 0; at < len; at = m.end) {
+		next_member(p, at, len, &m);
+		if (m.number == 1) {
+			(*ranges)[k++] = m.data;
+			(*ranges)[k++] = m.end;
+		}
+	}
+	*n_files = n;
+	return true;
+}
+
+struct unpacker {
+	ProtobufCAllocator pa;
+	struct pbt_arena *arena;
+	const struct pbt_mapfile *in;
+	unsigned char *scratch;
+	size_t cap;
+};
+
+/*
+ * Unpack one FileDescriptorProto at [from, to) of the input with its
+ * source info (field 9) left out: protobuf-c sees every other member, in
+ * order, and would copy source info, which is most of the bytes.  The
+ * last occurrence is kept as a reference into the input (as protobuf-c
+ * keeps the last value of a bytes field), or as a copy when the input
+ * does not outlive the arena.  A member this scan cannot read goes to
+ * protobuf-c unchanged, to be refused there.
+ */
+static Pbt__Ext__LazyFileDescriptorProto *unpack_file(struct unpacker *u,
+						      size_t from, size_t to)
+{
+	const uint8_t *p = u->in->data;
+	Pbt__Ext__LazyFileDescriptorProto *fd;
+	struct member m, sci = { 0, 0, 0, 0, 0 };
+	size_t at, n = 0, gap = 0;
+	bool found = false;
+
+	for (at = from; at < to; at = m.end) {
+		if (!next_member(p, at, to, &m))
+			return pbt__ext__lazy_file_descriptor_proto__unpack(
+				&u->pa, to - from, p + from);
+		if (m.number != 9 || m.wire != 2)
+			continue;
+		sci = m;
+		found = true;
+		gap += m.end - m.start;
+	}
+	if (!found)
+		return pbt__ext__lazy_file_descriptor_proto__unpack(&u->pa,
+				to - from, p + from);
+	if (sci.end == to && gap == to - sci.start) {
+		/* Source info last, once (--include_source_info, no syntax):
+		 * what comes before it is the whole message. */
+		fd = pbt__ext__lazy_file_descriptor_proto__unpack(&u->pa,
+				sci.start - from, p + from);
+	} else {
+		if (to - from - gap > u->cap) {
+			free(u->scratch);
+			u->cap = to - from - gap;
+			u->scratch = pbt_xmalloc(u->cap);
+		}
+		for (at = from; at < to; at = m.end) {
+			next_member(p, at, to, &m);
+			if (m.number == 9 && m.wire == 2)
+				continue;
+			memcpy(u->scratch + n, p + m.start, m.end - m.start);
+			n += m.end - m.start;
+		}
+		/* protobuf-c copies what it keeps: scratch is free again. */
+		fd = pbt__ext__lazy_file_descriptor_proto__unpack(&u->pa, n,
+								  u->scratch);
+	}
+	if (!fd)
+		return NULL;
+	fd->has_source_code_info = 1;
+	fd->source_code_info.len = sci.end - sci.data;
+	fd->source_code_info.data = NULL;
+	if (!fd->source_code_info.len)
+		return fd;
+	if (u->in->retained) {
+		/* Read-only: nothing writes through protobuf-c's uint8_t *. */
+		fd->source_code_info.data = (uint8_t *)(p + sci.data);
+	} else {
+		fd->source_code_info.data = pbt_arena_alloc(u->arena,
+							    fd->source_code_info.len);
+		memcpy(fd->source_code_info.data, p + sci.data,
+		       fd->source_code_info.len);
+	}
+	return fd;
+}
+
+/* Unpack the files of a set one by one: see unpack_file(). */
+static Pbt__Ext__LazyFileDescriptorSet *unpack_set(struct pbt_arena *arena,
+						   const struct pbt_mapfile *in)
+{
+	struct unpacker u = { { pb_alloc, pb_free, arena }, arena, in, NULL, 0 };
+	Pbt__Ext__LazyFileDescriptorSet *fds;
+	size_t *ranges, n, i, dropped = 0;
+
+	if (!scan_set(arena, in->data, in->len, &ranges, &n))
+		return NULL;
+	/* The depth check has read all of the input: let it go. */
+	pbt_mapfile_drop(in, 0, in->len);
+	fds = pbt_arena_alloc(arena, sizeof(*fds));
+	pbt__ext__lazy_file_descriptor_set__init(fds);
+	fds->file = pbt_arena_calloc(arena, n + 1, sizeof(*fds->file));
+	for (i = 0; i < n; i++) {
+		fds->file[i] = unpack_file(&u, ranges[2 * i], ranges[2 * i + 1]);
+		if (!fds->file[i]) {
+			fds = NULL;
+			break;
+		}
+		fds->n_file++;
+		if (ranges[2 * i + 1] - dropped >= DROP_EVERY) {
+			pbt_mapfile_drop(in, dropped, ranges[2 * i + 1]);
+			dropped = ranges[2 * i + 1];
+		}
+	}
+	pbt_mapfile_drop(in, dropped, in->len);
+	free(u.scratch);
+	return fds;
+}
+
 int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
-		    const unsigned char *data, size_t len,
+		    const struct pbt_mapfile *in,
 		    Pbt__Ext__LazyFileDescriptorSet **out,
 		    struct pbt_err *err)
 {
-	ProtobufCAllocator pa = { pb_alloc, pb_free, arena };
 	Pbt__Ext__LazyFileDescriptorSet *fds;
 	struct pbt_loc loc = { strcmp(path, "-") ? path : "<stdin>", 0, 0 };
 	struct pbt_map names;
+	const unsigned char *data = in->data;
+	size_t len = in->len;
 	const char *what;
 	size_t i, j, deep;
 
@@ -194,7 +512,7 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 	 * turn valid sets away.  Text that happens to parse as protobuf
 	 * (unknown fields only) yields a set without files.
 	 */
-	fds = pbt__ext__lazy_file_descriptor_set__unpack(&pa, len, data);
+	fds = unpack_set(arena, in);
 	if (!fds || !fds->n_file) {
 		what = sniff(data, len);
 		if (what)
@@ -250,18 +568,4 @@ Google__Protobuf__SourceCodeInfo *pbt_desc_source_info(struct pbt_arena *arena,
 		return NULL;
 	return google__protobuf__source_code_info__unpack(&pa, fd->source_code_info.len,
 							  fd->source_code_info.data);
-}
-
-long pbt_desc_unpack_eager(struct pbt_arena *arena, const unsigned char *data,
-			   size_t len)
-{
-	ProtobufCAllocator pa = { pb_alloc, pb_free, arena };
-	Google__Protobuf__FileDescriptorSet *fds;
-	size_t deep;
-
-	if (pbt_wire_check_depth(&google__protobuf__file_descriptor_set__descriptor,
-				 data, len, MAX_NESTING, &deep))
-		return -1;
-	fds = google__protobuf__file_descriptor_set__unpack(&pa, len, data);
-	return fds ? (long)fds->n_file : -1;
 }

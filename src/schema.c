@@ -544,7 +544,35 @@ struct pbt_schema *pbt_schema_from_bytes(const char *path,
 	return pbt_schema_from_bytes_select(path, data, len, NULL, NULL, err);
 }
 
-static int index_set(struct builder *b, size_t len, const bool *imports);
+static int index_set(struct builder *b, const bool *imports);
+
+/* Load from in; the schema takes in over, freed or not. */
+static struct pbt_schema *from_input(const char *path, struct pbt_mapfile *in,
+				     pbt_schema_select_fn *select,
+				     void *select_data, struct pbt_err *err)
+{
+	struct pbt_arena *a = pbt_arena_new();
+	struct pbt_schema *s = pbt_arena_zalloc(a, sizeof(*s));
+	struct builder b = { s, a, err, { path, 0, 0 } };
+	bool *imports = NULL;
+
+	s->arena = a;
+	s->input = *in;
+	s->path = pbt_arena_strdup(a, path);
+	if (pbt_desc_unpack(a, path, &s->input, &s->fds, err))
+		goto fail;
+	if (select) {
+		imports = pbt_arena_calloc(a, s->fds->n_file, sizeof(*imports));
+		if (select(s->fds, imports, select_data, err))
+			goto fail;
+	}
+	if (index_set(&b, imports))
+		goto fail;
+	return s;
+fail:
+	pbt_schema_free(s);
+	return NULL;
+}
 
 struct pbt_schema *pbt_schema_from_bytes_select(const char *path,
 						const unsigned char *data,
@@ -553,26 +581,21 @@ struct pbt_schema *pbt_schema_from_bytes_select(const char *path,
 						void *select_data,
 						struct pbt_err *err)
 {
-	struct pbt_arena *a = pbt_arena_new();
-	struct pbt_schema *s = pbt_arena_zalloc(a, sizeof(*s));
-	struct builder b = { s, a, err, { path, 0, 0 } };
-	bool *imports = NULL;
+	struct pbt_mapfile in = { data, len, 0, NULL, false };
 
-	s->arena = a;
-	s->path = pbt_arena_strdup(a, path);
-	if (pbt_desc_unpack(a, path, data, len, &s->fds, err))
-		goto fail;
-	if (select) {
-		imports = pbt_arena_calloc(a, s->fds->n_file, sizeof(*imports));
-		if (select(s->fds, imports, select_data, err))
-			goto fail;
-	}
-	if (index_set(&b, len, imports))
-		goto fail;
-	return s;
-fail:
-	pbt_schema_free(s);
-	return NULL;
+	return from_input(path, &in, select, select_data, err);
+}
+
+struct pbt_schema *pbt_schema_load_select(const char *path,
+					  pbt_schema_select_fn *select,
+					  void *select_data,
+					  struct pbt_err *err)
+{
+	struct pbt_mapfile in;
+
+	if (pbt_mapfile_open(&in, path, err))
+		return NULL;
+	return from_input(path, &in, select, select_data, err);
 }
 
 struct pbt_schema *pbt_schema_new_empty(const char *path)
@@ -585,27 +608,33 @@ struct pbt_schema *pbt_schema_new_empty(const char *path)
 	s->path = pbt_arena_strdup(a, path);
 	s->fds = pbt_arena_zalloc(a, sizeof(*s->fds));
 	pbt__ext__lazy_file_descriptor_set__init(s->fds);
-	index_set(&b, 0, NULL);	/* nothing to index: cannot fail */
+	index_set(&b, NULL);	/* nothing to index: cannot fail */
 	return s;
 }
 
-static int index_set(struct builder *b, size_t len, const bool *imports)
+static int index_set(struct builder *b, const bool *imports)
 {
 	struct pbt_schema *s = b->s;
 	struct pbt_arena *a = b->a;
-	size_t i, nmsg = 0;
+	size_t i, j, nmsg = 0, nenum = 0, next = 0;
 	int r;
 
 	s->n_files = s->fds->n_file;
 	s->files = pbt_arena_calloc(a, s->n_files, sizeof(*s->files));
-	/* Size the maps once: about len/100 bytes per message with source
-	 * info, len/30 without; over-estimating costs only memory. */
-	nmsg = len / 400 + 16;
+	/* Size the maps once, from the counts. */
+	for (i = 0; i < s->n_files; i++) {
+		const pbt_file_proto *fd = s->fds->file[i];
+
+		nenum += fd->n_enum_type;
+		next += fd->n_extension;
+		for (j = 0; j < fd->n_message_type; j++)
+			count_message(fd->message_type[j], &nmsg, &nenum, &next);
+	}
 	pbt_map_init(&s->files_by_name, a, s->n_files);
 	pbt_map_init(&s->messages, a, nmsg);
-	pbt_map_init(&s->enums, a, nmsg / 4);
+	pbt_map_init(&s->enums, a, nenum);
 	pbt_map_init(&s->services, a, 16);
-	pbt_map_init(&s->extensions, a, 16);
+	pbt_map_init(&s->extensions, a, next);
 	pbt_map_init(&s->packages, a, s->n_files / 4 + 4);
 	s->package_list = pbt_arena_calloc(a, s->n_files, sizeof(*s->package_list));
 	for (i = 0; i < s->n_files; i++) {
@@ -647,22 +676,15 @@ const char *pbt_field_json_name(struct pbt_arena *a, const struct pbt_field *f)
 
 struct pbt_schema *pbt_schema_load(const char *path, struct pbt_err *err)
 {
-	unsigned char *data;
-	size_t len;
-	struct pbt_schema *s;
-
-	if (pbt_read_file(path, &data, &len, err))
-		return NULL;
-	s = pbt_schema_from_bytes(path, data, len, err);
-	/* protobuf-c copied every string: the input can go now. */
-	free(data);
-	return s;
+	return pbt_schema_load_select(path, NULL, NULL, err);
 }
 
 void pbt_schema_free(struct pbt_schema *s)
 {
-	if (s)
-		pbt_arena_free(s->arena);
+	if (!s)
+		return;
+	pbt_mapfile_release(&s->input);
+	pbt_arena_free(s->arena);
 }
 
 struct pbt_file *pbt_schema_file(const struct pbt_schema *s, const char *name)
