@@ -28,6 +28,8 @@
 #define MAX_NESTING 100
 /* Unpacking hands the input's pages back every this many bytes. */
 #define DROP_EVERY ((size_t)8 << 20)
+/* Linux's fault_around_bytes: reading a page maps this much around it. */
+#define AROUND ((size_t)64 << 10)
 
 static int read_fd(int fd, const char *path, size_t hint, unsigned char **data,
 		   size_t *len, struct pbt_err *err)
@@ -184,12 +186,13 @@ void pbt_mapfile_drop(const struct pbt_mapfile *m, size_t from, size_t to)
 
 	if (!m->map_len || (page & (page - 1)))
 		return;
-	from = (from + page - 1) & ~(page - 1);
-	to = to >= m->map_len ? m->map_len : to & ~(page - 1);
 	/*
-	 * A private, never written file mapping: the pages leave our
-	 * resident set and come back from the page cache when read.
+	 * A private, never written file mapping: the pages leave the
+	 * resident set and come back from the page cache when read again,
+	 * so rounding outwards is safe.
 	 */
+	from &= ~(page - 1);
+	to = to >= m->map_len ? m->map_len : (to + page - 1) & ~(page - 1);
 	if (from < to)
 		madvise((void *)(m->data + from), to - from, MADV_DONTNEED);
 #else
@@ -370,13 +373,77 @@ static bool scan_set(struct pbt_arena *a, const uint8_t *p, size_t len,
 	return true;
 }
 
+/*
+ * protobuf-c scans a message with more than 16 members into slabs of
+ * 1 KiB, 2 KiB, ... that it frees as soon as the message is parsed: 5 MB
+ * per googleapis set that an arena would keep.  Blocks of those sizes
+ * are remembered while handed out (the last RECENT of them), and a
+ * block freed is handed out again for the next request of its size.
+ */
+#define SLAB_MIN 1024
+#define SLAB_CLASSES 24
+#define RECENT 64
+
 struct unpacker {
 	ProtobufCAllocator pa;
 	struct pbt_arena *arena;
 	const struct pbt_mapfile *in;
 	unsigned char *scratch;
 	size_t cap;
+	void *recent[RECENT];
+	unsigned recent_class[RECENT];
+	size_t n_recent;
+	void *free_slabs[SLAB_CLASSES];	/* each starts a list */
 };
+
+static unsigned slab_class(size_t n)
+{
+	unsigned k = 0;
+
+	if (n < SLAB_MIN || (n & (n - 1)))
+		return SLAB_CLASSES;
+	while ((size_t)SLAB_MIN << k < n)
+		k++;
+	return k;
+}
+
+static void *unpack_alloc(void *data, size_t n)
+{
+	struct unpacker *u = data;
+	unsigned k = slab_class(n);
+	void *p;
+
+	if (k >= SLAB_CLASSES)
+		return pbt_arena_alloc(u->arena, n);
+	p = u->free_slabs[k];
+	if (p)
+		memcpy(&u->free_slabs[k], p, sizeof(p));
+	else
+		p = pbt_arena_alloc(u->arena, n);
+	u->recent[u->n_recent % RECENT] = p;
+	u->recent_class[u->n_recent % RECENT] = k;
+	u->n_recent++;
+	return p;
+}
+
+static void unpack_free(void *data, void *p)
+{
+	struct unpacker *u = data;
+	size_t i, n = u->n_recent < RECENT ? u->n_recent : RECENT;
+
+	for (i = 0; i < n; i++) {
+		unsigned k;
+
+		if (u->recent[i] != p)
+			continue;
+		k = u->recent_class[i];
+		u->recent[i] = NULL;
+		memcpy(p, &u->free_slabs[k], sizeof(p));
+		u->free_slabs[k] = p;
+		return;
+	}
+	/* Anything else: the arena frees it with the rest. */
+}
 
 /*
  * Unpack one FileDescriptorProto at [from, to) of the input with its
@@ -454,12 +521,18 @@ static Pbt__Ext__LazyFileDescriptorProto *unpack_file(struct unpacker *u,
 static Pbt__Ext__LazyFileDescriptorSet *unpack_set(struct pbt_arena *arena,
 						   const struct pbt_mapfile *in)
 {
-	struct unpacker u = { { pb_alloc, pb_free, arena }, arena, in, NULL, 0 };
+	struct unpacker u;
 	Pbt__Ext__LazyFileDescriptorSet *fds;
 	size_t *ranges, n, i, dropped = 0;
 
 	if (!scan_set(arena, in->data, in->len, &ranges, &n))
 		return NULL;
+	memset(&u, 0, sizeof(u));
+	u.pa.alloc = unpack_alloc;
+	u.pa.free = unpack_free;
+	u.pa.allocator_data = &u;
+	u.arena = arena;
+	u.in = in;
 	/* The depth check has read all of the input: let it go. */
 	pbt_mapfile_drop(in, 0, in->len);
 	fds = pbt_arena_alloc(arena, sizeof(*fds));
@@ -555,17 +628,27 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 }
 
 Google__Protobuf__SourceCodeInfo *pbt_desc_source_info(struct pbt_arena *arena,
-							const Pbt__Ext__LazyFileDescriptorProto *fd)
+							const Pbt__Ext__LazyFileDescriptorProto *fd,
+							const struct pbt_mapfile *in)
 {
 	ProtobufCAllocator pa = { pb_alloc, pb_free, arena };
+	Google__Protobuf__SourceCodeInfo *sci;
+	const uint8_t *p = fd->source_code_info.data;
 	size_t deep;
 
 	if (!fd->has_source_code_info)
 		return NULL;
 	if (pbt_wire_check_depth(&google__protobuf__source_code_info__descriptor,
-				 fd->source_code_info.data, fd->source_code_info.len,
-				 MAX_NESTING, &deep))
+				 p, fd->source_code_info.len, MAX_NESTING, &deep))
 		return NULL;
-	return google__protobuf__source_code_info__unpack(&pa, fd->source_code_info.len,
-							  fd->source_code_info.data);
+	sci = google__protobuf__source_code_info__unpack(&pa,
+			fd->source_code_info.len, p);
+	/* A read faults in its neighbours too (Linux maps 64 KiB around). */
+	if (in && p >= in->data && p < in->data + in->len) {
+		size_t at = (size_t)(p - in->data);
+
+		pbt_mapfile_drop(in, at > AROUND ? at - AROUND : 0,
+				 at + fd->source_code_info.len + AROUND);
+	}
+	return sci;
 }

@@ -45,9 +45,9 @@ int pbt_mapfile_open(struct pbt_mapfile *m, const char *path,
 		     struct pbt_err *err);
 void pbt_mapfile_release(struct pbt_mapfile *m);
 /*
- * Let the mapped pages of [from, to) leave the resident set: they stay
- * readable, and come back from the page cache when read again.  A no-op
- * for bytes that are not mapped.
+ * Let the mapped pages of [from, to) (rounded out to whole pages) leave
+ * the resident set: they stay readable, and come back from the page
+ * cache when read again.  A no-op for bytes that are not mapped.
  */
 void pbt_mapfile_drop(const struct pbt_mapfile *m, size_t from, size_t to);
 
@@ -69,8 +69,11 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 /*
  * Unpack one file's source info (NULL if it has none or it does not
  * parse: locations are then unknown, as without --include_source_info).
+ * in: the input it was unpacked from, whose pages it hands back after,
+ * or NULL.
  */
 Google__Protobuf__SourceCodeInfo *pbt_desc_source_info(struct pbt_arena *arena,
-							const Pbt__Ext__LazyFileDescriptorProto *fd);
+							const Pbt__Ext__LazyFileDescriptorProto *fd,
+							const struct pbt_mapfile *in);
 
 #endif

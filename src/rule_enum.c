@@ -54,12 +54,17 @@ static int cmp_value(const void *a, const void *b)
 static void by_number(struct pbt_cx *cx, const struct pbt_enum *e, struct by_number *out)
 {
 	size_t i;
+	bool sorted = true;
 
 	out->n = e->n_values;
-	out->v = pbt_arena_calloc(cx->tmp, e->n_values + 1, sizeof(*out->v));
-	for (i = 0; i < e->n_values; i++)
+	out->v = pbt_arena_alloc(cx->tmp, (e->n_values + 1) * sizeof(*out->v));
+	for (i = 0; i < e->n_values; i++) {
 		out->v[i] = &e->values[i];
-	if (out->n)
+		if (i && e->values[i].number < e->values[i - 1].number)
+			sorted = false;
+	}
+	/* Declaration order is by number in most enums: nothing to do. */
+	if (!sorted)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_value);
 }
 
@@ -86,12 +91,12 @@ static size_t run_of(const struct by_number *b, int32_t number, size_t *start)
 static size_t run_names(struct pbt_cx *cx, const struct by_number *b, size_t start,
 			size_t len, const char ***out)
 {
-	const char **v = pbt_arena_calloc(cx->tmp, len + 1, sizeof(*v));
+	const char **v = pbt_arena_alloc(cx->tmp, (len + 1) * sizeof(*v));
 	size_t i, n = 0;
 
 	for (i = 0; i < len; i++)
 		v[i] = b->v[start + i]->name;
-	if (len)
+	if (len > 1)
 		qsort(v, len, sizeof(*v), cmp_str);
 	for (i = 0; i < len; i++)
 		if (!n || strcmp(v[n - 1], v[i]))

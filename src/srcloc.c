@@ -20,7 +20,8 @@ static struct pbt_srcloc *build(struct pbt_file *f)
 {
 	struct pbt_arena *a = f->schema->arena;
 	struct pbt_srcloc *sl = pbt_arena_zalloc(a, sizeof(*sl));
-	const Google__Protobuf__SourceCodeInfo *sci = pbt_desc_source_info(a, f->fd);
+	const Google__Protobuf__SourceCodeInfo *sci =
+		pbt_desc_source_info(a, f->fd, &f->schema->input);
 	size_t i;
 
 	pbt_map_init(&sl->by_path, a, sci ? sci->n_location : 0);
