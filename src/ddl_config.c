@@ -419,8 +419,6 @@ int pbt_ddl_config_parse(struct pbt_ddl_config *c, const char *name,
 
 	memset(c, 0, sizeof(*c));
 	c->arena = pbt_arena_new();
-	pbt_map_init(&names.tables, NULL, 0);
-	pbt_map_init(&names.views, NULL, 0);
 	c->path = pbt_arena_strdup(c->arena, name);
 	r = pbt_yaml_load(&y, c->path, text, len, err);
 	if (r)
@@ -444,6 +442,8 @@ int pbt_ddl_config_parse(struct pbt_ddl_config *c, const char *name,
 	}
 	c->n_tables = pbt_yaml_len(tables);
 	c->tables = pbt_arena_calloc(c->arena, c->n_tables, sizeof(*c->tables));
+	pbt_map_init(&names.tables, c->arena, c->n_tables);
+	pbt_map_init(&names.views, c->arena, c->n_tables);
 	for (i = 0; i < c->n_tables; i++) {
 		yaml_node_t *n = pbt_yaml_item(&y, tables, i);
 		struct pbt_tablecfg *t = &c->tables[i];
@@ -457,8 +457,6 @@ int pbt_ddl_config_parse(struct pbt_ddl_config *c, const char *name,
 	}
 	r = 0;
 out:
-	pbt_map_release(&names.tables);
-	pbt_map_release(&names.views);
 	pbt_yaml_release(&y);
 	return r;
 }
