@@ -36,10 +36,12 @@ static void *run(void *arg)
 		struct pbt_arena *a = pbt_arena_new();
 		struct pbt_mapfile in;
 		pbt_file_set *fds;
+		size_t *ranges;
 
 		j->rc = pbt_mapfile_open(&in, j->path, &j->err);
 		if (!j->rc)
-			j->rc = pbt_desc_unpack(a, j->path, &in, &fds, &j->err);
+			j->rc = pbt_desc_unpack(a, j->path, &in, &fds, &ranges,
+						&j->err);
 		if (!j->rc)
 			j->files = fds->n_file;
 		pbt_mapfile_release(&in);

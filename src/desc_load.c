@@ -173,6 +173,10 @@ int pbt_mapfile_open(struct pbt_mapfile *m, const char *path,
 
 void pbt_mapfile_release(struct pbt_mapfile *m)
 {
+	if (m->borrowed) {
+		memset(m, 0, sizeof(*m));
+		return;
+	}
 	if (m->map_len)
 		munmap((void *)m->data, m->map_len);
 	free(m->copy);
@@ -344,31 +348,45 @@ static bool next_member(const uint8_t *p, size_t at, size_t end,
 
 /*
  * The byte ranges of the files of a set (FileDescriptorSet.file = 1),
- * or false where protobuf-c would refuse the set.
+ * or false where protobuf-c would refuse the set.  The headers it reads
+ * are spread over all of the input: pages are let go as it goes.
  */
-static bool scan_set(struct pbt_arena *a, const uint8_t *p, size_t len,
+static bool scan_set(struct pbt_arena *a, const struct pbt_mapfile *in,
 		     size_t **ranges, size_t *n_files)
 {
+	const uint8_t *p = in->data;
+	size_t len = in->len, at, n = 0, cap = 0, members = 0, dropped = 0;
+	size_t *v = NULL;
 	struct member m;
-	size_t at, n = 0, k = 0, members = 0;
 
 	for (at = 0; at < len; at = m.end) {
-		if (!next_member(p, at, len, &m) || ++members > PBC_MAX_MEMBERS)
+		if (!next_member(p, at, len, &m) || ++members > PBC_MAX_MEMBERS) {
+			free(v);
 			return false;
-		if (m.number == 1) {
-			if (m.wire != 2)
-				return false;	/* a message field */
-			n++;
+		}
+		if (m.number != 1)
+			continue;
+		if (m.wire != 2) {
+			free(v);
+			return false;	/* a message field */
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			v = pbt_xrealloc(v, 2 * cap * sizeof(*v));
+		}
+		v[2 * n] = m.data;
+		v[2 * n + 1] = m.end;
+		n++;
+		if (m.end - dropped >= DROP_EVERY) {
+			pbt_mapfile_drop(in, dropped, m.end);
+			dropped = m.end;
 		}
 	}
-	*ranges = pbt_arena_calloc(a, 2 * n + 1, sizeof(**ranges));
-	for (at = 0; at < len; at = m.end) {
-		next_member(p, at, len, &m);
-		if (m.number == 1) {
-			(*ranges)[k++] = m.data;
-			(*ranges)[k++] = m.end;
-		}
-	}
+	pbt_mapfile_drop(in, dropped, len);
+	*ranges = pbt_arena_alloc(a, (2 * n + 1) * sizeof(**ranges));
+	if (n)
+		memcpy(*ranges, v, 2 * n * sizeof(**ranges));
+	free(v);
 	*n_files = n;
 	return true;
 }
@@ -517,47 +535,69 @@ static Pbt__Ext__LazyFileDescriptorProto *unpack_file(struct unpacker *u,
 	return fd;
 }
 
-/* Unpack the files of a set one by one: see unpack_file(). */
-static Pbt__Ext__LazyFileDescriptorSet *unpack_set(struct pbt_arena *arena,
-						   const struct pbt_mapfile *in)
+/*
+ * Unpack the files at ranges[2 i], ranges[2 i + 1] of the input one by
+ * one (see unpack_file()), handing the pages back as it goes: every
+ * DROP_EVERY bytes for a whole set, file by file for a few files.
+ */
+static Pbt__Ext__LazyFileDescriptorSet *unpack_files(struct pbt_arena *arena,
+						     const struct pbt_mapfile *in,
+						     const size_t *ranges,
+						     size_t n, bool whole)
 {
 	struct unpacker u;
 	Pbt__Ext__LazyFileDescriptorSet *fds;
-	size_t *ranges, n, i, dropped = 0;
+	size_t i, dropped = 0;
 
-	if (!scan_set(arena, in->data, in->len, &ranges, &n))
-		return NULL;
 	memset(&u, 0, sizeof(u));
 	u.pa.alloc = unpack_alloc;
 	u.pa.free = unpack_free;
 	u.pa.allocator_data = &u;
 	u.arena = arena;
 	u.in = in;
-	/* The depth check has read all of the input: let it go. */
-	pbt_mapfile_drop(in, 0, in->len);
 	fds = pbt_arena_alloc(arena, sizeof(*fds));
 	pbt__ext__lazy_file_descriptor_set__init(fds);
 	fds->file = pbt_arena_calloc(arena, n + 1, sizeof(*fds->file));
 	for (i = 0; i < n; i++) {
-		fds->file[i] = unpack_file(&u, ranges[2 * i], ranges[2 * i + 1]);
+		size_t from = ranges[2 * i], to = ranges[2 * i + 1];
+
+		fds->file[i] = unpack_file(&u, from, to);
 		if (!fds->file[i]) {
 			fds = NULL;
 			break;
 		}
 		fds->n_file++;
-		if (ranges[2 * i + 1] - dropped >= DROP_EVERY) {
-			pbt_mapfile_drop(in, dropped, ranges[2 * i + 1]);
-			dropped = ranges[2 * i + 1];
+		if (!whole) {
+			pbt_mapfile_drop(in, from > AROUND ? from - AROUND : 0,
+					 to + AROUND);
+		} else if (to - dropped >= DROP_EVERY) {
+			pbt_mapfile_drop(in, dropped, to);
+			dropped = to;
 		}
 	}
-	pbt_mapfile_drop(in, dropped, in->len);
+	if (whole)
+		pbt_mapfile_drop(in, dropped, in->len);
 	free(u.scratch);
 	return fds;
 }
 
+int pbt_desc_unpack_files(struct pbt_arena *arena, const struct pbt_mapfile *in,
+			  const size_t *ranges, size_t n,
+			  Pbt__Ext__LazyFileDescriptorSet **out)
+{
+	*out = unpack_files(arena, in, ranges, n, false);
+	return *out ? 0 : -1;
+}
+
+/* The depth check is done with data[0, upto): let those pages go. */
+static void drop_read(void *ctx, size_t upto)
+{
+	pbt_mapfile_drop(ctx, 0, upto);
+}
+
 int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 		    const struct pbt_mapfile *in,
-		    Pbt__Ext__LazyFileDescriptorSet **out,
+		    Pbt__Ext__LazyFileDescriptorSet **out, size_t **ranges,
 		    struct pbt_err *err)
 {
 	Pbt__Ext__LazyFileDescriptorSet *fds;
@@ -566,15 +606,16 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 	const unsigned char *data = in->data;
 	size_t len = in->len;
 	const char *what;
-	size_t i, j, deep;
+	size_t i, j, n, deep;
 
 	if (!len)
 		return pbt_errf(err, PBT_EINPUT, &loc,
 				"empty %s, not a FileDescriptorSet "
 				"(protoc -o output)",
 				strcmp(path, "-") ? "file" : "input");
-	if (pbt_wire_check_depth(&pbt__ext__lazy_file_descriptor_set__descriptor,
-				 data, len, MAX_NESTING, &deep))
+	if (pbt_wire_check_depth_read(&pbt__ext__lazy_file_descriptor_set__descriptor,
+				      data, len, MAX_NESTING, &deep,
+				      drop_read, (void *)in))
 		return pbt_errf(err, PBT_EINPUT, &loc,
 				"not a usable FileDescriptorSet: messages nested "
 				"more than %d levels deep (at byte %zu)",
@@ -585,7 +626,9 @@ int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 	 * turn valid sets away.  Text that happens to parse as protobuf
 	 * (unknown fields only) yields a set without files.
 	 */
-	fds = unpack_set(arena, in);
+	fds = NULL;
+	if (scan_set(arena, in, ranges, &n))
+		fds = unpack_files(arena, in, *ranges, n, true);
 	if (!fds || !fds->n_file) {
 		what = sniff(data, len);
 		if (what)

@@ -34,6 +34,7 @@ struct pbt_mapfile {
 	size_t map_len;		/* mmap()ed bytes, or 0 */
 	unsigned char *copy;	/* malloc()ed, or NULL */
 	bool retained;		/* the bytes live until pbt_mapfile_release() */
+	bool borrowed;		/* another pbt_mapfile's: nothing to release */
 };
 
 /*
@@ -56,15 +57,26 @@ void pbt_mapfile_drop(const struct pbt_mapfile *m, size_t from, size_t to);
  * protobuf-c, file by file, leaving each file's source info as bytes (see
  * pbt_desc_source_info()): a reference into `in` when in->retained (the
  * input must then outlive the arena), else a copy in the arena.  Every
- * protobuf-c object lives in `arena`.  `path` only names the input in
- * errors.  Checks that it looks like a descriptor set: non-empty, every
+ * protobuf-c object lives in `arena`, and so does *ranges: where file i
+ * is in the input, [(*ranges)[2 i], (*ranges)[2 i + 1]).  `path` only
+ * names the input in errors.  Checks that it looks like a descriptor set: non-empty, every
  * file named, names unique, every import present, nesting no deeper than
  * protobuf's limit.
  */
 int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 		    const struct pbt_mapfile *in,
-		    Pbt__Ext__LazyFileDescriptorSet **out,
+		    Pbt__Ext__LazyFileDescriptorSet **out, size_t **ranges,
 		    struct pbt_err *err);
+
+/*
+ * Unpack again, as pbt_desc_unpack() did, the files at [ranges[2 i],
+ * ranges[2 i + 1]) of an input that pbt_desc_unpack() accepted (*ranges
+ * are its file ranges), and nothing else: no checks.  Returns 0, or -1
+ * if protobuf-c refuses a file.
+ */
+int pbt_desc_unpack_files(struct pbt_arena *arena, const struct pbt_mapfile *in,
+			  const size_t *ranges, size_t n,
+			  Pbt__Ext__LazyFileDescriptorSet **out);
 
 /*
  * Unpack one file's source info (NULL if it has none or it does not

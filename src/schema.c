@@ -554,24 +554,74 @@ static struct pbt_schema *from_input(const char *path, struct pbt_mapfile *in,
 	struct pbt_arena *a = pbt_arena_new();
 	struct pbt_schema *s = pbt_arena_zalloc(a, sizeof(*s));
 	struct builder b = { s, a, err, { path, 0, 0 } };
+	const pbt_file_proto **all = NULL;
 	bool *imports = NULL;
+	size_t *ranges, n, i, j;
 
 	s->arena = a;
 	s->input = *in;
 	s->path = pbt_arena_strdup(a, path);
-	if (pbt_desc_unpack(a, path, &s->input, &s->fds, err))
+	if (pbt_desc_unpack(a, path, &s->input, &s->fds, &ranges, err))
 		goto fail;
+	n = s->fds->n_file;
 	if (select) {
-		imports = pbt_arena_calloc(a, s->fds->n_file, sizeof(*imports));
+		all = pbt_arena_calloc(a, n, sizeof(*all));
+		memcpy(all, s->fds->file, n * sizeof(*all));
+		imports = pbt_arena_calloc(a, n, sizeof(*imports));
 		if (select(s->fds, imports, select_data, err))
 			goto fail;
 	}
 	if (index_set(&b, imports))
 		goto fail;
+	/* select keeps the order of the files it keeps. */
+	for (i = j = 0; i < s->n_files; i++, j++) {
+		while (all && all[j] != s->files[i].fd)
+			j++;
+		s->files[i].at = ranges[2 * j];
+		s->files[i].end = ranges[2 * j + 1];
+	}
 	return s;
 fail:
 	pbt_schema_free(s);
 	return NULL;
+}
+
+struct pbt_schema *pbt_schema_from_files(const char *path,
+					 const struct pbt_mapfile *in,
+					 const size_t *ranges, size_t n,
+					 struct pbt_err *err)
+{
+	struct pbt_arena *a = pbt_arena_new();
+	struct pbt_schema *s = pbt_arena_zalloc(a, sizeof(*s));
+	struct builder b = { s, a, err, { path, 0, 0 } };
+	size_t i;
+
+	s->arena = a;
+	/* Borrowed: nothing for pbt_schema_free() to release. */
+	s->input = *in;
+	s->input.borrowed = true;
+	s->path = pbt_arena_strdup(a, path);
+	if (pbt_desc_unpack_files(a, &s->input, ranges, n, &s->fds)) {
+		pbt_errf(err, PBT_EINPUT, &b.loc, "not a FileDescriptorSet: "
+			 "invalid or truncated protobuf");
+		goto fail;
+	}
+	if (index_set(&b, NULL))
+		goto fail;
+	for (i = 0; i < s->n_files; i++) {
+		s->files[i].at = ranges[2 * i];
+		s->files[i].end = ranges[2 * i + 1];
+	}
+	return s;
+fail:
+	pbt_schema_free(s);
+	return NULL;
+}
+
+void pbt_schema_detach_input(struct pbt_schema *s, struct pbt_mapfile *out)
+{
+	*out = s->input;
+	memset(&s->input, 0, sizeof(s->input));
 }
 
 struct pbt_schema *pbt_schema_from_bytes_select(const char *path,
@@ -581,7 +631,7 @@ struct pbt_schema *pbt_schema_from_bytes_select(const char *path,
 						void *select_data,
 						struct pbt_err *err)
 {
-	struct pbt_mapfile in = { data, len, 0, NULL, false };
+	struct pbt_mapfile in = { data, len, 0, NULL, false, false };
 
 	return from_input(path, &in, select, select_data, err);
 }

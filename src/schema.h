@@ -68,6 +68,8 @@ struct pbt_file {
 	size_t n_services;
 	struct pbt_srcloc *srcloc;	/* built on first location lookup */
 	uint32_t index;			/* position in the set */
+	/* Where the file is in schema->input: [at, end). */
+	size_t at, end;
 };
 
 struct pbt_oneof {
@@ -233,6 +235,23 @@ struct pbt_schema *pbt_schema_load_select(const char *path,
 					  pbt_schema_select_fn *select,
 					  void *select_data,
 					  struct pbt_err *err);
+/*
+ * A schema of just the files at [ranges[2 i], ranges[2 i + 1]) of in, the
+ * input of a schema loaded before (pbt_file.at and .end), for comparing
+ * with parts of a version no longer loaded whole (history.c).  in must
+ * outlive the result.  The files are not checked again: imports outside
+ * them are not looked for.
+ */
+struct pbt_schema *pbt_schema_from_files(const char *path,
+					 const struct pbt_mapfile *in,
+					 const size_t *ranges, size_t n,
+					 struct pbt_err *err);
+/*
+ * Move s's input to *out (the caller releases it): what
+ * pbt_schema_from_files() needs after pbt_schema_free(s).  s keeps
+ * working while *out is not released.
+ */
+void pbt_schema_detach_input(struct pbt_schema *s, struct pbt_mapfile *out);
 /* A schema with no files (an input that holds no .proto files). */
 struct pbt_schema *pbt_schema_new_empty(const char *path);
 void pbt_schema_free(struct pbt_schema *s);

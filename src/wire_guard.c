@@ -166,9 +166,21 @@ int pbt_wire_check_depth(const ProtobufCMessageDescriptor *desc,
 			 const uint8_t *data, size_t len, unsigned max_depth,
 			 size_t *offset)
 {
+	return pbt_wire_check_depth_read(desc, data, len, max_depth, offset,
+					 NULL, NULL);
+}
+
+/* Report progress to `read` about this often. */
+#define READ_EVERY ((size_t)8 << 20)
+
+int pbt_wire_check_depth_read(const ProtobufCMessageDescriptor *desc,
+			      const uint8_t *data, size_t len,
+			      unsigned max_depth, size_t *offset,
+			      void (*read)(void *ctx, size_t upto), void *ctx)
+{
 	struct frame stack[MAX_STACK];
 	struct types t;
-	size_t depth = 1, at = 0, end;
+	size_t depth = 1, at = 0, end, told = 0;
 
 	if (max_depth >= MAX_STACK)
 		max_depth = MAX_STACK - 1;
@@ -187,6 +199,10 @@ int pbt_wire_check_depth(const ProtobufCMessageDescriptor *desc,
 			if (--depth)
 				end = stack[depth - 1].end;
 			continue;
+		}
+		if (read && depth == 1 && at - told >= READ_EVERY) {
+			read(ctx, at);
+			told = at;
 		}
 		/* Tags and lengths under 128 take one byte: most of them. */
 		if (data[at] < 0x80)
