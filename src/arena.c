@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 
 #define MAP_MIN ((size_t)256 * 1024)
+#define HUGE ((size_t)2 * 1024 * 1024)
 
 struct block {
 	struct block *next;
@@ -94,9 +95,36 @@ static struct block *block_new(size_t size)
 		return NULL;
 #if defined(MAP_ANONYMOUS) && !defined(PBT_ARENA_DEBUG)
 	if (total >= MAP_MIN) {
-		void *p = mmap(NULL, total, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *p;
 
+#ifdef MADV_HUGEPAGE
+		if (total >= HUGE && !(total & (HUGE - 1))) {
+			/*
+			 * Whole huge pages, aligned: one page fault per 2 MiB
+			 * instead of 512, which on a VM was a third of the
+			 * time of `breaking`.  Only blocks that are whole
+			 * huge pages: a partly used one would be backed
+			 * whole.
+			 */
+			size_t want = total;
+			char *q = mmap(NULL, want + HUGE, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			size_t head;
+
+			if (q == MAP_FAILED)
+				return NULL;
+			head = (HUGE - ((uintptr_t)q & (HUGE - 1))) & (HUGE - 1);
+			if (head)
+				munmap(q, head);
+			munmap(q + head + want, HUGE - head);
+			madvise(q + head, want, MADV_HUGEPAGE);
+			b = (struct block *)(q + head);
+			b->mapped = want;
+			return b;
+		}
+#endif
+		p = mmap(NULL, total, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return NULL;
 		b = p;
@@ -185,10 +213,11 @@ void *pbt_arena_alloc(struct pbt_arena *a, size_t n)
 		}
 		return big->data;
 	}
-	b = block_new(a->next_size);
+	/* The header inside next_size: blocks of whole pages. */
+	b = block_new(a->next_size - sizeof(*b));
 	if (!b)
 		oom(a->next_size);
-	b->size = a->next_size;
+	b->size = a->next_size - sizeof(*b);
 	b->used = need;
 	b->next = a->head;
 	a->head = b;
