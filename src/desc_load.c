@@ -412,7 +412,37 @@ struct unpacker {
 	unsigned recent_class[RECENT];
 	size_t n_recent;
 	void *free_slabs[SLAB_CLASSES];	/* each starts a list */
+	unsigned char *chunk;		/* packed small allocations */
+	size_t chunk_used, chunk_size;
 };
+
+/*
+ * Small allocations packed at the alignment their size allows (a type's
+ * size is a multiple of its alignment, so an array of n of them is too):
+ * the arena aligns everything to 8, and protobuf-c allocates every string
+ * apart, 4 bytes lost on average, 2 MB per googleapis set.  Not in the
+ * ASan build, where every allocation must stand alone.
+ */
+#define CHUNK ((size_t)64 * 1024)
+#define PACK_MAX 256
+
+static void *packed(struct unpacker *u, size_t n)
+{
+#ifdef PBT_ARENA_DEBUG
+	return pbt_arena_alloc(u->arena, n);
+#else
+	size_t align = n & 7 ? n & -n : 8, at;
+
+	at = (u->chunk_used + align - 1) & ~(align - 1);
+	if (!u->chunk || at + n > u->chunk_size) {
+		u->chunk = pbt_arena_alloc(u->arena, CHUNK);
+		u->chunk_size = CHUNK;
+		at = 0;
+	}
+	u->chunk_used = at + n;
+	return u->chunk + at;
+#endif
+}
 
 static unsigned slab_class(size_t n)
 {
@@ -432,7 +462,7 @@ static void *unpack_alloc(void *data, size_t n)
 	void *p;
 
 	if (k >= SLAB_CLASSES)
-		return pbt_arena_alloc(u->arena, n);
+		return n && n <= PACK_MAX ? packed(u, n) : pbt_arena_alloc(u->arena, n);
 	p = u->free_slabs[k];
 	if (p)
 		memcpy(&u->free_slabs[k], p, sizeof(p));
@@ -694,4 +724,55 @@ Google__Protobuf__SourceCodeInfo *pbt_desc_source_info(struct pbt_arena *arena,
 				 at + fd->source_code_info.len + AROUND);
 	}
 	return sci;
+}
+
+Google__Protobuf__SourceCodeInfo *pbt_desc_source_locations(
+	struct pbt_arena *tmp, const Pbt__Ext__LazyFileDescriptorProto *fd,
+	const struct pbt_mapfile *in, const uint8_t ***bytes, size_t **lens)
+{
+	Google__Protobuf__SourceCodeInfo *sci = pbt_desc_source_info(tmp, fd, in);
+	const uint8_t *p = fd->source_code_info.data;
+	size_t len = fd->source_code_info.len, at, k = 0;
+	struct member m;
+
+	if (!sci)
+		return NULL;
+	*bytes = pbt_arena_alloc(tmp, (sci->n_location + 1) * sizeof(**bytes));
+	*lens = pbt_arena_alloc(tmp, (sci->n_location + 1) * sizeof(**lens));
+	for (at = 0; at < len; at = m.end) {
+		if (!next_member(p, at, len, &m))
+			return NULL;
+		if (m.number != 1 || m.wire != 2)
+			continue;
+		if (k == sci->n_location)
+			return NULL;
+		(*bytes)[k] = p + m.data;
+		(*lens)[k] = m.end - m.data;
+		k++;
+	}
+	if (p >= in->data && p < in->data + in->len) {
+		at = (size_t)(p - in->data);
+		pbt_mapfile_drop(in, at > AROUND ? at - AROUND : 0,
+				 at + len + AROUND);
+	}
+	return k == sci->n_location ? sci : NULL;
+}
+
+Google__Protobuf__SourceCodeInfo__Location *pbt_desc_location(
+	struct pbt_arena *arena, const uint8_t *bytes, size_t len,
+	const struct pbt_mapfile *in)
+{
+	ProtobufCAllocator pa = { pb_alloc, pb_free, arena };
+	Google__Protobuf__SourceCodeInfo__Location *l;
+
+	l = (Google__Protobuf__SourceCodeInfo__Location *)protobuf_c_message_unpack(
+		&google__protobuf__source_code_info__location__descriptor, &pa,
+		len, bytes);
+	if (in && bytes >= in->data && bytes < in->data + in->len) {
+		size_t at = (size_t)(bytes - in->data);
+
+		pbt_mapfile_drop(in, at > AROUND ? at - AROUND : 0,
+				 at + len + AROUND);
+	}
+	return l;
 }

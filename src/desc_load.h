@@ -88,4 +88,18 @@ Google__Protobuf__SourceCodeInfo *pbt_desc_source_info(struct pbt_arena *arena,
 							const Pbt__Ext__LazyFileDescriptorProto *fd,
 							const struct pbt_mapfile *in);
 
+/*
+ * pbt_desc_source_info(), decoded in tmp, with where each location's
+ * bytes are, (*bytes)[i] and (*lens)[i] (arrays in tmp), so that an index
+ * can keep the bytes and decode a location when it is asked for
+ * (pbt_desc_location()).  NULL as pbt_desc_source_info().
+ */
+Google__Protobuf__SourceCodeInfo *pbt_desc_source_locations(
+	struct pbt_arena *tmp, const Pbt__Ext__LazyFileDescriptorProto *fd,
+	const struct pbt_mapfile *in, const uint8_t ***bytes, size_t **lens);
+/* One location, decoded in arena from its bytes in in (or NULL). */
+Google__Protobuf__SourceCodeInfo__Location *pbt_desc_location(
+	struct pbt_arena *arena, const uint8_t *bytes, size_t len,
+	const struct pbt_mapfile *in);
+
 #endif
