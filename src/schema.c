@@ -113,9 +113,11 @@ static void init_field(struct builder *b, struct pbt_field *f,
 	f->index = index;
 	f->is_extension = ext;
 	f->type_name = strip_dot(fp->type_name);
-	f->fs = fp->options ? pbt_featset_from_options(b->a, &fp->options->base,
-						       PBT_FEATURES_FIELD) : NULL;
 	f->features = *parent;
+	if (fp->options)
+		pbt_features_apply(&f->features,
+			pbt_featset_from_options(b->a, &fp->options->base,
+						 PBT_FEATURES_FIELD));
 	if (ext) {
 		f->extendee = strip_dot(fp->extendee);
 		if (!f->extendee)
@@ -226,7 +228,6 @@ static int index_fields(struct builder *b, struct pbt_message *m)
 		} else {
 			init_field(b, f, fp, m->file, m, (uint32_t)i, false, &parent);
 		}
-		pbt_features_apply(&f->features, f->fs);
 		m->by_number[i] = f;
 		if (i && m->by_number[i - 1]->number > f->number)
 			sorted = false;
@@ -310,7 +311,6 @@ static int add_extension(struct builder *b, struct pbt_file *file,
 	const struct pbt_features *parent = scope ? &scope->features : &file->features;
 
 	init_field(b, f, fp, file, scope, index, true, parent);
-	pbt_features_apply(&f->features, f->fs);
 	if (!*f->name)
 		return no_name(b, "extension", scope ? scope->full_name : file->name);
 	if (check_type(b, f, f->extendee))

@@ -97,7 +97,6 @@ struct pbt_field {
 	int32_t number;
 	uint32_t index;			/* in field[] or extension[] of its scope */
 	bool is_extension;
-	const struct pbt_featset *fs;
 	struct pbt_features features;	/* resolved */
 };
 
