@@ -106,6 +106,7 @@ TEST_OBJS += src/test/t_config.o
 TEST_OBJS += src/test/t_rules.o
 TEST_OBJS += src/test/t_schema.o
 TEST_OBJS += src/test/t_rule_message.o
+TEST_OBJS += src/test/t_compat.o
 TEST_OBJS += src/test/t_ci.o
 TEST_OBJS += src/test/t_sql_quote.o
 TEST_OBJS += src/test/t_fingerprint.o

@@ -5,6 +5,7 @@
  */
 #include "srcloc.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "arena.h"
@@ -66,15 +67,25 @@ static struct pbt_srcloc *build(struct pbt_file *f)
 	return sl;
 }
 
+/*
+ * The only state rules change while they run (compat.c runs them in two
+ * threads): a file's index, built on first use, and its locations,
+ * decoded on first use, all in the schema's arena.  Few lookups are made
+ * (one per finding or so), so one lock for all is enough.
+ */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
 const Google__Protobuf__SourceCodeInfo__Location *
 pbt_srcloc_location(struct pbt_file *f, const struct pbt_path *path)
 {
+	const Google__Protobuf__SourceCodeInfo__Location *l = NULL;
 	struct entry *e;
 
 	if (!f || path->overflow)
 		return NULL;
 	if (!f->fd->has_source_code_info)
 		return NULL;
+	pthread_mutex_lock(&lock);
 	if (!f->srcloc)
 		f->srcloc = build(f);
 	e = pbt_map_getn(&f->srcloc->by_path, (const char *)path->v,
@@ -82,7 +93,10 @@ pbt_srcloc_location(struct pbt_file *f, const struct pbt_path *path)
 	if (e && !e->loc)
 		e->loc = pbt_desc_location(f->schema->arena, e->bytes, e->len,
 					   &f->schema->input);
-	return e ? e->loc : NULL;
+	if (e)
+		l = e->loc;
+	pthread_mutex_unlock(&lock);
+	return l;
 }
 
 static unsigned one_based(int32_t v)
