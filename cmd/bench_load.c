@@ -14,8 +14,8 @@ int cmd_bench_load(int argc, char **argv)
 	const struct cmd *c = cmd_find("bench-load");
 	bool index = false;
 	const struct opt opts[] = {
-		{ "index", 0, NULL, &index, NULL, NULL },
-		{ NULL, 0, NULL, NULL, NULL, NULL },
+		OPT_BOOL("index", 0, index, "also build the schema index"),
+		OPT_END(),
 	};
 	const char *pos[64];
 	size_t npos, files;

@@ -19,16 +19,25 @@ int cmd_breaking(int argc, char **argv)
 	const char **roots = NULL, **paths = NULL, **excludes = NULL;
 	struct pbt_breaking_opts o;
 	const struct opt opts[] = {
-		{ "against", 0, &against, NULL, NULL, NULL },
-		{ "config", 0, &config, NULL, NULL, NULL },
-		{ "error-format", 0, &format, NULL, NULL, NULL },
-		{ "exclude-imports", 0, NULL, &o.exclude_imports, NULL, NULL },
-		{ "exclude-path", 0, NULL, NULL, &excludes, &o.n_exclude_paths },
-		{ "lock", 0, &o.lock, NULL, NULL, NULL },
-		{ "no-inline-allow", 0, NULL, &o.no_inline_allow, NULL, NULL },
-		{ "path", 0, NULL, NULL, &paths, &o.n_paths },
+		OPT_STRING("against", 0, against, "OLD", "the earlier version"),
+		OPT_STRING("lock", 0, o.lock, "FILE",
+			   "also check NEW against every version a pbtable.lock recorded\n"
+			   "(WIRE and WIRE_JSON rules; --against is then optional)"),
+		OPT_STRING("config", 0, config, "FILE|TEXT",
+			   "buf.yaml/pbtable.yaml, or its text (YAML or JSON)"),
+		OPT_STRING("error-format", 0, format, "FORMAT",
+			   "text (default), json, msvs, junit, github-actions,\n"
+			   "gitlab-code-quality or sarif"),
+		OPT_BOOL("exclude-imports", 0, o.exclude_imports,
+			 "drop findings in files marked as imports"),
+		OPT_LIST("path", 0, paths, o.n_paths, "P",
+			 "only files under P, and their imports (repeatable)"),
+		OPT_LIST("exclude-path", 0, excludes, o.n_exclude_paths, "P",
+			 "leave out files under P (repeatable)"),
 		OPT_SOURCES(roots, o.src),
-		{ NULL, 0, NULL, NULL, NULL, NULL },
+		OPT_BOOL("no-inline-allow", 0, o.no_inline_allow,
+			 "ignore `pbtable:allow RULE reason` comments"),
+		OPT_END(),
 	};
 	const char *pos[1];
 	size_t npos;

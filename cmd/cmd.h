@@ -15,12 +15,17 @@ enum pbt_exit {
 	PBT_EXIT_FINDINGS = 100,	/* findings (breaking changes, drift) reported */
 };
 
+/*
+ * One entry per command.  Its options are in the command's own table
+ * (opt.h), which cmd_parse() turns into the help: usage, summary, the
+ * options, then notes.  `pbtable help NAME` runs `NAME --help`.
+ */
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *usage;	/* after "pbtable NAME " */
-	const char *summary;
-	const char *help;	/* options, one per line */
+	const char *usage;	/* after "pbtable NAME ": operands, then [options] */
+	const char *summary;	/* NULL: hidden from `pbtable --help` */
+	const char *notes;	/* after the options: operands, exit status */
 };
 
 extern const struct cmd cmd_table[];
@@ -50,7 +55,6 @@ int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: message, then the command's usage; returns PBT_EXIT_ERROR. */
 int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void cmd_print_help(const struct cmd *c, FILE *out);
 /* Write a buffer to stdout; returns 0 or PBT_EXIT_ERROR. */
 int cmd_write_stdout(const struct pbt_buf *b);
 

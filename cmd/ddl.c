@@ -43,15 +43,22 @@ int cmd_ddl(int argc, char **argv)
 	struct pbt_ddl_opts o;
 	bool apply = false;
 	const struct opt opts[] = {
-		{ "config", 0, &o.config, NULL, NULL, NULL },
-		{ "table", 0, &o.table, NULL, NULL, NULL },
-		{ "output", 'o', &out, NULL, NULL, NULL },
-		{ "strict", 0, NULL, &o.strict, NULL, NULL },
-		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
-		{ "apply", 0, NULL, &apply, NULL, NULL },
-		{ "dsn", 0, &dsn, NULL, NULL, NULL },
+		OPT_STRING("config", 0, o.config, "FILE",
+			   "pbtable.yaml with a 'tables:' list (default ./pbtable.yaml)"),
+		OPT_STRING("table", 0, o.table, "NAME",
+			   "only this table (schema.table, table or message name)"),
+		OPT_STRING("output", 'o', out, "FILE",
+			   "write the SQL to FILE atomically (- for stdout)"),
+		OPT_BOOL("strict", 0, o.strict,
+			 "add CHECK constraints that reject unreadable values"),
+		OPT_STRING("lock-timeout", 0, o.lock_timeout, "T",
+			   "SET LOCAL lock_timeout (default 5s)"),
+		OPT_BOOL("apply", 0, apply,
+			 "run the SQL on a database (nothing is printed unless -o)"),
+		OPT_STRING("dsn", 0, dsn, "URL",
+			   "libpq connection string for --apply (default: PG* variables)"),
 		OPT_SOURCES(roots, o.src),
-		{ NULL, 0, NULL, NULL, NULL, NULL },
+		OPT_END(),
 	};
 	const char *pos[1];
 	struct pbt_sql *s;

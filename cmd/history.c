@@ -17,11 +17,16 @@ int cmd_history(int argc, char **argv)
 	size_t n_use = 0, n_labels = 0, npos, i;
 	struct pbt_history_opts o;
 	const struct opt opts[] = {
-		{ "use", 0, NULL, NULL, &use, &n_use },
-		{ "label", 0, NULL, NULL, &labels, &n_labels },
-		{ "error-format", 0, &format, NULL, NULL, NULL },
+		OPT_LIST("use", 0, use, n_use, "CATEGORY",
+			 "WIRE or WIRE_JSON (repeatable; default both)"),
+		OPT_LIST("label", 0, labels, n_labels, "NAME",
+			 "name of each version in output, one per version\n"
+			 "(default: the paths)"),
+		OPT_STRING("error-format", 0, format, "FORMAT",
+			   "text (default), json, msvs, junit, github-actions,\n"
+			   "gitlab-code-quality or sarif"),
 		OPT_SOURCES(roots, o.src),
-		{ NULL, 0, NULL, NULL, NULL, NULL },
+		OPT_END(),
 	};
 	const char **pos = calloc((size_t)argc + 1, sizeof(*pos));
 	struct pbt_report *r;

@@ -90,10 +90,12 @@ static int lock_update(int argc, char **argv)
 	struct pbt_sources src = { NULL, NULL, 0 };
 	bool prune = false;
 	const struct opt opts[] = {
-		{ "lock", 0, &lock, NULL, NULL, NULL },
-		{ "prune", 0, NULL, &prune, NULL, NULL },
+		OPT_STRING("lock", 0, lock, "FILE",
+			   "the lock file (default pbtable.lock; created if missing)"),
+		OPT_BOOL("prune", 0, prune,
+			 "drop entries SET no longer has (else lines are only added)"),
 		OPT_SOURCES(roots, src),
-		{ NULL, 0, NULL, NULL, NULL, NULL },
+		OPT_END(),
 	};
 	const char *pos[1];
 	size_t npos;
@@ -117,15 +119,14 @@ int cmd_lock(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("lock");
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		if (argc < 2)
-			return cmd_usage_error(c,
-					       "expected a subcommand (update)");
-		cmd_print_help(c, stdout);
-		return PBT_EXIT_OK;
-	}
+	if (argc < 2)
+		return cmd_usage_error(c, "expected a subcommand (update)");
 	if (!strcmp(argv[1], "update"))
 		return lock_update(argc - 1, argv + 1);
+	/* The help is update's: its options are the command's. */
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "--list-options"))
+		return lock_update(argc, argv);
 	return cmd_usage_error(c, "unknown subcommand '%s' (want update)",
 			       argv[1]);
 }

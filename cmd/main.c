@@ -7,107 +7,48 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "opt.h"
 
 #ifndef PBT_VERSION
 #define PBT_VERSION "0.0.0"
 #endif
 
-/* The help of OPT_SOURCES (opt.h), shared by every command that reads schemas. */
-#define SOURCES_HELP \
-	"  -I, --proto-path DIR     proto root for source inputs (repeatable;\n" \
-	"                           default: build.roots of pbtable.yaml, else the input)\n" \
-	"  --protoc PATH            protoc to compile sources with (default: on PATH)\n"
-
 const struct cmd cmd_table[] = {
 	{ "breaking", cmd_breaking, "NEW --against OLD [options]",
 	  "check NEW against OLD for breaking changes (buf's rules)",
-	  "  --against OLD            the earlier version\n"
-	  "  --lock FILE              also check NEW against every version a pbtable.lock recorded\n"
-	  "                           (WIRE and WIRE_JSON rules; --against is then optional)\n"
-	  "  --config FILE|TEXT       buf.yaml/pbtable.yaml, or its text (YAML or JSON)\n"
-	  "  --error-format FORMAT    text (default), json, msvs, junit, github-actions,\n"
-	  "                           gitlab-code-quality or sarif\n"
-	  "  --exclude-imports        drop findings in files marked as imports\n"
-	  "  --path P                 only files under P, and their imports (repeatable)\n"
-	  "  --exclude-path P         leave out files under P (repeatable)\n"
-	  SOURCES_HELP
-	  "  --no-inline-allow        ignore `pbtable:allow RULE reason` comments\n"
 	  "NEW and OLD are binary FileDescriptorSets (protoc -o, buf build -o), - for stdin,\n"
 	  "a directory or .proto file (compiled with protoc), or git:REF[:SUBDIR] (the same\n"
 	  "sources in commit REF; git:latest-tag is the newest tag reachable from HEAD).\n"
 	  "Exit status: 0 nothing found, 100 breaking changes found, 1 error.\n" },
-	{ "rules", cmd_rules, "[--category CAT] [--config-version V] [--all]",
-	  "list the breaking rules with their categories",
-	  "  --category CAT           only rules in CAT (FILE, PACKAGE, WIRE_JSON, WIRE, CSR)\n"
-	  "  --config-version V       categories as in buf.yaml version V (v1beta1, v1, v2; default v1)\n"
-	  "  --all                    include deprecated rules and rules absent from V\n" },
-	{ "ddl", cmd_ddl, "SET [--config FILE] [--table NAME] [-o FILE] [--strict] [--apply [--dsn URL]]",
+	{ "rules", cmd_rules, "[options]",
+	  "list the breaking rules with their categories", NULL },
+	{ "ddl", cmd_ddl, "SET [options]",
 	  "print the Postgres DDL for the pbtables of a schema",
-	  "  --config FILE            pbtable.yaml with a 'tables:' list (default ./pbtable.yaml)\n"
-	  "  --table NAME             only this table (schema.table, table or message name)\n"
-	  "  -o, --output FILE        write the SQL to FILE atomically (- for stdout)\n"
-	  "  --strict                 add CHECK constraints that reject unreadable values\n"
-	  "  --lock-timeout T         SET LOCAL lock_timeout (default 5s)\n"
-	  "  --apply                  run the SQL on a database (nothing is printed unless -o)\n"
-	  "  --dsn URL                libpq connection string for --apply (default: PG* variables)\n"
-	  SOURCES_HELP
 	  "SET is a binary FileDescriptorSet (protoc -o, buf build -o), a directory or\n"
 	  ".proto file (compiled with protoc), or git:REF[:SUBDIR] (sources in commit REF).\n"
 	  "Exit status: 0 ok, 1 error.  See man pbtable-ddl(1).\n" },
-	{ "migrate", cmd_migrate, "NEW --against OLD [--config FILE] [-o FILE] [--allow-drop] [--apply [--dsn URL]]",
+	{ "migrate", cmd_migrate, "NEW --against OLD [options]",
 	  "print the DDL that evolves the pbtables of OLD into those of NEW",
-	  "  --against OLD            the schema the database was created from (required)\n"
-	  "  --config FILE            pbtable.yaml for NEW (default ./pbtable.yaml)\n"
-	  "  --against-config FILE    pbtable.yaml for OLD (default: the same as --config)\n"
-	  "  -o, --output FILE        write the SQL to FILE atomically (- for stdout)\n"
-	  "  --allow-drop             drop columns, indexes and tables NEW no longer has\n"
-	  "  --strict                 add CHECK constraints for new columns\n"
-	  "  --lock-timeout T         SET LOCAL lock_timeout (default 5s)\n"
-	  "  --apply                  run the SQL on a database (nothing is printed unless -o)\n"
-	  "  --dsn URL                libpq connection string for --apply (default: PG* variables)\n"
-	  SOURCES_HELP
 	  "NEW and OLD are inputs as for `breaking`: sets, sources or git:REF[:SUBDIR].\n"
 	  "Refuses (exit 1) when OLD -> NEW breaks WIRE_JSON for a projected field.\n"
-	  "Exit status: 0 ok, 1 error or refused.  See man pbtable-ddl(1).\n" },
-	{ "history", cmd_history, "V1 V2 ... VN [--use CATEGORY] [--label NAME]... [--error-format FORMAT]",
+	  "Exit status: 0 ok, 1 error or refused.  See man pbtable-migrate(1).\n" },
+	{ "history", cmd_history, "V1 V2 ... VN [options]",
 	  "check successive versions transitively (every version against every earlier one)",
-	  "  --use CATEGORY           WIRE or WIRE_JSON (repeatable; default both)\n"
-	  "  --label NAME             name of each version in output, one per version (default: the paths)\n"
-	  "  --error-format FORMAT    text (default) or json\n"
-	  SOURCES_HELP
 	  "Versions, oldest first, are binary FileDescriptorSets, directories or .proto files\n"
 	  "(compiled with protoc), or git:REF[:SUBDIR] (git:REF alone: the sources of the\n"
 	  "last version as they were in REF).  Each finding is printed once, prefixed with\n"
 	  "the pair it first breaks (\"v5 vs v1: \").\n"
 	  "Exit status: 0 nothing found, 100 breaking changes found, 1 error.\n" },
-	{ "lock", cmd_lock, "update SET [--lock FILE] [--prune]",
+	{ "lock", cmd_lock, "update SET [options]",
 	  "record every number and name SET uses in pbtable.lock",
-	  "  --lock FILE              the lock file (default pbtable.lock; created if missing)\n"
-	  "  --prune                  drop entries SET no longer has (else lines are only added)\n"
-	  SOURCES_HELP
 	  "SET is a descriptor set, a directory or .proto file, or git:REF[:SUBDIR].\n"
 	  "Check a schema against the lock with `pbtable breaking NEW --lock FILE`.\n" },
-	{ "drift", cmd_drift, "SET [--dsn URL]... [--config FILE] [--error-format F] [--fix [--apply] [--allow-drop]]",
+	{ "drift", cmd_drift, "SET [options]",
 	  "check live databases against the pbtables of a schema",
-	  "  --dsn URL                libpq connection string (repeatable: a primary and its\n"
-	  "                           replicas, reported per database; default: PG* variables)\n"
-	  "  --config FILE            pbtable.yaml with a 'tables:' list (default ./pbtable.yaml)\n"
-	  "  --table NAME             only this table (schema.table, table or message name)\n"
-	  "  --strict                 the tables were made with ddl --strict (expect its CHECKs)\n"
-	  "  --error-format FORMAT    text (default), json, github-actions or sarif\n"
-	  "  --connect-timeout S      seconds to wait for a connection (default 10)\n"
-	  "  --statement-timeout T    limit for each catalog query (default 30s)\n"
-	  "  --fix                    print the SQL that repairs the drift (stdout, or -o)\n"
-	  "  -o, --output FILE        with --fix: write the SQL to FILE; findings go to stdout\n"
-	  "  --allow-drop             with --fix: also drop extra columns, indexes, ...\n"
-	  "  --apply                  with --fix: run the repair in one transaction, check again\n"
-	  "  --lock-timeout T         with --apply: SET LOCAL lock_timeout (default 5s)\n"
-	  "  -v, --verbose            per database on stderr: standby or not, findings, queries\n"
-	  SOURCES_HELP
 	  "SET is a descriptor set, a directory or .proto file, or git:REF[:SUBDIR].\n"
 	  "Read-only (a READ ONLY transaction; works on a hot standby) unless --fix --apply.\n"
 	  "Exit status: 0 no drift, 100 drift found, 1 error.  See man pbtable-drift(1).\n" },
-	{ "help", cmd_help, "[COMMAND]", "show help for pbtable or a command", "" },
+	{ "help", cmd_help, "[COMMAND]", "show help for pbtable or a command", NULL },
 	{ "bench-load", cmd_bench_load, "[--index] SET...",
 	  NULL /* hidden: the load floor for `make bench` */,
 	  "Read and unpack each SET with protobuf-c, and nothing else.\n" },
@@ -152,15 +93,6 @@ int cmd_fail(const char *fmt, ...)
 	return PBT_EXIT_ERROR;
 }
 
-void cmd_print_help(const struct cmd *c, FILE *out)
-{
-	fprintf(out, "usage: pbtable %s %s\n", c->name, c->usage);
-	if (c->summary)
-		fprintf(out, "\n%s.\n", c->summary);
-	if (c->help && *c->help)
-		fprintf(out, "\n%s", c->help);
-}
-
 int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -197,6 +129,8 @@ static void usage(FILE *out)
 
 int cmd_help(int argc, char **argv)
 {
+	static char help_flag[] = "--help";
+	char *args[] = { NULL, help_flag, NULL };
 	const struct cmd *c;
 
 	if (argc < 2) {
@@ -206,8 +140,13 @@ int cmd_help(int argc, char **argv)
 	c = cmd_find(argv[1]);
 	if (!c)
 		return cmd_fail("unknown command '%s' (see `pbtable help`)", argv[1]);
-	cmd_print_help(c, stdout);
-	return PBT_EXIT_OK;
+	if (c->fn == cmd_help) {
+		cmd_print_help(c, NULL, stdout);
+		return PBT_EXIT_OK;
+	}
+	/* The options live in the command's own table: ask it. */
+	args[0] = argv[1];
+	return c->fn(2, args);
 }
 
 int main(int argc, char **argv)

@@ -17,17 +17,26 @@ int cmd_migrate(int argc, char **argv)
 	struct pbt_migrate_opts o;
 	bool apply = false;
 	const struct opt opts[] = {
-		{ "against", 0, &against, NULL, NULL, NULL },
-		{ "config", 0, &o.config, NULL, NULL, NULL },
-		{ "against-config", 0, &o.against_config, NULL, NULL, NULL },
-		{ "output", 'o', &out, NULL, NULL, NULL },
-		{ "allow-drop", 0, NULL, &o.allow_drop, NULL, NULL },
-		{ "strict", 0, NULL, &o.strict, NULL, NULL },
-		{ "lock-timeout", 0, &o.lock_timeout, NULL, NULL, NULL },
-		{ "apply", 0, NULL, &apply, NULL, NULL },
-		{ "dsn", 0, &dsn, NULL, NULL, NULL },
+		OPT_STRING("against", 0, against, "OLD",
+			   "the schema the database was created from (required)"),
+		OPT_STRING("config", 0, o.config, "FILE",
+			   "pbtable.yaml for NEW (default ./pbtable.yaml)"),
+		OPT_STRING("against-config", 0, o.against_config, "FILE",
+			   "pbtable.yaml for OLD (default: the same as --config)"),
+		OPT_STRING("output", 'o', out, "FILE",
+			   "write the SQL to FILE atomically (- for stdout)"),
+		OPT_BOOL("allow-drop", 0, o.allow_drop,
+			 "drop columns, indexes and tables NEW no longer has"),
+		OPT_BOOL("strict", 0, o.strict,
+			 "add CHECK constraints for new columns"),
+		OPT_STRING("lock-timeout", 0, o.lock_timeout, "T",
+			   "SET LOCAL lock_timeout (default 5s)"),
+		OPT_BOOL("apply", 0, apply,
+			 "run the SQL on a database (nothing is printed unless -o)"),
+		OPT_STRING("dsn", 0, dsn, "URL",
+			   "libpq connection string for --apply (default: PG* variables)"),
 		OPT_SOURCES(roots, o.src),
-		{ NULL, 0, NULL, NULL, NULL, NULL },
+		OPT_END(),
 	};
 	const char *pos[1];
 	struct pbt_sql *s;

@@ -1,5 +1,6 @@
 /*
- * Command-line option parsing from a per-command table.
+ * Command-line option parsing from a per-command table, and the help made
+ * from the same table.
  */
 #include "opt.h"
 
@@ -69,7 +70,11 @@ int cmd_parse(const struct cmd *c, int argc, char **argv, const struct opt *opts
 			continue;
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			cmd_print_help(c, stdout);
+			cmd_print_help(c, opts, stdout);
+			return CMD_PARSE_HELP;
+		}
+		if (!strcmp(a, "--list-options")) {
+			cmd_list_options(opts, stdout);
 			return CMD_PARSE_HELP;
 		}
 		if (a[1] == '-') {
@@ -110,4 +115,63 @@ int cmd_parse(const struct cmd *c, int argc, char **argv, const struct opt *opts
 		store(o, v);
 	}
 	return CMD_PARSE_OK;
+}
+
+/* Where help text starts: "  -o, --output FILE" padded to this column. */
+enum { HELP_COL = 27 };
+
+void cmd_print_help(const struct cmd *c, const struct opt *opts, FILE *out)
+{
+	const struct opt *o;
+
+	fprintf(out, "usage: pbtable %s %s\n", c->name, c->usage);
+	if (c->summary)
+		fprintf(out, "\n%s.\n", c->summary);
+	if (opts && opts->name)
+		fputs("\n", out);
+	for (o = opts; o && o->name; o++) {
+		const char *h = o->help, *nl;
+		int n;
+
+		n = fprintf(out, "  ");
+		if (o->short_name)
+			n += fprintf(out, "-%c, ", o->short_name);
+		n += fprintf(out, "--%s", o->name);
+		if (o->arg)
+			n += fprintf(out, " %s", o->arg);
+		if (n >= HELP_COL - 1) {
+			fputs("\n", out);
+			n = 0;
+		}
+		for (;;) {
+			nl = strchr(h, '\n');
+			fprintf(out, "%*s%.*s\n", HELP_COL - n, "",
+				nl ? (int)(nl - h) : (int)strlen(h), h);
+			if (!nl)
+				break;
+			h = nl + 1;
+			n = 0;
+		}
+	}
+	if (c->notes && *c->notes)
+		fprintf(out, "\n%s", c->notes);
+}
+
+void cmd_list_options(const struct opt *opts, FILE *out)
+{
+	const struct opt *o;
+	const char *h;
+
+	for (o = opts; o->name; o++) {
+		fprintf(out, "%s\t", o->name);
+		if (o->short_name)
+			fprintf(out, "%c\t", o->short_name);
+		else
+			fputs("-\t", out);
+		fprintf(out, "%s\t%s\t", o->arg ? o->arg : "-",
+			o->list ? "list" : o->value ? "single" : "flag");
+		for (h = o->help; *h; h++)
+			fputc(*h == '\n' ? ' ' : *h, out);
+		fputc('\n', out);
+	}
 }

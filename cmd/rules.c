@@ -13,10 +13,13 @@ int cmd_rules(int argc, char **argv)
 	const char *category = NULL, *version = "v1";
 	bool all = false;
 	const struct opt opts[] = {
-		{ "category", 0, &category, NULL, NULL, NULL },
-		{ "config-version", 0, &version, NULL, NULL, NULL },
-		{ "all", 0, NULL, &all, NULL, NULL },
-		{ NULL, 0, NULL, NULL, NULL, NULL },
+		OPT_STRING("category", 0, category, "CAT",
+			   "only rules in CAT (FILE, PACKAGE, WIRE_JSON, WIRE, CSR)"),
+		OPT_STRING("config-version", 0, version, "V",
+			   "categories as in buf.yaml version V (v1beta1, v1, v2; default v1)"),
+		OPT_BOOL("all", 0, all,
+			 "include deprecated rules and rules absent from V"),
+		OPT_END(),
 	};
 	const char *pos[1];
 	size_t npos, i;
