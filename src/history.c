@@ -26,9 +26,10 @@
  * schema per version.  Its forms keep where their element is (version,
  * file, name), the version keeps its input (mapped: no memory) or, when
  * it had none, its needed files packed again, and a comparison with an
- * old form loads just that file, with the files of the enums and map
- * entries it refers to, again (mini(): the rules read nothing else of an
- * old element).  The few files in use are cached.
+ * old form loads just that file again, with the file of a field's type
+ * when it is another's: an enum (its values) or a map entry are all the
+ * rules look up about an old element (mini()).  The files in use are
+ * cached.
  */
 #include "history.h"
 
@@ -62,6 +63,7 @@ struct form {
 	const char *where;
 	int32_t number;
 	uint32_t file;
+	uint32_t extra;		/* the file of a field's type, or NO_FILE */
 	uint32_t version;	/* where this form first appeared */
 	uint32_t index;		/* in its slot's list */
 	/* Forms [0, compared) of the slot have been checked against this one
@@ -123,17 +125,17 @@ struct version {
 	struct pbt_mapfile bytes;	/* its input, or its kept files packed */
 	size_t *ranges;			/* file i at [ranges[2i], ranges[2i+1]) */
 	bool *is_import;
-	bool *kept;			/* files with forms of this version */
-	uint32_t **extra;		/* per kept file: the files mini() adds */
-	uint32_t *n_extra;
+	bool *kept;			/* files with forms, and their types' */
 	size_t n_files;
 };
 
+#define NO_FILE UINT32_MAX
+
 /* Files of old versions loaded again, most recent use first. */
-#define MINIS 8
+#define MINIS 32
 
 struct mini {
-	uint32_t version, file;
+	uint32_t version, file, extra;
 	struct pbt_schema *s;
 };
 
@@ -236,16 +238,25 @@ void pbt_history_free(struct pbt_history *h)
  * numbers as varints (zigzag), strings and lists after their length.
  * An absent string is the empty one.
  */
-static void sig_u(struct pbt_buf *b, unsigned long long v)
+/* A varint at p: its length. */
+static size_t put_varint(unsigned char *p, unsigned long long v)
 {
-	unsigned char tmp[10];
 	size_t n = 0;
 
-	do {
-		tmp[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+	while (v > 0x7f) {
+		p[n++] = (unsigned char)(v | 0x80);
 		v >>= 7;
-	} while (v);
-	pbt_buf_add(b, tmp, n);
+	}
+	p[n++] = (unsigned char)v;
+	return n;
+}
+
+/* Written in place: this runs for every element of every version. */
+static void sig_u(struct pbt_buf *b, unsigned long long v)
+{
+	pbt_buf_grow(b, 10);
+	b->len += put_varint((unsigned char *)b->buf + b->len, v);
+	b->buf[b->len] = '\0';
 }
 
 static void sig_i(struct pbt_buf *b, long long v)
@@ -257,8 +268,12 @@ static void sig_s(struct pbt_buf *b, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
-	sig_u(b, n);
-	pbt_buf_add(b, s, n);
+	pbt_buf_grow(b, n + 10);
+	b->len += put_varint((unsigned char *)b->buf + b->len, n);
+	if (n)
+		memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
 }
 
 static void sig_features(struct pbt_buf *b, const struct pbt_features *f)
@@ -464,68 +479,22 @@ static void record_pair(struct pbt_history *h, size_t from, uint32_t old_v)
 /* ---------------------------------------------------------------- old versions */
 
 /*
- * The files of version vi that mini() loads for file fi: fi, and the
- * files of the enums and map entries its fields name (the rules look
- * those up in the old schema: an enum's values, whether a type is a map
- * entry).  Read from the live schema, when fi gets its first form.
+ * The file that field f's type is in, when not f's own and the rules
+ * look the type up in the old schema: an enum (its values), a map entry.
  */
-static void keep_file(struct pbt_history *h, struct version *v,
-		      const struct pbt_schema *s, const struct pbt_file *f)
+static uint32_t type_file(const struct pbt_schema *s, const struct pbt_field *f)
 {
-	uint32_t *extra = NULL;
-	size_t n = 0, cap = 0, i, j, k;
+	const struct pbt_enum *e;
+	const struct pbt_message *m;
 
-	if (v->kept[f->index])
-		return;
-	v->kept[f->index] = true;
-	for (i = 0; i < f->n_messages + 1; i++) {
-		const struct pbt_field *fields;
-		struct pbt_field *const *exts;
-		size_t nf;
-
-		if (i < f->n_messages) {
-			fields = f->messages[i]->fields;
-			nf = f->messages[i]->n_fields;
-			exts = NULL;
-		} else {
-			fields = NULL;
-			exts = f->extensions;
-			nf = f->n_extensions;
-		}
-		for (j = 0; j < nf; j++) {
-			const struct pbt_field *fd = fields ? &fields[j] : exts[j];
-			const struct pbt_enum *e;
-			const struct pbt_message *m;
-			uint32_t at;
-
-			if (!fd->type_name)
-				continue;
-			e = pbt_schema_enum(s, fd->type_name);
-			m = e ? NULL : pbt_schema_message(s, fd->type_name);
-			if (e && e->file != f)
-				at = e->file->index;
-			else if (m && m->is_map_entry && m->file != f)
-				at = m->file->index;
-			else
-				continue;
-			for (k = 0; k < n && extra[k] != at; k++)
-				;
-			if (k < n)
-				continue;
-			if (n == cap) {
-				uint32_t *x;
-
-				cap = cap ? 2 * cap : 4;
-				x = pbt_arena_alloc(h->arena, cap * sizeof(*x));
-				if (n)
-					memcpy(x, extra, n * sizeof(*x));
-				extra = x;
-			}
-			extra[n++] = at;
-		}
-	}
-	v->extra[f->index] = extra;
-	v->n_extra[f->index] = (uint32_t)n;
+	if (!f->type_name)
+		return NO_FILE;
+	e = pbt_schema_enum(s, f->type_name);
+	if (e)
+		return e->file != f->file ? e->file->index : NO_FILE;
+	m = pbt_schema_message(s, f->type_name);
+	return m && m->is_map_entry && m->file != f->file ? m->file->index :
+		NO_FILE;
 }
 
 /*
@@ -536,8 +505,8 @@ static void keep_file(struct pbt_history *h, struct version *v,
 static void retire(struct version *v)
 {
 	struct pbt_schema *s = v->live;
-	bool *need;
-	size_t i, k, len = 0;
+	const bool *need;
+	size_t i, len = 0;
 	uint8_t *buf;
 
 	if (!v->owned)
@@ -552,14 +521,7 @@ static void retire(struct version *v)
 		v->live = NULL;
 		return;
 	}
-	need = pbt_xcalloc(v->n_files + 1, sizeof(*need));
-	for (i = 0; i < v->n_files; i++) {
-		if (!v->kept[i])
-			continue;
-		need[i] = true;
-		for (k = 0; k < v->n_extra[i]; k++)
-			need[v->extra[i][k]] = true;
-	}
+	need = v->kept;
 	for (i = 0; i < v->n_files; i++) {
 		pbt_file_proto *fd = (pbt_file_proto *)s->files[i].fd;
 		protobuf_c_boolean had = fd->has_source_code_info;
@@ -583,7 +545,6 @@ static void retire(struct version *v)
 		protobuf_c_message_pack(&fd->base, buf + v->ranges[2 * i]);
 		fd->has_source_code_info = had;
 	}
-	free(need);
 	v->bytes.data = buf;
 	v->bytes.copy = buf;
 	v->bytes.len = len;
@@ -592,39 +553,42 @@ static void retire(struct version *v)
 	v->live = NULL;
 }
 
-/* The schema holding file fi of version vi: live, cached or loaded. */
+/*
+ * The schema holding file fi of version vi, with file xi (or NO_FILE):
+ * live, cached or loaded.
+ */
 static const struct pbt_schema *mini(struct pbt_history *h, uint32_t vi,
-				     uint32_t fi)
+				     uint32_t fi, uint32_t xi)
 {
 	const struct version *v = &h->v[vi];
 	struct mini m;
 	struct pbt_err err;
-	size_t *ranges, n = 0, i;
+	size_t ranges[4], n = 0, i;
 
 	if (v->live)
 		return v->live;
 	for (i = 0; i < h->n_minis; i++)
-		if (h->minis[i].version == vi && h->minis[i].file == fi)
+		if (h->minis[i].version == vi && h->minis[i].file == fi &&
+		    h->minis[i].extra == xi)
 			break;
 	if (i < h->n_minis) {
 		m = h->minis[i];
 	} else {
-		ranges = pbt_xcalloc(2 * (v->n_extra[fi] + 1), sizeof(*ranges));
 		ranges[n++] = v->ranges[2 * fi];
 		ranges[n++] = v->ranges[2 * fi + 1];
-		for (i = 0; i < v->n_extra[fi]; i++) {
-			ranges[n++] = v->ranges[2 * v->extra[fi][i]];
-			ranges[n++] = v->ranges[2 * v->extra[fi][i] + 1];
+		if (xi != NO_FILE) {
+			ranges[n++] = v->ranges[2 * xi];
+			ranges[n++] = v->ranges[2 * xi + 1];
 		}
 		m.version = vi;
 		m.file = fi;
+		m.extra = xi;
 		m.s = pbt_schema_from_files(v->label, &v->bytes, ranges, n / 2, &err);
-		free(ranges);
 		if (!m.s)
 			PBT_BUG("history: a version's files no longer load");
 		m.s->files[0].is_import = v->is_import[fi];
-		for (i = 0; i < v->n_extra[fi]; i++)
-			m.s->files[i + 1].is_import = v->is_import[v->extra[fi][i]];
+		if (xi != NO_FILE)
+			m.s->files[1].is_import = v->is_import[xi];
 		if (h->n_minis == MINIS)
 			pbt_schema_free(h->minis[--h->n_minis].s);
 		i = h->n_minis++;
@@ -689,7 +653,7 @@ static void check(struct pbt_history *h, enum pbt_subject s,
 
 	if (h->quiet)
 		return;
-	os = mini(h, old->version, old->file);
+	os = mini(h, old->version, old->file, old->extra);
 	oe = element(os, s, old);
 	if (!oe)
 		PBT_BUG("history: an old form's element is gone");
@@ -746,7 +710,10 @@ static void visit(struct pbt_history *h, struct slot *sl, enum pbt_subject s,
 	f->number = at->number;
 	f->ext = at->ext;
 	f->file = at->file->index;
-	keep_file(h, v, v->live, at->file);
+	f->extra = s == PBT_ON_FIELD ? type_file(v->live, elem) : NO_FILE;
+	v->kept[f->file] = true;
+	if (f->extra != NO_FILE)
+		v->kept[f->extra] = true;
 	f->sig_len = (uint32_t)len;
 	memcpy(f->sig, sig, len);
 	f->version = (uint32_t)(h->n - 1);
@@ -1058,8 +1025,6 @@ static void add(struct pbt_history *h, struct pbt_schema *s, const char *label,
 	v->ranges = pbt_arena_calloc(h->arena, 2 * n + 1, sizeof(*v->ranges));
 	v->is_import = pbt_arena_calloc(h->arena, n + 1, sizeof(*v->is_import));
 	v->kept = pbt_arena_calloc(h->arena, n + 1, sizeof(*v->kept));
-	v->extra = pbt_arena_calloc(h->arena, n + 1, sizeof(*v->extra));
-	v->n_extra = pbt_arena_calloc(h->arena, n + 1, sizeof(*v->n_extra));
 	for (i = 0; i < n; i++)
 		v->is_import[i] = s->files[i].is_import;
 
