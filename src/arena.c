@@ -9,7 +9,7 @@
  * what is freed there, so `history`, which loads and frees one version
  * after another, grew by a schema per version.
  */
-/* MAP_ANONYMOUS is not POSIX: before any header includes features.h. */
+/* MAP_ANONYMOUS is not POSIX: define this before any header. */
 #define _DEFAULT_SOURCE
 #include "arena.h"
 

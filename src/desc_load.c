@@ -1,10 +1,13 @@
 /*
- * Bytes -> protobuf-c FileDescriptorSet.  This module reads input files
- * and gives protobuf-c an allocator backed by the schema's arena; it
- * checks only what every later stage relies on (file names, imports) and
- * leaves the model to schema.c.
+ * Bytes -> protobuf-c FileDescriptorSet.  This module maps input files
+ * (stdin and pipes are read whole), finds the files of a set and their
+ * source info in the bytes, and has protobuf-c unpack each file without
+ * its source info, with an allocator backed by the schema's arena; the
+ * source info stays in the input until a location is needed.  It checks
+ * only what every later stage relies on (file names, imports) and leaves
+ * the model to schema.c.
  */
-/* madvise(MADV_DONTNEED) is not POSIX: before any header includes features.h. */
+/* madvise(MADV_DONTNEED) is not POSIX: define this before any header. */
 #define _DEFAULT_SOURCE
 #include "desc_load.h"
 
@@ -462,7 +465,8 @@ static void *unpack_alloc(void *data, size_t n)
 	void *p;
 
 	if (k >= SLAB_CLASSES)
-		return n && n <= PACK_MAX ? packed(u, n) : pbt_arena_alloc(u->arena, n);
+		return n && n <= PACK_MAX ? packed(u, n) :
+		       pbt_arena_alloc(u->arena, n);
 	p = u->free_slabs[k];
 	if (p)
 		memcpy(&u->free_slabs[k], p, sizeof(p));

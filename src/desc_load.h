@@ -59,9 +59,9 @@ void pbt_mapfile_drop(const struct pbt_mapfile *m, size_t from, size_t to);
  * input must then outlive the arena), else a copy in the arena.  Every
  * protobuf-c object lives in `arena`, and so does *ranges: where file i
  * is in the input, [(*ranges)[2 i], (*ranges)[2 i + 1]).  `path` only
- * names the input in errors.  Checks that it looks like a descriptor set: non-empty, every
- * file named, names unique, every import present, nesting no deeper than
- * protobuf's limit.
+ * names the input in errors.  Checks that it looks like a descriptor set:
+ * non-empty, every file named, names unique, every import present,
+ * nesting no deeper than protobuf's limit.
  */
 int pbt_desc_unpack(struct pbt_arena *arena, const char *path,
 		    const struct pbt_mapfile *in,
