@@ -74,9 +74,12 @@ LIB_OBJS += src/sha256.o
 LIB_OBJS += src/sql_quote.o
 LIB_OBJS += src/fingerprint.o
 LIB_OBJS += src/ddl_config.o
+LIB_OBJS += src/script.o
 LIB_OBJS += src/ddl_helpers.o
 LIB_OBJS += src/pgmap.o
 LIB_OBJS += src/ddl.o
+LIB_OBJS += src/plan.o
+LIB_OBJS += src/plan_emit.o
 LIB_OBJS += src/migrate.o
 LIB_OBJS += src/pgconn.o
 LIB_OBJS += src/outfile.o
@@ -117,6 +120,7 @@ TEST_OBJS += src/test/t_ddl_config.o
 TEST_OBJS += src/test/t_lock.o
 TEST_OBJS += src/test/t_pgexpr.o
 TEST_OBJS += src/test/t_drift.o
+TEST_OBJS += src/test/t_script.o
 
 
 # Quiet by default; `make V=1` shows every command.

@@ -89,7 +89,8 @@ const char *pbt_cx_subject(struct pbt_cx *cx)
 	}
 }
 
-bool pbt_loc(struct pbt_file *f, const struct pbt_path *path, struct pbt_span *span)
+bool pbt_file_span(struct pbt_file *f, const struct pbt_path *path,
+		   struct pbt_span *span)
 {
 	struct pbt_span s;
 
@@ -99,38 +100,42 @@ bool pbt_loc(struct pbt_file *f, const struct pbt_path *path, struct pbt_span *s
 	return true;
 }
 
-bool pbt_loc_sub(struct pbt_file *f, const struct pbt_path *path, int32_t a,
-		 struct pbt_span *span)
+bool pbt_file_span_sub(struct pbt_file *f,
+		       const struct pbt_path *path, int32_t a,
+		       struct pbt_span *span)
 {
 	struct pbt_path p = *path;
 
 	pbt_path_push(&p, a);
-	return pbt_loc(f, &p, span);
+	return pbt_file_span(f, &p, span);
 }
 
-bool pbt_loc_sub2(struct pbt_file *f, const struct pbt_path *path, int32_t a,
-		  int32_t b, struct pbt_span *span)
+bool pbt_file_span_sub2(struct pbt_file *f,
+			const struct pbt_path *path, int32_t a,
+			int32_t b, struct pbt_span *span)
 {
 	struct pbt_path p = *path;
 
 	pbt_path_push(&p, a);
 	pbt_path_push(&p, b);
-	return pbt_loc(f, &p, span);
+	return pbt_file_span(f, &p, span);
 }
 
-bool pbt_loc_sub3(struct pbt_file *f, const struct pbt_path *path, int32_t a,
-		  int32_t b, int32_t c, struct pbt_span *span)
+bool pbt_file_span_sub3(struct pbt_file *f,
+			const struct pbt_path *path, int32_t a,
+			int32_t b, int32_t c, struct pbt_span *span)
 {
 	struct pbt_path p = *path;
 
 	pbt_path_push(&p, a);
 	pbt_path_push(&p, b);
 	pbt_path_push(&p, c);
-	return pbt_loc(f, &p, span);
+	return pbt_file_span(f, &p, span);
 }
 
-bool pbt_loc_sub4(struct pbt_file *f, const struct pbt_path *path, int32_t a,
-		  int32_t b, int32_t c, int32_t d, struct pbt_span *span)
+bool pbt_file_span_sub4(struct pbt_file *f,
+			const struct pbt_path *path, int32_t a,
+			int32_t b, int32_t c, int32_t d, struct pbt_span *span)
 {
 	struct pbt_path p = *path;
 
@@ -138,11 +143,11 @@ bool pbt_loc_sub4(struct pbt_file *f, const struct pbt_path *path, int32_t a,
 	pbt_path_push(&p, b);
 	pbt_path_push(&p, c);
 	pbt_path_push(&p, d);
-	return pbt_loc(f, &p, span);
+	return pbt_file_span(f, &p, span);
 }
 
-bool pbt_loc_deleted(struct pbt_file *f, const char *nested_name,
-		     struct pbt_span *span)
+bool pbt_file_span_deleted(struct pbt_file *f, const char *nested_name,
+			   struct pbt_span *span)
 {
 	const char *pkg = f->package;
 	size_t np = strlen(pkg), n = strlen(nested_name);
@@ -166,7 +171,7 @@ bool pbt_loc_deleted(struct pbt_file *f, const char *nested_name,
 			struct pbt_path p;
 
 			pbt_path_message(&p, m);
-			if (pbt_loc(f, &p, span))
+			if (pbt_file_span(f, &p, span))
 				return true;
 			/* The parent exists but has no location: buf still
 			 * reports it, with an unknown line. */

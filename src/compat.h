@@ -72,18 +72,24 @@ void pbt_cx_report(struct pbt_cx *cx, struct pbt_file *file,
 /*
  * Location helpers: fill *span with the location of path in f and return
  * true, or return false and leave *span untouched, so alternatives chain:
- * `pbt_loc(f, &p1, &sp) || pbt_loc(f, &p2, &sp);` (buf's withBackupLocation).
+ * `pbt_file_span(f, &p1, &sp) || pbt_file_span(f, &p2, &sp);`
+ * (buf's withBackupLocation).
  */
-bool pbt_loc(struct pbt_file *f, const struct pbt_path *path, struct pbt_span *span);
+bool pbt_file_span(struct pbt_file *f, const struct pbt_path *path,
+		   struct pbt_span *span);
 /* The same for path + one or two more components. */
-bool pbt_loc_sub(struct pbt_file *f, const struct pbt_path *path, int32_t a,
-		 struct pbt_span *span);
-bool pbt_loc_sub2(struct pbt_file *f, const struct pbt_path *path, int32_t a,
-		  int32_t b, struct pbt_span *span);
-bool pbt_loc_sub3(struct pbt_file *f, const struct pbt_path *path, int32_t a,
-		  int32_t b, int32_t c, struct pbt_span *span);
-bool pbt_loc_sub4(struct pbt_file *f, const struct pbt_path *path, int32_t a,
-		  int32_t b, int32_t c, int32_t d, struct pbt_span *span);
+bool pbt_file_span_sub(struct pbt_file *f,
+		       const struct pbt_path *path, int32_t a,
+		       struct pbt_span *span);
+bool pbt_file_span_sub2(struct pbt_file *f,
+			const struct pbt_path *path, int32_t a,
+			int32_t b, struct pbt_span *span);
+bool pbt_file_span_sub3(struct pbt_file *f,
+			const struct pbt_path *path, int32_t a,
+			int32_t b, int32_t c, struct pbt_span *span);
+bool pbt_file_span_sub4(struct pbt_file *f,
+			const struct pbt_path *path, int32_t a,
+			int32_t b, int32_t c, int32_t d, struct pbt_span *span);
 
 /*
  * buf's description of a field in messages:
@@ -150,7 +156,7 @@ struct pbt_oneof *pbt_cx_oneof(struct pbt_cx *cx, const struct pbt_message *m,
  * "A.B", then "A").  Fills *span and returns true, or returns false when
  * only the file is left (buf then reports the file at line 1).
  */
-bool pbt_loc_deleted(struct pbt_file *f, const char *nested_name,
-		     struct pbt_span *span);
+bool pbt_file_span_deleted(struct pbt_file *f, const char *nested_name,
+			   struct pbt_span *span);
 
 #endif

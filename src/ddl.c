@@ -1,15 +1,17 @@
 /*
- * `pbtable ddl`: resolve each configured table against a schema and write
- * the SQL that creates it: the table with `data jsonb` and one STORED
- * generated column per projected field, its fingerprint comments, its
- * indexes, and the writable view whose INSTEAD OF trigger merges changes
- * into `data`.  Output order is fixed (helpers, then tables by schema and
- * name), so the same inputs always give the same bytes.  Quoting is
- * sql_quote.c's; the mapping of one field is pgmap.c's.
+ * The table model and its SQL: resolve each configured table against a
+ * schema (struct pbt_ptable), and the generators that write the
+ * statements of one: the table with `data jsonb` and one STORED generated
+ * column per projected field, its fingerprint comments, its indexes, and
+ * the writable view whose INSTEAD OF trigger merges changes into `data`.
+ * `pbtable ddl` is the plan (plan.c) against no tables at all, so what
+ * ddl, migrate and drift --fix write comes from the same generators in
+ * the same order (helpers, then tables by schema and name): the same
+ * inputs always give the same bytes.  Quoting is sql_quote.c's; the
+ * mapping of one field is pgmap.c's.
  */
 #include "ddl.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,137 +19,10 @@
 #include "ddl_helpers.h"
 #include "fingerprint.h"
 #include "input.h"
+#include "plan.h"
 #include "schema.h"
 #include "sha256.h"
 #include "sql_quote.h"
-
-/* ---------------------------------------------------------------- script */
-
-struct pbt_sql *pbt_sql_new(const char *lock_timeout)
-{
-	struct pbt_sql *s = pbt_xcalloc(1, sizeof(*s));
-
-	s->arena = pbt_arena_new();
-	s->lock_timeout = pbt_arena_strdup(s->arena, lock_timeout ? lock_timeout : "5s");
-	return s;
-}
-
-void pbt_sql_free(struct pbt_sql *s)
-{
-	if (!s)
-		return;
-	pbt_buf_release(&s->head);
-	pbt_buf_release(&s->tx);
-	free(s->post);
-	free(s->post_notes);
-	free(s->warnings);
-	pbt_arena_free(s->arena);
-	free(s);
-}
-
-static int bad_utf8(const char *text, size_t len, const char *set_path,
-		    struct pbt_err *err)
-{
-	size_t at = pbt_utf8_valid_prefix(text, len), from = at, to = at;
-	struct pbt_buf line = PBT_BUF_INIT;
-	char *copy;
-
-	if (at == len)
-		return 0;
-	while (from && text[from - 1] != '\n')
-		from--;
-	while (to < len && text[to] != '\n')
-		to++;
-	copy = pbt_xmalloc(to - from + 1);
-	memcpy(copy, text + from, to - from);
-	copy[to - from] = '\0';
-	pbt_buf_add_goquote(&line, copy);
-	free(copy);
-	pbt_errf(err, PBT_EINPUT, &(struct pbt_loc){ set_path, 0, 0 },
-		 "names in the set are not UTF-8, and PostgreSQL refuses such SQL");
-	pbt_err_detail(err, "in the line %s", pbt_buf_str(&line));
-	pbt_buf_release(&line);
-	return -PBT_EINPUT;
-}
-
-int pbt_sql_check_utf8(const struct pbt_sql *s, const char *set_path,
-		       struct pbt_err *err)
-{
-	size_t i;
-	int r = bad_utf8(s->head.buf, s->head.len, set_path, err);
-
-	if (!r)
-		r = bad_utf8(s->tx.buf, s->tx.len, set_path, err);
-	for (i = 0; i < s->n_post && !r; i++) {
-		r = bad_utf8(s->post[i], strlen(s->post[i]), set_path, err);
-		if (!r && s->post_notes[i])
-			r = bad_utf8(s->post_notes[i], strlen(s->post_notes[i]),
-				     set_path, err);
-	}
-	return r;
-}
-
-void pbt_sql_add_post(struct pbt_sql *s, const char *note, const char *stmt)
-{
-	if (s->n_post == s->cap_post) {
-		s->cap_post = s->cap_post ? 2 * s->cap_post : 8;
-		s->post = pbt_xrealloc(s->post, s->cap_post * sizeof(*s->post));
-		s->post_notes = pbt_xrealloc(s->post_notes, s->cap_post * sizeof(*s->post_notes));
-	}
-	s->post_notes[s->n_post] = note ? pbt_arena_strdup(s->arena, note) : NULL;
-	s->post[s->n_post++] = pbt_arena_strdup(s->arena, stmt);
-}
-
-void pbt_sql_warn(struct pbt_sql *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (s->n_warnings == s->cap_warnings) {
-		s->cap_warnings = s->cap_warnings ? 2 * s->cap_warnings : 8;
-		s->warnings = pbt_xrealloc(s->warnings, s->cap_warnings * sizeof(*s->warnings));
-	}
-	va_start(ap, fmt);
-	s->warnings[s->n_warnings++] = pbt_arena_vprintf(s->arena, fmt, ap);
-	va_end(ap);
-}
-
-bool pbt_sql_tx_empty(const struct pbt_sql *s)
-{
-	return s->tx.len == 0;
-}
-
-size_t pbt_sql_n_warnings(const struct pbt_sql *s)
-{
-	return s->n_warnings;
-}
-
-const char *pbt_sql_warning(const struct pbt_sql *s, size_t i)
-{
-	return i < s->n_warnings ? s->warnings[i] : NULL;
-}
-
-void pbt_sql_render(const struct pbt_sql *s, struct pbt_buf *out)
-{
-	size_t i;
-
-	pbt_buf_add(out, pbt_buf_str(&s->head), s->head.len);
-	if (s->tx.len) {
-		pbt_buf_adds(out, "BEGIN;\nSET LOCAL lock_timeout = ");
-		pbt_sql_literal(out, s->lock_timeout);
-		pbt_buf_adds(out, ";\n\n");
-		pbt_buf_add(out, s->tx.buf, s->tx.len);
-		pbt_buf_adds(out, "COMMIT;\n");
-	}
-	if (s->n_post)
-		pbt_buf_adds(out, "\n-- After COMMIT, one statement at a time (CREATE INDEX CONCURRENTLY cannot\n"
-			     "-- run in a transaction block).  These take only a SHARE UPDATE EXCLUSIVE\n"
-			     "-- lock: reads and writes go on.\n");
-	for (i = 0; i < s->n_post; i++) {
-		if (s->post_notes[i])
-			pbt_buf_addf(out, "%s\n", s->post_notes[i]);
-		pbt_buf_addf(out, "%s\n", s->post[i]);
-	}
-}
 
 /* ---------------------------------------------------------------- resolve */
 
@@ -508,7 +383,15 @@ static void qualified(struct pbt_buf *b, const struct pbt_ptable *t, const char 
 static void comment_lit(struct pbt_buf *b, const struct pbt_buf *fp)
 {
 	pbt_sql_literal(b, fp->buf);
-	pbt_buf_adds(b, ";\n");
+	pbt_buf_addc(b, ';');
+}
+
+/* A COMMENT statement on a table, column, index or view (obj). */
+static void add_comment(struct pbt_sql *s, const struct pbt_buf *stmt,
+			const char *obj)
+{
+	PBT_SQL_ADD(s, .lock = PBT_LOCK_SHARE_UPDATE_EXCLUSIVE, .object = obj,
+		    .sql = stmt->buf);
 }
 
 void pbt_ddl_column_def(struct pbt_buf *b, const struct pbt_pgcol *c)
@@ -561,19 +444,42 @@ void pbt_ddl_column_fingerprint(struct pbt_buf *fp, const struct pbt_ptable *t,
 		pbt_fingerprint_add(fp, "state", "retired");
 }
 
-void pbt_ddl_column_comment(struct pbt_buf *b, const struct pbt_ptable *t,
+void pbt_ddl_column_comment(struct pbt_sql *s, const struct pbt_ptable *t,
 			    const struct pbt_pgcol *c)
 {
-	struct pbt_buf fp = PBT_BUF_INIT;
+	struct pbt_buf fp = PBT_BUF_INIT, b = PBT_BUF_INIT, tbl = PBT_BUF_INIT;
 
 	pbt_ddl_column_fingerprint(&fp, t, c);
-	pbt_buf_adds(b, "COMMENT ON COLUMN ");
-	qualified(b, t, t->name);
-	pbt_buf_addc(b, '.');
-	pbt_sql_ident(b, c->name);
-	pbt_buf_adds(b, " IS ");
-	comment_lit(b, &fp);
+	qualified(&tbl, t, t->name);
+	pbt_buf_addf(&b, "COMMENT ON COLUMN %s.", tbl.buf);
+	pbt_sql_ident(&b, c->name);
+	pbt_buf_adds(&b, " IS ");
+	comment_lit(&b, &fp);
+	add_comment(s, &b, tbl.buf);
 	pbt_buf_release(&fp);
+	pbt_buf_release(&b);
+	pbt_buf_release(&tbl);
+}
+
+void pbt_ddl_table_comment(struct pbt_sql *s, const struct pbt_ptable *t,
+			   const char *kind)
+{
+	struct pbt_buf fp = PBT_BUF_INIT, b = PBT_BUF_INIT, obj = PBT_BUF_INIT;
+	bool view = !strcmp(kind, "view");
+
+	pbt_ddl_table_fingerprint(&fp, t, kind);
+	qualified(&obj, t, view ? t->view : t->name);
+	if (view || !strcmp(kind, "table"))
+		pbt_buf_addf(&b, "COMMENT ON %s %s IS ",
+			     view ? "VIEW" : "TABLE", obj.buf);
+	else	/* data, pbt_rowid */
+		pbt_buf_addf(&b, "COMMENT ON COLUMN %s.%s IS ", obj.buf,
+			     !strcmp(kind, "data") ? "data" : PBT_ROWID_COLUMN);
+	comment_lit(&b, &fp);
+	add_comment(s, &b, obj.buf);
+	pbt_buf_release(&fp);
+	pbt_buf_release(&b);
+	pbt_buf_release(&obj);
 }
 
 bool pbt_ddl_check(struct pbt_buf *name, struct pbt_buf *expr,
@@ -590,8 +496,8 @@ bool pbt_ddl_check(struct pbt_buf *name, struct pbt_buf *expr,
 	return true;
 }
 
-void pbt_ddl_index(struct pbt_buf *b, const struct pbt_ptable *t,
-		   const struct pbt_pgindex *ix, bool concurrently)
+static void index_sql(struct pbt_buf *b, const struct pbt_ptable *t,
+		      const struct pbt_pgindex *ix, bool concurrently)
 {
 	size_t i;
 
@@ -607,6 +513,41 @@ void pbt_ddl_index(struct pbt_buf *b, const struct pbt_ptable *t,
 		pbt_sql_ident(b, ix->columns[i]);
 	}
 	pbt_buf_adds(b, ");");
+}
+
+static void index_comment(struct pbt_sql *s, const struct pbt_ptable *t,
+			  const struct pbt_pgindex *ix,
+			  enum pbt_sql_phase phase)
+{
+	struct pbt_buf fp = PBT_BUF_INIT, b = PBT_BUF_INIT, obj = PBT_BUF_INIT;
+
+	pbt_ddl_index_fingerprint(&fp, t, ix);
+	qualified(&obj, t, ix->name);
+	pbt_buf_addf(&b, "COMMENT ON INDEX %s IS ", obj.buf);
+	comment_lit(&b, &fp);
+	PBT_SQL_ADD(s, .phase = phase, .lock = PBT_LOCK_SHARE_UPDATE_EXCLUSIVE,
+		    .object = obj.buf, .sql = b.buf);
+	pbt_buf_release(&fp);
+	pbt_buf_release(&b);
+	pbt_buf_release(&obj);
+}
+
+void pbt_ddl_index(struct pbt_sql *s, const struct pbt_ptable *t,
+		   const struct pbt_pgindex *ix, enum pbt_sql_phase phase,
+		   const char *note)
+{
+	struct pbt_buf b = PBT_BUF_INIT, tbl = PBT_BUF_INIT;
+	bool after = phase == PBT_PHASE_AFTER;
+
+	qualified(&tbl, t, t->name);
+	index_sql(&b, t, ix, after);
+	PBT_SQL_ADD(s, .phase = phase,
+		    .lock = after ? PBT_LOCK_SHARE_UPDATE_EXCLUSIVE
+				  : PBT_LOCK_SHARE,
+		    .object = tbl.buf, .note = note, .sql = b.buf);
+	index_comment(s, t, ix, phase);
+	pbt_buf_release(&b);
+	pbt_buf_release(&tbl);
 }
 
 void pbt_ddl_index_fingerprint(struct pbt_buf *fp, const struct pbt_ptable *t,
@@ -629,17 +570,10 @@ void pbt_ddl_index_fingerprint(struct pbt_buf *fp, const struct pbt_ptable *t,
 	pbt_buf_release(&cols);
 }
 
-void pbt_ddl_index_comment(struct pbt_buf *b, const struct pbt_ptable *t,
+void pbt_ddl_index_comment(struct pbt_sql *s, const struct pbt_ptable *t,
 			   const struct pbt_pgindex *ix)
 {
-	struct pbt_buf fp = PBT_BUF_INIT;
-
-	pbt_ddl_index_fingerprint(&fp, t, ix);
-	pbt_buf_adds(b, "COMMENT ON INDEX ");
-	qualified(b, t, ix->name);
-	pbt_buf_adds(b, " IS ");
-	comment_lit(b, &fp);
-	pbt_buf_release(&fp);
+	index_comment(s, t, ix, PBT_PHASE_TX);
 }
 
 static void apply_body(struct pbt_buf *b, const struct pbt_pgcol *const *cols, size_t n)
@@ -762,11 +696,21 @@ void pbt_ddl_view_function(struct pbt_buf *b, const struct pbt_ptable *t, const 
 	pbt_buf_release(&n);
 }
 
-void pbt_ddl_view(struct pbt_buf *b, const struct pbt_ptable *t,
-		  const struct pbt_pgcol *const *cols, size_t n_cols, bool replace)
+/* One statement of the view's: the view, its functions, its trigger. */
+static void add_stmt(struct pbt_sql *s, struct pbt_buf *b, enum pbt_lock lock,
+		     const char *obj)
+{
+	PBT_SQL_ADD(s, .lock = lock, .object = obj, .sql = b->buf);
+	pbt_buf_reset(b);
+}
+
+void pbt_ddl_view(struct pbt_sql *s, const struct pbt_ptable *t,
+		  const struct pbt_pgcol *const *cols, size_t n_cols,
+		  bool replace)
 {
 	struct pbt_buf view = PBT_BUF_INIT, apply = PBT_BUF_INIT, dml = PBT_BUF_INIT;
-	struct pbt_buf body = PBT_BUF_INIT, fp = PBT_BUF_INIT, args = PBT_BUF_INIT;
+	struct pbt_buf body = PBT_BUF_INIT, b = PBT_BUF_INIT;
+	struct pbt_buf args = PBT_BUF_INIT;
 	const char *parts[2] = { t->view, "dml" };
 	char tag[32];
 	size_t i;
@@ -775,46 +719,56 @@ void pbt_ddl_view(struct pbt_buf *b, const struct pbt_ptable *t,
 	pbt_ddl_view_function(&apply, t, "apply");
 	pbt_ddl_view_function(&dml, t, "dml");
 
-	pbt_buf_addf(b, "CREATE %sVIEW %s AS\n\tSELECT data", replace ? "OR REPLACE " : "", view.buf);
+	pbt_buf_addf(&b, "CREATE %sVIEW %s AS\n\tSELECT data",
+		     replace ? "OR REPLACE " : "", view.buf);
 	if (t->rowid)
-		pbt_buf_adds(b, ", " PBT_ROWID_COLUMN);
+		pbt_buf_adds(&b, ", " PBT_ROWID_COLUMN);
 	for (i = 0; i < n_cols; i++) {
-		pbt_buf_adds(b, ",\n\t\t");
-		pbt_sql_ident(b, cols[i]->name);
+		pbt_buf_adds(&b, ",\n\t\t");
+		pbt_sql_ident(&b, cols[i]->name);
 	}
-	pbt_buf_adds(b, "\n\tFROM ");
-	qualified(b, t, t->name);
-	pbt_buf_adds(b, ";\n");
-	pbt_ddl_table_fingerprint(&fp, t, "view");
-	pbt_buf_addf(b, "COMMENT ON VIEW %s IS ", view.buf);
-	comment_lit(b, &fp);
+	pbt_buf_adds(&b, "\n\tFROM ");
+	qualified(&b, t, t->name);
+	pbt_buf_adds(&b, ";");
+	add_stmt(s, &b, PBT_LOCK_ACCESS_EXCLUSIVE, view.buf);
+	pbt_ddl_table_comment(s, t, "view");
 
 	/* apply(d, n, o): the changed view columns, written into d */
 	apply_body(&body, cols, n_cols);
 	pbt_sql_dollar_tag(body.buf, tag, sizeof(tag));
-	pbt_buf_addf(b, "CREATE OR REPLACE FUNCTION %s(d jsonb, n %s, o %s)\n"
-		     "\tRETURNS jsonb LANGUAGE plpgsql\nAS %s%s%s;\n",
+	/* room first: a too small buffer makes addf format twice */
+	pbt_buf_grow(&b, body.len + 3 * view.len + 128);
+	pbt_buf_addf(&b, "CREATE OR REPLACE FUNCTION %s(d jsonb, n %s, o %s)\n"
+		     "\tRETURNS jsonb LANGUAGE plpgsql\nAS %s%s%s;",
 		     apply.buf, view.buf, view.buf, tag, body.buf, tag);
+	add_stmt(s, &b, PBT_LOCK_NONE, apply.buf);
 	pbt_buf_addf(&args, "jsonb, %s, %s", view.buf, view.buf);
-	function_comment(b, t, apply.buf, args.buf, "apply", &body);
+	function_comment(&b, t, apply.buf, args.buf, "apply", &body);
+	add_stmt(s, &b, PBT_LOCK_NONE, apply.buf);
 
 	if (replace)
 		goto out;	/* the trigger function depends on no column */
 	pbt_buf_reset(&body);
 	dml_body(&body, t, apply.buf);
 	pbt_sql_dollar_tag(body.buf, tag, sizeof(tag));
-	pbt_buf_addf(b, "CREATE OR REPLACE FUNCTION %s()\n"
-		     "\tRETURNS trigger LANGUAGE plpgsql\nAS %s%s%s;\n",
+	pbt_buf_grow(&b, body.len + dml.len + 128);
+	pbt_buf_addf(&b, "CREATE OR REPLACE FUNCTION %s()\n"
+		     "\tRETURNS trigger LANGUAGE plpgsql\nAS %s%s%s;",
 		     dml.buf, tag, body.buf, tag);
-	function_comment(b, t, dml.buf, "", "dml", &body);
+	add_stmt(s, &b, PBT_LOCK_NONE, dml.buf);
+	function_comment(&b, t, dml.buf, "", "dml", &body);
+	add_stmt(s, &b, PBT_LOCK_NONE, dml.buf);
 	{
 		struct pbt_buf trg = PBT_BUF_INIT;
 
 		pbt_sql_derived_name(&trg, parts, 2);
-		pbt_buf_adds(b, "CREATE TRIGGER ");
-		pbt_sql_ident(b, trg.buf);
-		pbt_buf_addf(b, " INSTEAD OF INSERT OR UPDATE OR DELETE ON %s\n"
-			     "\tFOR EACH ROW EXECUTE FUNCTION %s();\n", view.buf, dml.buf);
+		pbt_buf_adds(&b, "CREATE TRIGGER ");
+		pbt_sql_ident(&b, trg.buf);
+		pbt_buf_addf(&b,
+			     " INSTEAD OF INSERT OR UPDATE OR DELETE ON %s\n"
+			     "\tFOR EACH ROW EXECUTE FUNCTION %s();",
+			     view.buf, dml.buf);
+		add_stmt(s, &b, PBT_LOCK_SHARE_ROW_EXCLUSIVE, view.buf);
 		pbt_buf_release(&trg);
 	}
 out:
@@ -822,126 +776,123 @@ out:
 	pbt_buf_release(&apply);
 	pbt_buf_release(&dml);
 	pbt_buf_release(&body);
-	pbt_buf_release(&fp);
+	pbt_buf_release(&b);
 	pbt_buf_release(&args);
 }
 
-void pbt_ddl_schema(struct pbt_buf *b, const char *schema)
+void pbt_ddl_schema(struct pbt_sql *s, const char *schema)
 {
+	struct pbt_buf b = PBT_BUF_INIT, name = PBT_BUF_INIT;
+
 	if (!strcmp(schema, "public"))
 		return;
-	pbt_buf_adds(b, "CREATE SCHEMA IF NOT EXISTS ");
-	pbt_sql_ident(b, schema);
-	pbt_buf_adds(b, ";\n");
+	pbt_sql_ident(&name, schema);
+	pbt_buf_addf(&b, "CREATE SCHEMA IF NOT EXISTS %s;", name.buf);
+	PBT_SQL_ADD(s, .object = name.buf, .sql = b.buf);
+	pbt_buf_release(&b);
+	pbt_buf_release(&name);
 }
 
-void pbt_ddl_helpers(struct pbt_buf *b, uint32_t set)
+void pbt_ddl_helpers(struct pbt_sql *s, uint32_t set)
 {
+	size_t mark = pbt_sql_count(s);
+
 	if (!set)
 		return;
-	pbt_buf_adds(b, "-- Helper functions: IMMUTABLE, NULL (never an error) for bad input.\n");
-	pbt_ddl_schema(b, PBT_HELPER_SCHEMA);
-	pbt_helpers_sql(b, set);
-	pbt_buf_adds(b, "\n");
+	pbt_ddl_schema(s, PBT_HELPER_SCHEMA);
+	pbt_helpers_sql(s, set);
+	pbt_sql_group(s, mark, "-- Helper functions: IMMUTABLE, NULL (never an "
+			       "error) for bad input.\n");
 }
 
 void pbt_ddl_table(struct pbt_sql *s, const struct pbt_ptable *t, unsigned flags)
 {
-	struct pbt_buf *b = &s->tx;
-	struct pbt_buf tbl = PBT_BUF_INIT, fp = PBT_BUF_INIT, n = PBT_BUF_INIT, e = PBT_BUF_INIT;
+	struct pbt_buf b = PBT_BUF_INIT, tbl = PBT_BUF_INIT;
+	struct pbt_buf note = PBT_BUF_INIT, n = PBT_BUF_INIT, e = PBT_BUF_INIT;
+	enum pbt_sql_phase ix_phase = flags & PBT_DDL_CONCURRENTLY
+					      ? PBT_PHASE_AFTER
+					      : PBT_PHASE_TX;
+	size_t mark = pbt_sql_count(s);
 	const struct pbt_pgcol **cols;
 	const char *parts[3];
 	size_t i;
 
 	qualified(&tbl, t, t->name);
-	pbt_sql_comment(b, "%s: message %s", tbl.buf, t->message);
-	pbt_buf_addf(b, "CREATE TABLE %s (\n\tdata jsonb NOT NULL", tbl.buf);
+	pbt_buf_addf(&b, "CREATE TABLE %s (\n\tdata jsonb NOT NULL", tbl.buf);
 	if (t->rowid)
-		pbt_buf_adds(b, ",\n\t" PBT_ROWID_COLUMN " bigint GENERATED ALWAYS AS IDENTITY");
+		pbt_buf_adds(&b, ",\n\t" PBT_ROWID_COLUMN
+				 " bigint GENERATED ALWAYS AS IDENTITY");
 	for (i = 0; i < t->n_cols; i++) {
-		pbt_buf_adds(b, ",\n\t");
-		pbt_ddl_column_def(b, &t->cols[i]);
+		pbt_buf_adds(&b, ",\n\t");
+		pbt_ddl_column_def(&b, &t->cols[i]);
 	}
 	parts[0] = t->name, parts[1] = "pkey";
-	pbt_buf_adds(b, ",\n\tCONSTRAINT ");
+	pbt_buf_adds(&b, ",\n\tCONSTRAINT ");
 	pbt_sql_derived_name(&n, parts, 2);
-	pbt_sql_ident(b, n.buf);
-	pbt_buf_adds(b, " PRIMARY KEY (");
-	pbt_sql_ident(b, t->pk);
-	pbt_buf_adds(b, "),\n\tCONSTRAINT ");
+	pbt_sql_ident(&b, n.buf);
+	pbt_buf_adds(&b, " PRIMARY KEY (");
+	pbt_sql_ident(&b, t->pk);
+	pbt_buf_adds(&b, "),\n\tCONSTRAINT ");
 	pbt_buf_reset(&n);
 	parts[1] = "data", parts[2] = "check";
 	pbt_sql_derived_name(&n, parts, 3);
-	pbt_sql_ident(b, n.buf);
-	pbt_buf_adds(b, " CHECK (jsonb_typeof(data) = 'object')");
+	pbt_sql_ident(&b, n.buf);
+	pbt_buf_adds(&b, " CHECK (jsonb_typeof(data) = 'object')");
 	for (i = 0; (flags & PBT_DDL_STRICT) && i < t->n_cols; i++) {
 		pbt_buf_reset(&n);
 		pbt_buf_reset(&e);
 		if (!pbt_ddl_check(&n, &e, t, &t->cols[i]))
 			continue;
-		pbt_buf_adds(b, ",\n\tCONSTRAINT ");
-		pbt_sql_ident(b, n.buf);
-		pbt_buf_addf(b, " CHECK (%s)", e.buf);
+		pbt_buf_adds(&b, ",\n\tCONSTRAINT ");
+		pbt_sql_ident(&b, n.buf);
+		pbt_buf_addf(&b, " CHECK (%s)", e.buf);
 	}
-	pbt_buf_adds(b, "\n);\n");
+	pbt_buf_adds(&b, "\n);");
+	PBT_SQL_ADD(s, .lock = PBT_LOCK_ACCESS_EXCLUSIVE, .object = tbl.buf,
+		    .sql = b.buf);
 
-	pbt_ddl_table_fingerprint(&fp, t, "table");
-	pbt_buf_addf(b, "COMMENT ON TABLE %s IS ", tbl.buf);
-	comment_lit(b, &fp);
-	pbt_buf_reset(&fp);
-	pbt_ddl_table_fingerprint(&fp, t, "data");
-	pbt_buf_addf(b, "COMMENT ON COLUMN %s.data IS ", tbl.buf);
-	comment_lit(b, &fp);
-	if (t->rowid) {
-		pbt_buf_reset(&fp);
-		pbt_ddl_table_fingerprint(&fp, t, "rowid");
-		pbt_buf_addf(b, "COMMENT ON COLUMN %s." PBT_ROWID_COLUMN " IS ", tbl.buf);
-		comment_lit(b, &fp);
-	}
+	pbt_ddl_table_comment(s, t, "table");
+	pbt_ddl_table_comment(s, t, "data");
+	if (t->rowid)
+		pbt_ddl_table_comment(s, t, "rowid");
 	for (i = 0; i < t->n_cols; i++)
-		pbt_ddl_column_comment(b, t, &t->cols[i]);
-	for (i = 0; i < t->n_indexes; i++) {
-		struct pbt_buf stmt = PBT_BUF_INIT;
-
-		pbt_ddl_index(&stmt, t, &t->indexes[i], flags & PBT_DDL_CONCURRENTLY);
-		if (flags & PBT_DDL_CONCURRENTLY) {
-			pbt_sql_add_post(s, NULL, stmt.buf);
-			pbt_buf_reset(&stmt);
-			pbt_ddl_index_comment(&stmt, t, &t->indexes[i]);
-			pbt_buf_setlen(&stmt, stmt.len - 1);
-			pbt_sql_add_post(s, NULL, stmt.buf);
-		} else {
-			pbt_buf_addf(b, "%s\n", stmt.buf);
-			pbt_ddl_index_comment(b, t, &t->indexes[i]);
-		}
-		pbt_buf_release(&stmt);
-	}
+		pbt_ddl_column_comment(s, t, &t->cols[i]);
+	for (i = 0; i < t->n_indexes; i++)
+		pbt_ddl_index(s, t, &t->indexes[i], ix_phase, NULL);
 	if (t->view) {
 		cols = pbt_xcalloc(t->n_cols + 1, sizeof(*cols));
 		for (i = 0; i < t->n_cols; i++)
 			cols[i] = &t->cols[i];
-		pbt_ddl_view(b, t, cols, t->n_cols, false);
+		pbt_ddl_view(s, t, cols, t->n_cols, false);
 		free(cols);
 	}
-	pbt_buf_adds(b, "\n");
+	pbt_sql_comment(&note, "%s: message %s", tbl.buf, t->message);
+	pbt_sql_group(s, mark, note.buf);
+	pbt_buf_release(&b);
 	pbt_buf_release(&tbl);
-	pbt_buf_release(&fp);
+	pbt_buf_release(&note);
 	pbt_buf_release(&n);
 	pbt_buf_release(&e);
 }
 
 /* ---------------------------------------------------------------- ddl */
 
-bool pbt_lock_timeout_valid(const char *s)
+int pbt_timeout_check(const char *what, const char *value,
+		      const char *example, struct pbt_err *err)
 {
-	const char *p = s;
+	const char *p = value;
 
-	if (!s || *p < '0' || *p > '9')
-		return false;
+	if (!value)
+		return 0;
 	while (*p >= '0' && *p <= '9')
 		p++;
-	return !*p || !strcmp(p, "ms") || !strcmp(p, "s") || !strcmp(p, "min") ||
-	       !strcmp(p, "h") || !strcmp(p, "d");
+	if (p != value && (!*p || !strcmp(p, "ms") || !strcmp(p, "s") ||
+			   !strcmp(p, "min") || !strcmp(p, "h") ||
+			   !strcmp(p, "d")))
+		return 0;
+	return pbt_errf(err, PBT_EUSAGE, NULL,
+			"bad %s '%s' (want e.g. 500ms, %s, 1min)", what, value,
+			example);
 }
 
 bool pbt_ptable_matches(const struct pbt_ptable *t, const char *want)
@@ -952,6 +903,36 @@ bool pbt_ptable_matches(const struct pbt_ptable *t, const char *want)
 	       (!strncmp(want, t->schema, ls) && want[ls] == '.' && !strcmp(want + ls + 1, t->name));
 }
 
+int pbt_ptables_resolve(struct pbt_arena *a, const struct pbt_schema *s,
+			const struct pbt_ddl_config *cfg, unsigned flags,
+			const char *only, struct pbt_ptable **out,
+			size_t *n_out, uint32_t *helpers, struct pbt_err *err)
+{
+	struct pbt_ptable *v = pbt_arena_calloc(a, cfg->n_tables + 1,
+						sizeof(*v));
+	size_t i, n = 0;
+	int r;
+
+	*out = v;
+	*n_out = 0;
+	for (i = 0; i < cfg->n_tables; i++) {
+		r = pbt_ptable_resolve(a, s, &cfg->tables[i], flags, &v[n],
+				       err);
+		if (r)
+			return r;
+		if (v[n].absent || (only && !pbt_ptable_matches(&v[n], only)))
+			continue;
+		*helpers |= v[n].helpers;
+		n++;
+	}
+	if (only && !n)
+		return pbt_errf(err, PBT_EUSAGE, NULL, "no table '%s' in %s",
+				only, cfg->path);
+	pbt_ptables_sort(v, n);
+	*n_out = n;
+	return 0;
+}
+
 int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 	    struct pbt_sql **out, struct pbt_err *err)
 {
@@ -959,16 +940,15 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 	struct pbt_schema *schema = NULL;
 	struct pbt_ptable *tables;
 	struct pbt_sql *s = NULL;
-	const char *prev_schema = NULL;
 	uint32_t helpers = 0;
-	size_t i, n = 0;
+	size_t n;
 	int r;
 
 	*out = NULL;
-	if (opts->lock_timeout && !pbt_lock_timeout_valid(opts->lock_timeout))
-		return pbt_errf(err, PBT_EUSAGE, NULL,
-				"bad lock timeout '%s' (want e.g. 500ms, 5s, 1min)", opts->lock_timeout);
-	r = pbt_ddl_config_load(&cfg, opts->config, err);
+	memset(&cfg, 0, sizeof(cfg));
+	r = pbt_timeout_check("lock timeout", opts->lock_timeout, "5s", err);
+	if (!r)
+		r = pbt_ddl_config_load(&cfg, opts->config, err);
 	if (r)
 		goto out;
 	schema = pbt_input_schema(set_path, &opts->src, opts->config, NULL, true, err);
@@ -977,39 +957,22 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 		goto out;
 	}
 	s = pbt_sql_new(opts->lock_timeout);
-	tables = pbt_arena_calloc(s->arena, cfg.n_tables, sizeof(*tables));
-	for (i = 0; i < cfg.n_tables; i++) {
-		r = pbt_ptable_resolve(s->arena, schema, &cfg.tables[i], 0, &tables[n], err);
-		if (r)
-			goto out;
-		if (opts->table && !pbt_ptable_matches(&tables[n], opts->table))
-			continue;
-		helpers |= tables[n].helpers;
-		n++;
-	}
-	if (!n) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL, "no table '%s' in %s", opts->table, cfg.path);
+	r = pbt_ptables_resolve(s->arena, schema, &cfg, 0, opts->table,
+				&tables, &n, &helpers, err);
+	if (r)
 		goto out;
-	}
-	pbt_ptables_sort(tables, n);
 	pbt_sql_comment(&s->head, "pbtable ddl: %zu table%s.  Generated from the .proto files and",
 			n, n == 1 ? "" : "s");
 	pbt_sql_comment(&s->head, "%s; do not edit, generate again.", cfg.path);
 	pbt_buf_adds(&s->head, "\n");
-	pbt_ddl_helpers(&s->tx, helpers);
-	for (i = 0; i < n; i++) {
-		if (!prev_schema || strcmp(prev_schema, tables[i].schema)) {
-			pbt_ddl_schema(&s->tx, tables[i].schema);
-			prev_schema = tables[i].schema;
-		}
-		pbt_ddl_table(s, &tables[i], opts->strict ? PBT_DDL_STRICT : 0);
+	/* everything is new: the plan against no tables at all */
+	r = pbt_plan_configs(s,
+			     &(struct pbt_plan_opts){ .strict = opts->strict },
+			     NULL, 0, 0, tables, n, helpers, set_path, err);
+	if (!r) {
+		*out = s;
+		s = NULL;
 	}
-	r = pbt_sql_check_utf8(s, set_path, err);
-	if (r)
-		goto out;
-	*out = s;
-	s = NULL;
-	r = 0;
 out:
 	pbt_sql_free(s);
 	pbt_schema_free(schema);

@@ -9,6 +9,7 @@
 #include "ddl_config.h"
 #include "pbt.h"
 #include "pgmap.h"
+#include "script.h"
 
 struct pbt_arena;
 struct pbt_schema;
@@ -58,65 +59,59 @@ int pbt_ptable_resolve(struct pbt_arena *arena, const struct pbt_schema *s,
 /* The column named name, or NULL. */
 const struct pbt_pgcol *pbt_ptable_column(const struct pbt_ptable *t, const char *name);
 
-/*
- * A generated script: statements for one transaction, and statements
- * that must run after it, one at a time (CREATE INDEX CONCURRENTLY,
- * VALIDATE CONSTRAINT).  `head` is comment text printed first.
- */
-struct pbt_sql {
-	struct pbt_arena *arena;
-	struct pbt_buf head;
-	struct pbt_buf tx;
-	const char **post;	/* complete statements, with their ';' */
-	const char **post_notes;	/* a comment line for each, or NULL */
-	size_t n_post, cap_post;
-	const char *lock_timeout;	/* e.g. "5s" */
-	const char **warnings;
-	size_t n_warnings, cap_warnings;
-};
-
-struct pbt_sql *pbt_sql_new(const char *lock_timeout);
-void pbt_sql_add_post(struct pbt_sql *s, const char *note, const char *stmt);
-void pbt_sql_warn(struct pbt_sql *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/*
- * PostgreSQL refuses a script holding bytes that are not UTF-8, and only
- * names from a hostile set can put them there: 0, or -PBT_EINPUT naming
- * set_path with the offending SQL line (escaped) in the detail.
- */
-int pbt_sql_check_utf8(const struct pbt_sql *s, const char *set_path,
-		       struct pbt_err *err);
-/* Is the transaction part empty? */
-bool pbt_sql_tx_empty(const struct pbt_sql *s);
-
 enum pbt_ddl_flags {
 	PBT_DDL_STRICT = 1 << 0,	/* named CHECKs reject bad values */
 	PBT_DDL_CONCURRENTLY = 1 << 1,	/* indexes after the transaction */
 };
 
-/* Pieces migrate reuses.  All append to b. */
+/*
+ * The generators: each adds its statements to the script s (script.h),
+ * with the lock each takes.  ddl uses them to create from nothing, the
+ * planner (plan_emit.c) to change or repair, so a repaired object is
+ * byte for byte what ddl writes.
+ */
+
+/* "name type GENERATED ALWAYS AS (expr) STORED", appended to b. */
 void pbt_ddl_column_def(struct pbt_buf *b, const struct pbt_pgcol *c);
-void pbt_ddl_column_comment(struct pbt_buf *b, const struct pbt_ptable *t,
+/* COMMENT ON COLUMN with c's fingerprint (retired: c->retired). */
+void pbt_ddl_column_comment(struct pbt_sql *s, const struct pbt_ptable *t,
 			    const struct pbt_pgcol *c);
+/*
+ * The comment of the table ("table"), of its data or pbt_rowid column
+ * ("data", "rowid") or of its view ("view"): the fingerprint of that kind.
+ */
+void pbt_ddl_table_comment(struct pbt_sql *s, const struct pbt_ptable *t,
+			   const char *kind);
 /* The strict CHECK of c (constraint name and expression), false if none. */
 bool pbt_ddl_check(struct pbt_buf *name, struct pbt_buf *expr,
 		   const struct pbt_ptable *t, const struct pbt_pgcol *c);
-void pbt_ddl_index(struct pbt_buf *b, const struct pbt_ptable *t,
-		   const struct pbt_pgindex *ix, bool concurrently);
-/* COMMENT ON INDEX with the index's fingerprint. */
-void pbt_ddl_index_comment(struct pbt_buf *b, const struct pbt_ptable *t,
+/*
+ * CREATE INDEX and its COMMENT in phase: in the transaction, or after it
+ * (then CONCURRENTLY, with note above it).
+ */
+void pbt_ddl_index(struct pbt_sql *s, const struct pbt_ptable *t,
+		   const struct pbt_pgindex *ix, enum pbt_sql_phase phase,
+		   const char *note);
+/* COMMENT ON INDEX with the index's fingerprint, in the transaction. */
+void pbt_ddl_index_comment(struct pbt_sql *s, const struct pbt_ptable *t,
 			   const struct pbt_pgindex *ix);
 /*
  * The view, its write path (apply function, trigger function, INSTEAD OF
  * trigger) and comments.  cols: the view's columns in order (a migrated
- * view keeps its old order and appends); replace: CREATE OR REPLACE.
+ * view keeps its old order and appends); replace: CREATE OR REPLACE, and
+ * only the apply function (the trigger's depends on no column).
  */
-void pbt_ddl_view(struct pbt_buf *b, const struct pbt_ptable *t,
-		  const struct pbt_pgcol *const *cols, size_t n_cols, bool replace);
+void pbt_ddl_view(struct pbt_sql *s, const struct pbt_ptable *t,
+		  const struct pbt_pgcol *const *cols, size_t n_cols,
+		  bool replace);
 /* The view's write-path function "schema.<view>_<role>" (apply, dml), quoted. */
 void pbt_ddl_view_function(struct pbt_buf *b, const struct pbt_ptable *t, const char *role);
-/* Everything for one table, created from nothing. */
+/* Everything for one table, created from nothing: one group. */
 void pbt_ddl_table(struct pbt_sql *s, const struct pbt_ptable *t, unsigned flags);
+/* CREATE SCHEMA IF NOT EXISTS for schema (not for "public"). */
+void pbt_ddl_schema(struct pbt_sql *s, const char *schema);
+/* The helper schema and the helpers in set, as one group. */
+void pbt_ddl_helpers(struct pbt_sql *s, uint32_t set);
 
 /*
  * Fingerprint texts (the comments pbtable writes; docs/pbtables.md), for
@@ -137,17 +132,29 @@ void pbt_ddl_view_bodies(struct pbt_buf *apply, struct pbt_buf *dml,
 			 const struct pbt_ptable *t,
 			 const struct pbt_pgcol *const *cols, size_t n_cols);
 
-/* CREATE SCHEMA IF NOT EXISTS for schema (not for "public"). */
-void pbt_ddl_schema(struct pbt_buf *b, const char *schema);
-/* The helper schema and the helpers in set. */
-void pbt_ddl_helpers(struct pbt_buf *b, uint32_t set);
-
-/* Is s a lock_timeout value we pass on (500ms, 5s, 1min, 2h, 1d, 0)? */
-bool pbt_lock_timeout_valid(const char *s);
+/*
+ * Is value (NULL: the default) a timeout we pass on to the server (500ms,
+ * 5s, 1min, 2h, 1d, 0)?  0, or -PBT_EUSAGE: "bad <what> '<value>' (want
+ * e.g. 500ms, <example>, 1min)".
+ */
+int pbt_timeout_check(const char *what, const char *value,
+		      const char *example, struct pbt_err *err);
 /* Does --table want match t ("schema.table", "table" or the message)? */
 bool pbt_ptable_matches(const struct pbt_ptable *t, const char *want);
 
 /* Sort tables by schema, then name (pg_dump's order). */
 void pbt_ptables_sort(struct pbt_ptable *v, size_t n);
+
+/*
+ * Resolve every table of cfg against s (flags as pbt_ptable_resolve()'s;
+ * with PBT_RESOLVE_LENIENT absent messages are left out) into an array in
+ * arena, *out[0..*n_out), sorted by schema and name, and add the helpers
+ * they need to *helpers.  only: keep the tables --table matches (none
+ * matching is an error); NULL: all.
+ */
+int pbt_ptables_resolve(struct pbt_arena *arena, const struct pbt_schema *s,
+			const struct pbt_ddl_config *cfg, unsigned flags,
+			const char *only, struct pbt_ptable **out,
+			size_t *n_out, uint32_t *helpers, struct pbt_err *err);
 
 #endif

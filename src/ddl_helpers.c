@@ -2,9 +2,10 @@
  * The helper functions' SQL, one table entry each, sorted by name.
  *
  * They are PL/pgSQL with "simple expression" bodies (IF/RETURN, no
- * queries, no exception blocks): the design memo measured that style as
- * the cheapest per call, both for single-row statements and for bulk
- * rewrites, and it never opens a subtransaction.  They call only
+ * queries, no exception blocks): that style is the cheapest per call,
+ * both for single-row statements and for bulk rewrites (the numbers are
+ * in docs/pbtables.md, "Helper functions"), and it never opens a
+ * subtransaction.  They call only
  * pg_catalog functions, so pg_dump's empty search_path restores them.
  * Regular expressions avoid backslashes ([.] instead of \.), so a body
  * means the same whatever standard_conforming_strings says.
@@ -23,6 +24,7 @@
 #include "buf.h"
 #include "err.h"
 #include "fingerprint.h"
+#include "script.h"
 #include "sha256.h"
 #include "sql_quote.h"
 
@@ -314,9 +316,10 @@ void pbt_helper_body(struct pbt_buf *b, enum pbt_helper h)
 }
 
 /*
- * CREATE OR REPLACE is only safe if it never changes a body: rows stored
- * under the old one would silently disagree with new rows (the memo's
- * section 4.4).  So first check that every helper that already exists has
+ * CREATE OR REPLACE is only safe if it never changes a body: it
+ * recomputes no stored row, so rows stored under the old one would
+ * silently disagree with new rows (docs/pbtables.md, "Versioned by
+ * name").  So first check that every helper that already exists has
  * exactly our body, by its SHA-256, and stop the transaction if not.
  */
 static void guard(struct pbt_buf *b, uint32_t set)
@@ -350,19 +353,22 @@ static void guard(struct pbt_buf *b, uint32_t set)
 		     "\t\t\tRAISE EXCEPTION 'helper % exists with another body', h.fn\n"
 		     "\t\t\t\tUSING HINT = 'a helper never changes under its name; "
 		     "find out who changed it';\n"
-		     "\t\tEND IF;\n\tEND LOOP;\nEND\n$pbt$;\n");
+		     "\t\tEND IF;\n\tEND LOOP;\nEND\n$pbt$;");
 	pbt_buf_release(&body);
 	pbt_buf_release(&sig);
 }
 
-void pbt_helpers_sql(struct pbt_buf *b, uint32_t set)
+void pbt_helpers_sql(struct pbt_sql *s, uint32_t set)
 {
 	struct pbt_buf body = PBT_BUF_INIT, fp = PBT_BUF_INIT, q = PBT_BUF_INIT;
+	struct pbt_buf b = PBT_BUF_INIT, fn = PBT_BUF_INIT;
 	char tag[32], sha[17];
 	int h;
 
-	if (set)
-		guard(b, set);
+	if (!set)
+		return;
+	guard(&b, set);
+	PBT_SQL_ADD(s, .object = PBT_HELPER_SCHEMA, .sql = b.buf);
 	for (h = 0; h < PBT_N_HELPERS; h++) {
 		const struct helper_def *d = find((enum pbt_helper)h);
 
@@ -373,21 +379,31 @@ void pbt_helpers_sql(struct pbt_buf *b, uint32_t set)
 		pbt_sql_dollar_tag(body.buf, tag, sizeof(tag));
 		pbt_buf_reset(&q);
 		pbt_sql_qualified(&q, PBT_HELPER_SCHEMA, d->name);
-		pbt_buf_addf(b, "CREATE OR REPLACE FUNCTION %s(%s)\n"
+		pbt_buf_reset(&fn);
+		pbt_buf_addf(&fn, "%s(%s)", q.buf, d->argtypes);
+		pbt_buf_reset(&b);
+		/* room first: a too small buffer makes addf format twice */
+		pbt_buf_grow(&b, body.len + 512);
+		pbt_buf_addf(&b, "CREATE OR REPLACE FUNCTION %s(%s)\n"
 			     "\tRETURNS %s LANGUAGE plpgsql %s\n"
-			     "AS %s%s%s;\n",
+			     "AS %s%s%s;",
 			     q.buf, d->args, d->returns, d->attrs, tag, body.buf, tag);
+		PBT_SQL_ADD(s, .object = fn.buf, .sql = b.buf);
 		pbt_sha256_hex(body.buf, body.len, sha, 16);
 		pbt_buf_reset(&fp);
 		pbt_fingerprint_begin(&fp);
 		pbt_fingerprint_add(&fp, "kind", "helper");
 		pbt_fingerprint_add(&fp, "function", d->name);
 		pbt_fingerprint_add(&fp, "body_sha", sha);
-		pbt_buf_addf(b, "COMMENT ON FUNCTION %s(%s) IS ", q.buf, d->argtypes);
-		pbt_sql_literal(b, fp.buf);
-		pbt_buf_adds(b, ";\n");
+		pbt_buf_reset(&b);
+		pbt_buf_addf(&b, "COMMENT ON FUNCTION %s IS ", fn.buf);
+		pbt_sql_literal(&b, fp.buf);
+		pbt_buf_adds(&b, ";");
+		PBT_SQL_ADD(s, .object = fn.buf, .sql = b.buf);
 	}
 	pbt_buf_release(&body);
 	pbt_buf_release(&fp);
 	pbt_buf_release(&q);
+	pbt_buf_release(&b);
+	pbt_buf_release(&fn);
 }

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 struct pbt_buf;
+struct pbt_sql;
 
 /*
  * The SQL helper functions generated columns and view triggers call,
@@ -60,12 +61,13 @@ char pbt_helper_volatility(enum pbt_helper h);
 enum pbt_helper pbt_helper_find(const char *name);
 
 /*
- * Append CREATE OR REPLACE FUNCTION + COMMENT statements for every helper
- * in `set` (PBT_HBIT bits), in name order.  Replacing is safe because a
- * name's body never changes; it makes the script re-runnable and lets two
- * pbtables share the helpers.
+ * Add to s a guard (a DO block that stops the transaction if a helper in
+ * `set` exists with another body) and CREATE OR REPLACE FUNCTION +
+ * COMMENT statements for every helper in `set` (PBT_HBIT bits), in name
+ * order.  Replacing is safe because a name's body never changes; it makes
+ * the script re-runnable and lets two pbtables share the helpers.
  */
-void pbt_helpers_sql(struct pbt_buf *b, uint32_t set);
+void pbt_helpers_sql(struct pbt_sql *s, uint32_t set);
 
 /* The exact text between the dollar quotes of h (PostgreSQL's prosrc). */
 void pbt_helper_body(struct pbt_buf *b, enum pbt_helper h);

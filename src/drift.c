@@ -29,69 +29,28 @@
 #include "fingerprint.h"
 #include "pgcat.h"
 #include "pgexpr.h"
+#include "script.h"
 #include "input.h"
 #include "schema.h"
 #include "sha256.h"
 #include "sql_quote.h"
 
-const struct pbt_drift_kind pbt_drift_kinds[] = {
-	{ "constraint_changed",
-	  "a constraint pbtable creates has another definition" },
-	{ "constraint_not_valid",
-	  "a constraint pbtable creates was never validated (NOT VALID)" },
-	{ "data_not_jsonb", "column data is not of type jsonb" },
-	{ "extra_column",
-	  "a column that no configured field explains and that is not "
-	  "retired" },
-	{ "extra_constraint", "a constraint pbtable would not create" },
-	{ "extra_index", "an index the config does not list" },
-	{ "extra_rule", "a rule on the table or its view" },
-	{ "extra_trigger", "a trigger pbtable would not create" },
-	{ "fingerprint_mismatch",
-	  "a pbtable comment is missing or names another field, type or body" },
-	{ "function_changed",
-	  "a write-path function of the view has another body" },
-	{ "function_missing", "a write-path function of the view is missing" },
-	{ "helper_missing", "a helper function the columns need is missing" },
-	{ "helper_version",
-	  "a helper function differs from pbtable's under the same name" },
-	{ "index_changed",
-	  "a configured index has other columns, method, options or "
-	  "uniqueness" },
-	{ "index_invalid",
-	  "a configured index is invalid (a failed CREATE INDEX "
-	  "CONCURRENTLY)" },
-	{ "missing_column", "a configured column is missing" },
-	{ "missing_constraint",
-	  "the primary key, the data check or a --strict check is missing" },
-	{ "missing_index", "a configured index is missing" },
-	{ "missing_table", "a configured table is missing" },
-	{ "missing_view", "the configured view is missing" },
-	{ "not_generated",
-	  "a column that should be generated is a plain column" },
-	{ "trigger_changed",
-	  "the view's INSTEAD OF trigger is disabled or fires otherwise" },
-	{ "trigger_missing", "the view's INSTEAD OF trigger is missing" },
-	{ "view_changed",
-	  "the view shows other columns or runs another query" },
-	{ "wrong_expression",
-	  "a generated column is computed by another expression" },
-	{ "wrong_nullability",
-	  "a column is NOT NULL where it should not be, or the reverse" },
-	{ "wrong_type", "a column has another type" },
+const struct pbt_drift_kind_info pbt_drift_kinds[PBT_N_DRIFT_KINDS] = {
+#define KIND(e, id, severity, repair, about)                           \
+	[PBT_DRIFT_##e] = { id, PBT_SEV_##severity, PBT_REPAIR_##repair, \
+			    about },
+	PBT_FOREACH_DRIFT_KIND(KIND)
+#undef KIND
 };
 
-const size_t pbt_n_drift_kinds = sizeof(pbt_drift_kinds) /
-				 sizeof(pbt_drift_kinds[0]);
-
-const struct pbt_drift_kind *pbt_drift_kind_find(const char *id)
+int pbt_drift_kind_find(const char *id)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < pbt_n_drift_kinds; i++)
+	for (i = 0; i < PBT_N_DRIFT_KINDS; i++)
 		if (!strcmp(pbt_drift_kinds[i].id, id))
-			return &pbt_drift_kinds[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
 /* The INSTEAD OF trigger's bits: ROW | INSERT | DELETE | UPDATE | INSTEAD. */
@@ -103,27 +62,18 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 		  struct pbt_drift **out, struct pbt_err *err)
 {
 	struct pbt_drift *d = pbt_xcalloc(1, sizeof(*d));
-	size_t i, n = 0;
 	int r;
 
 	*out = NULL;
 	d->arena = pbt_arena_new();
 	d->opts = *o;
-	if (o->statement_timeout &&
-	    !pbt_lock_timeout_valid(o->statement_timeout)) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL,
-			     "bad statement timeout '%s' "
-			     "(want e.g. 500ms, 30s, 1min)",
-			     o->statement_timeout);
+	r = pbt_timeout_check("statement timeout", o->statement_timeout,
+			      "30s", err);
+	if (!r)
+		r = pbt_timeout_check("lock timeout", o->lock_timeout, "5s",
+				      err);
+	if (r)
 		goto fail;
-	}
-	if (o->lock_timeout && !pbt_lock_timeout_valid(o->lock_timeout)) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL,
-			     "bad lock timeout '%s' "
-			     "(want e.g. 500ms, 5s, 1min)",
-			     o->lock_timeout);
-		goto fail;
-	}
 	if (o->connect_timeout) {
 		const char *p = o->connect_timeout;
 
@@ -147,25 +97,10 @@ int pbt_drift_new(const char *set_path, const struct pbt_drift_opts *o,
 		r = -(int)err->code;
 		goto fail;
 	}
-	d->tables = pbt_arena_calloc(d->arena, d->cfg.n_tables + 1,
-				     sizeof(*d->tables));
-	for (i = 0; i < d->cfg.n_tables; i++) {
-		r = pbt_ptable_resolve(d->arena, d->schema, &d->cfg.tables[i],
-				       0, &d->tables[n], err);
-		if (r)
-			goto fail;
-		if (o->table && !pbt_ptable_matches(&d->tables[n], o->table))
-			continue;
-		d->helpers |= d->tables[n].helpers;
-		n++;
-	}
-	if (!n) {
-		r = pbt_errf(err, PBT_EUSAGE, NULL, "no table '%s' in %s",
-			     o->table, d->cfg.path);
+	r = pbt_ptables_resolve(d->arena, d->schema, &d->cfg, 0, o->table,
+				&d->tables, &d->n_tables, &d->helpers, err);
+	if (r)
 		goto fail;
-	}
-	d->n_tables = n;
-	pbt_ptables_sort(d->tables, n);
 	*out = d;
 	return 0;
 fail:
@@ -202,23 +137,19 @@ struct ck {
 	size_t n_cmps, cap_cmps;
 };
 
-static struct pbt_drift_finding *add(struct ck *k, const char *kind,
-				     const struct pbt_ptable *t,
-				     const char *column, const char *object,
-				     const char *fmt, ...)
+static struct pbt_diff *add(struct ck *k, enum pbt_drift_kind kind,
+			    const struct pbt_ptable *t, const char *column,
+			    const char *object, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
-static struct pbt_drift_finding *add(struct ck *k, const char *kind,
-				     const struct pbt_ptable *t,
-				     const char *column, const char *object,
-				     const char *fmt, ...)
+static struct pbt_diff *add(struct ck *k, enum pbt_drift_kind kind,
+			    const struct pbt_ptable *t, const char *column,
+			    const char *object, const char *fmt, ...)
 {
 	struct pbt_drift_db *db = k->db;
-	struct pbt_drift_finding *f;
+	struct pbt_diff *f;
 	va_list ap;
 
-	if (!pbt_drift_kind_find(kind))
-		PBT_BUG("drift kind '%s' is not in the table", kind);
 	if (db->n == db->cap) {
 		db->cap = db->cap ? 2 * db->cap : 16;
 		db->v = pbt_xrealloc(db->v, db->cap * sizeof(*db->v));
@@ -244,7 +175,7 @@ static struct pbt_drift_finding *add(struct ck *k, const char *kind,
 }
 
 /* A finding no statement can safely repair: a warning of --fix. */
-static void by_hand(struct pbt_drift_finding *f)
+static void by_hand(struct pbt_diff *f)
 {
 	f->manual = true;
 }
@@ -393,37 +324,37 @@ static void check_column(struct ck *k, const struct pbt_ptable *t,
 {
 	const struct pbt_pgcat_col *l = pbt_pgcat_col(r, c->name);
 	struct pbt_buf fp = PBT_BUF_INIT;
-	struct pbt_drift_finding *f;
+	struct pbt_diff *f;
 	bool want_notnull = !strcmp(c->name, t->pk);
 	const char *diff;
 
 	if (!l) {
-		f = add(k, "missing_column", t, c->name, NULL,
+		f = add(k, PBT_DRIFT_MISSING_COLUMN, t, c->name, NULL,
 			"column %s is missing", c->name);
 		f->col = c;
 		return;
 	}
 	if (strcmp(l->type, c->pgtype)) {
-		f = add(k, "wrong_type", t, c->name, NULL,
+		f = add(k, PBT_DRIFT_WRONG_TYPE, t, c->name, NULL,
 			"column %s is %s, want %s", c->name, l->type,
 			c->pgtype);
 		f->col = c;
 	}
 	if (l->generated != 's') {
-		f = add(k, "not_generated", t, c->name, NULL,
+		f = add(k, PBT_DRIFT_NOT_GENERATED, t, c->name, NULL,
 			"column %s is a plain column%s, want GENERATED ALWAYS "
 			"AS (%s) STORED",
 			c->name, l->expr ? " with a default" : "", c->expr);
 		f->col = c;
 	} else if (ask_server(k, c->expr, l->expr)) {
-		f = add(k, "wrong_expression", t, c->name, NULL,
+		f = add(k, PBT_DRIFT_WRONG_EXPRESSION, t, c->name, NULL,
 			"column %s is generated as %s, want %s", c->name,
 			pbt_pgexpr_squeeze(k->a, l->expr), c->expr);
 		f->col = c;
 		f->cmp = add_cmp(k, r, c->expr, l->expr);
 	}
 	if (l->notnull != want_notnull) {
-		f = add(k, "wrong_nullability", t, c->name, NULL,
+		f = add(k, PBT_DRIFT_WRONG_NULLABILITY, t, c->name, NULL,
 			"column %s is %s, want %s", c->name,
 			l->notnull ? "NOT NULL" : "nullable",
 			want_notnull ? "NOT NULL" : "nullable");
@@ -432,7 +363,7 @@ static void check_column(struct ck *k, const struct pbt_ptable *t,
 	pbt_ddl_column_fingerprint(&fp, t, c);
 	diff = fp_diff(k, l->comment, &fp);
 	if (diff) {
-		f = add(k, "fingerprint_mismatch", t, c->name, NULL,
+		f = add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, c->name, NULL,
 			"column %s: %s", c->name, diff);
 		f->col = c;
 	}
@@ -448,47 +379,50 @@ static void check_fixed_columns(struct ck *k, const struct pbt_ptable *t,
 	const char *diff;
 
 	if (!l) {
-		by_hand(add(k, "missing_column", t, "data", NULL,
+		by_hand(add(k, PBT_DRIFT_MISSING_COLUMN, t, "data", NULL,
 			    "column data is missing"));
 	} else {
 		if (strcmp(l->type, "jsonb"))
-			by_hand(add(k, "data_not_jsonb", t, "data", NULL,
-				    "column data is %s, want jsonb", l->type));
+			by_hand(add(k, PBT_DRIFT_DATA_NOT_JSONB, t, "data",
+				    NULL, "column data is %s, want jsonb",
+				    l->type));
 		if (l->generated || l->identity)
-			by_hand(add(k, "wrong_expression", t, "data", NULL,
+			by_hand(add(k, PBT_DRIFT_WRONG_EXPRESSION, t, "data",
+				    NULL,
 				    "column data is generated, want a plain "
 				    "jsonb column"));
 		if (!l->notnull)
-			add(k, "wrong_nullability", t, "data", NULL,
+			add(k, PBT_DRIFT_WRONG_NULLABILITY, t, "data", NULL,
 			    "column data is nullable, want NOT NULL");
 		pbt_ddl_table_fingerprint(&fp, t, "data");
 		diff = fp_diff(k, l->comment, &fp);
 		if (diff)
-			add(k, "fingerprint_mismatch", t, "data", NULL,
+			add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, "data", NULL,
 			    "column data: %s", diff);
 	}
 	if (!t->rowid)
 		goto out;
 	l = pbt_pgcat_col(r, PBT_ROWID_COLUMN);
 	if (!l) {
-		add(k, "missing_column", t, PBT_ROWID_COLUMN, NULL,
+		add(k, PBT_DRIFT_MISSING_COLUMN, t, PBT_ROWID_COLUMN, NULL,
 		    "column %s is missing", PBT_ROWID_COLUMN);
 		goto out;
 	}
 	if (strcmp(l->type, "bigint"))
-		by_hand(add(k, "wrong_type", t, PBT_ROWID_COLUMN, NULL,
+		by_hand(add(k, PBT_DRIFT_WRONG_TYPE, t, PBT_ROWID_COLUMN, NULL,
 			    "column %s is %s, want bigint", PBT_ROWID_COLUMN,
 			    l->type));
 	if (l->identity != 'a')
-		by_hand(add(k, "not_generated", t, PBT_ROWID_COLUMN, NULL,
+		by_hand(add(k, PBT_DRIFT_NOT_GENERATED, t, PBT_ROWID_COLUMN,
+			    NULL,
 			    "column %s is not GENERATED ALWAYS AS IDENTITY",
 			    PBT_ROWID_COLUMN));
 	pbt_buf_reset(&fp);
 	pbt_ddl_table_fingerprint(&fp, t, "rowid");
 	diff = fp_diff(k, l->comment, &fp);
 	if (diff)
-		add(k, "fingerprint_mismatch", t, PBT_ROWID_COLUMN, NULL,
-		    "column %s: %s", PBT_ROWID_COLUMN, diff);
+		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, PBT_ROWID_COLUMN,
+		    NULL, "column %s: %s", PBT_ROWID_COLUMN, diff);
 out:
 	pbt_buf_release(&fp);
 }
@@ -512,7 +446,7 @@ static void check_extra_columns(struct ck *k, const struct pbt_ptable *t,
 			live->retired[live->n_retired++] = l->name;
 			continue;
 		}
-		add(k, "extra_column", t, l->name, NULL,
+		add(k, PBT_DRIFT_EXTRA_COLUMN, t, l->name, NULL,
 		    "column %s (%s%s) is not a column of %s", l->name, l->type,
 		    l->generated == 's' ? ", generated" : "", t->message);
 	}
@@ -582,24 +516,25 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 	}
 	for (i = 0; i < nw; i++) {
 		const struct pbt_pgcat_con *l = pbt_pgcat_con(r, w[i].name);
-		struct pbt_drift_finding *f;
+		struct pbt_diff *f;
 		const char *body;
 
 		if (!l) {
 			if (!w[i].optional)
-				add(k, "missing_constraint", t, NULL, w[i].name,
-				    "constraint %s is missing", w[i].name);
+				add(k, PBT_DRIFT_MISSING_CONSTRAINT, t, NULL,
+				    w[i].name, "constraint %s is missing",
+				    w[i].name);
 			continue;
 		}
 		if (l->type != w[i].type) {
-			add(k, "constraint_changed", t, NULL, w[i].name,
+			add(k, PBT_DRIFT_CONSTRAINT_CHANGED, t, NULL, w[i].name,
 			    "constraint %s is %s, want %s", w[i].name,
 			    con_desc(k, l),
 			    w[i].type == 'p' ? "the primary key" : "a CHECK");
 			continue;
 		}
 		if (w[i].type == 'p' && strcmp(l->columns, w[i].columns)) {
-			add(k, "constraint_changed", t, NULL, w[i].name,
+			add(k, PBT_DRIFT_CONSTRAINT_CHANGED, t, NULL, w[i].name,
 			    "constraint %s is %s, want PRIMARY KEY (%s)",
 			    w[i].name, con_desc(k, l), w[i].columns);
 			continue;
@@ -608,14 +543,15 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 			body = check_body(k, l->def);
 			if (!body ||
 			    (w[i].needs && !pbt_pgcat_col(r, w[i].needs))) {
-				add(k, "constraint_changed", t, NULL, w[i].name,
+				add(k, PBT_DRIFT_CONSTRAINT_CHANGED, t, NULL,
+				    w[i].name,
 				    "constraint %s is %s, want CHECK (%s)",
 				    w[i].name, con_desc(k, l), w[i].expr);
 				continue;
 			}
 			if (ask_server(k, w[i].expr, body)) {
-				f = add(k, "constraint_changed", t, NULL,
-					w[i].name,
+				f = add(k, PBT_DRIFT_CONSTRAINT_CHANGED, t,
+					NULL, w[i].name,
 					"constraint %s is %s, want CHECK (%s)",
 					w[i].name, con_desc(k, l), w[i].expr);
 				f->cmp = add_cmp(k, r, w[i].expr, body);
@@ -623,7 +559,8 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 			}
 		}
 		if (!l->validated)
-			add(k, "constraint_not_valid", t, NULL, w[i].name,
+			add(k, PBT_DRIFT_CONSTRAINT_NOT_VALID, t, NULL,
+			    w[i].name,
 			    "constraint %s is NOT VALID: existing rows were "
 			    "never checked",
 			    w[i].name);
@@ -634,7 +571,8 @@ static void check_constraints(struct ck *k, const struct pbt_ptable *t,
 		for (j = 0; j < nw && !known; j++)
 			known = !strcmp(r->cons[i].name, w[j].name);
 		if (!known)
-			add(k, "extra_constraint", t, NULL, r->cons[i].name,
+			add(k, PBT_DRIFT_EXTRA_CONSTRAINT, t, NULL,
+			    r->cons[i].name,
 			    "constraint %s (%s) is not "
 			    "one pbtable creates",
 			    r->cons[i].name, con_desc(k, &r->cons[i]));
@@ -678,21 +616,21 @@ static void check_indexes(struct ck *k, const struct pbt_ptable *t,
 			pbt_sql_ident(&cols, ix->columns[j]);
 		}
 		if (!l) {
-			add(k, "missing_index", t, NULL, ix->name,
+			add(k, PBT_DRIFT_MISSING_INDEX, t, NULL, ix->name,
 			    "index %s (%s%s on %s) is missing", ix->name,
 			    ix->unique ? "unique " : "", ix->method, cols.buf);
 			continue;
 		}
 		if (strcmp(l->method, ix->method) || l->unique != ix->unique ||
 		    !l->plain || strcmp(l->columns, cols.buf)) {
-			add(k, "index_changed", t, NULL, ix->name,
+			add(k, PBT_DRIFT_INDEX_CHANGED, t, NULL, ix->name,
 			    "index %s is %s, want %s%s on %s", ix->name,
 			    index_desc(k, l), ix->unique ? "unique " : "",
 			    ix->method, cols.buf);
 			continue;
 		}
 		if (!l->valid)
-			add(k, "index_invalid", t, NULL, ix->name,
+			add(k, PBT_DRIFT_INDEX_INVALID, t, NULL, ix->name,
 			    "index %s is invalid (a failed concurrent build); "
 			    "queries do not use it",
 			    ix->name);
@@ -700,8 +638,8 @@ static void check_indexes(struct ck *k, const struct pbt_ptable *t,
 		pbt_ddl_index_fingerprint(&fp, t, ix);
 		diff = fp_diff(k, l->comment, &fp);
 		if (diff)
-			add(k, "fingerprint_mismatch", t, NULL, ix->name,
-			    "index %s: %s", ix->name, diff);
+			add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL,
+			    ix->name, "index %s: %s", ix->name, diff);
 	}
 	for (i = 0; i < r->n_indexes; i++) {
 		const struct pbt_pgcat_index *l = &r->indexes[i];
@@ -711,7 +649,7 @@ static void check_indexes(struct ck *k, const struct pbt_ptable *t,
 		for (j = 0; j < t->n_indexes && !known; j++)
 			known = !strcmp(t->indexes[j].name, l->name);
 		if (!known)
-			add(k, "extra_index", t, NULL, l->name,
+			add(k, PBT_DRIFT_EXTRA_INDEX, t, NULL, l->name,
 			    "index %s (%s) is not in the config", l->name,
 			    index_desc(k, l));
 	}
@@ -726,13 +664,14 @@ static void check_triggers_rules(struct ck *k, const struct pbt_ptable *t,
 				 const char *expected, bool on_view)
 {
 	const char *what = on_view ? "view" : "table";
-	struct pbt_drift_finding *f;
+	struct pbt_diff *f;
 	size_t i;
 
 	for (i = 0; i < r->n_triggers; i++) {
 		if (expected && !strcmp(r->triggers[i].name, expected))
 			continue;
-		f = add(k, "extra_trigger", t, NULL, r->triggers[i].name,
+		f = add(k, PBT_DRIFT_EXTRA_TRIGGER, t, NULL,
+			r->triggers[i].name,
 			"trigger %s on the %s (calling %s.%s) is not one "
 			"pbtable creates",
 			r->triggers[i].name, what, r->triggers[i].fn_schema,
@@ -740,7 +679,7 @@ static void check_triggers_rules(struct ck *k, const struct pbt_ptable *t,
 		f->on_view = on_view;
 	}
 	for (i = 0; i < r->n_rules; i++) {
-		f = add(k, "extra_rule", t, NULL, r->rules[i],
+		f = add(k, PBT_DRIFT_EXTRA_RULE, t, NULL, r->rules[i],
 			"rule %s on the %s is not one "
 			"pbtable creates (it rewrites queries on it)",
 			r->rules[i], what);
@@ -769,13 +708,13 @@ static void check_function(struct ck *k, const struct pbt_ptable *t,
 	const char *diff;
 
 	if (!f) {
-		add(k, "function_missing", t, NULL, name,
+		add(k, PBT_DRIFT_FUNCTION_MISSING, t, NULL, name,
 		    "function %s.%s(%s) is missing", t->schema, name, args);
 		return;
 	}
 	pbt_sha256_hex(body->buf, body->len, sha, 16);
 	if (strcmp(f->body_sha, sha) || strcmp(f->lang, "plpgsql")) {
-		add(k, "function_changed", t, NULL, name,
+		add(k, PBT_DRIFT_FUNCTION_CHANGED, t, NULL, name,
 		    "function %s.%s(%s) has another body (sha %s, want %s)",
 		    t->schema, name, args, f->body_sha, sha);
 		return;
@@ -788,8 +727,8 @@ static void check_function(struct ck *k, const struct pbt_ptable *t,
 	pbt_fingerprint_add(&fp, "body_sha", sha);
 	diff = fp_diff(k, f->comment, &fp);
 	if (diff)
-		add(k, "fingerprint_mismatch", t, NULL, name, "function %s: %s",
-		    name, diff);
+		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL, name,
+		    "function %s: %s", name, diff);
 	pbt_buf_release(&fp);
 }
 
@@ -816,12 +755,12 @@ static void check_view(struct ck *k, const struct pbt_ptable *t,
 	bool ok = true;
 
 	if (!v) {
-		add(k, "missing_view", t, NULL, t->view, "view %s is missing",
-		    t->view);
+		add(k, PBT_DRIFT_MISSING_VIEW, t, NULL, t->view,
+		    "view %s is missing", t->view);
 		goto out;
 	}
 	if (v->kind != 'v') {
-		by_hand(add(k, "view_changed", t, NULL, t->view,
+		by_hand(add(k, PBT_DRIFT_VIEW_CHANGED, t, NULL, t->view,
 			    "%s is a %s, want a view", t->view,
 			    relkind_name(v->kind)));
 		goto out;
@@ -870,13 +809,13 @@ static void check_view(struct ck *k, const struct pbt_ptable *t,
 	pbt_sql_qualified(&q, t->schema, t->name);
 	pbt_buf_addc(&q, ';');
 	if (missing.len) {
-		add(k, "view_changed", t, NULL, t->view,
+		add(k, PBT_DRIFT_VIEW_CHANGED, t, NULL, t->view,
 		    "view %s lacks column%s %s", t->view,
 		    strchr(missing.buf, ',') ? "s" : "", missing.buf);
 		ok = false;
 	}
 	if (extra.len) {
-		add(k, "view_changed", t, NULL, t->view,
+		add(k, PBT_DRIFT_VIEW_CHANGED, t, NULL, t->view,
 		    "view %s shows column%s %s that %s not "
 		    "configured",
 		    t->view, strchr(extra.buf, ',') ? "s" : "", extra.buf,
@@ -885,7 +824,7 @@ static void check_view(struct ck *k, const struct pbt_ptable *t,
 	}
 	if (ok && (!v->viewdef ||
 		   strcmp(pbt_pgexpr_squeeze(k->a, v->viewdef), q.buf))) {
-		add(k, "view_changed", t, NULL, t->view,
+		add(k, PBT_DRIFT_VIEW_CHANGED, t, NULL, t->view,
 		    "view %s is %s, want %s", t->view,
 		    v->viewdef ? pbt_pgexpr_squeeze(k->a, v->viewdef)
 			       : "unreadable",
@@ -895,8 +834,8 @@ static void check_view(struct ck *k, const struct pbt_ptable *t,
 	pbt_ddl_table_fingerprint(&fp, t, "view");
 	diff = fp_diff(k, v->comment, &fp);
 	if (diff)
-		add(k, "fingerprint_mismatch", t, NULL, t->view, "view %s: %s",
-		    t->view, diff);
+		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL, t->view,
+		    "view %s: %s", t->view, diff);
 	if (!ok) {
 		/* judge the functions by the view the repair would create */
 		n_cols = 0;
@@ -910,13 +849,14 @@ static void check_view(struct ck *k, const struct pbt_ptable *t,
 	check_function(k, t, dml_fns, "dml", "", &dml);
 	tg = pbt_pgcat_trigger(v, trg);
 	if (!tg) {
-		add(k, "trigger_missing", t, NULL, trg,
+		add(k, PBT_DRIFT_TRIGGER_MISSING, t, NULL, trg,
 		    "trigger %s on view %s is missing", trg, t->view);
 	} else if (tg->type != VIEW_TRIGGER_TYPE || !tg->plain ||
 		   tg->enabled != 'O' || strcmp(tg->fn_schema, t->schema) ||
 		   tg->fn_nargs ||
 		   strcmp(tg->fn_name, pbt_drift_view_fn(k->a, t, "dml"))) {
-		add(k, "trigger_changed", t, NULL, trg, "trigger %s %s", trg,
+		add(k, PBT_DRIFT_TRIGGER_CHANGED, t, NULL, trg, "trigger %s %s",
+		    trg,
 		    tg->enabled == 'D' ? "is disabled"
 		    : tg->type != VIEW_TRIGGER_TYPE
 			    ? "does not fire INSTEAD OF INSERT OR UPDATE "
@@ -952,12 +892,12 @@ static void check_table(struct ck *k, size_t ti, const struct pbt_pgcat_rel *r,
 	size_t i;
 
 	if (!r) {
-		add(k, "missing_table", t, NULL, NULL, "table %s.%s is missing",
-		    t->schema, t->name);
+		add(k, PBT_DRIFT_MISSING_TABLE, t, NULL, NULL,
+		    "table %s.%s is missing", t->schema, t->name);
 		return;
 	}
 	if (r->kind != 'r' && r->kind != 'p') {
-		by_hand(add(k, "missing_table", t, NULL, NULL,
+		by_hand(add(k, PBT_DRIFT_MISSING_TABLE, t, NULL, NULL,
 			    "%s.%s is a %s, want a table", t->schema, t->name,
 			    relkind_name(r->kind)));
 		return;
@@ -965,8 +905,8 @@ static void check_table(struct ck *k, size_t ti, const struct pbt_pgcat_rel *r,
 	pbt_ddl_table_fingerprint(&fp, t, "table");
 	diff = fp_diff(k, r->comment, &fp);
 	if (diff)
-		add(k, "fingerprint_mismatch", t, NULL, NULL, "table %s: %s",
-		    t->name, diff);
+		add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, t, NULL, NULL,
+		    "table %s: %s", t->name, diff);
 	pbt_buf_release(&fp);
 	check_fixed_columns(k, t, r);
 	for (i = 0; i < t->n_cols; i++)
@@ -992,7 +932,7 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 		const char *args = pbt_helper_argtypes((enum pbt_helper)h);
 		const char *sig, *diff;
 		const struct pbt_pgcat_func *f;
-		struct pbt_drift_finding *fd;
+		struct pbt_diff *fd;
 		char sha[17];
 
 		if (!(k->d->helpers & PBT_HBIT(h)))
@@ -1000,7 +940,7 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 		f = func_with(fns[at++], args);
 		sig = pbt_arena_printf(k->a, "%s(%s)", name, args);
 		if (!f) {
-			fd = add(k, "helper_missing", NULL, NULL, sig,
+			fd = add(k, PBT_DRIFT_HELPER_MISSING, NULL, NULL, sig,
 				 "helper %s.%s is missing", PBT_HELPER_SCHEMA,
 				 sig);
 			fd->helper = h;
@@ -1010,7 +950,7 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 		pbt_helper_body(&body, (enum pbt_helper)h);
 		pbt_sha256_hex(body.buf, body.len, sha, 16);
 		if (strcmp(f->body_sha, sha)) {
-			fd = add(k, "helper_version", NULL, NULL, sig,
+			fd = add(k, PBT_DRIFT_HELPER_VERSION, NULL, NULL, sig,
 				 "helper %s.%s has another body "
 				 "than pbtable's %s (sha %s, want %s)",
 				 PBT_HELPER_SCHEMA, sig, name, f->body_sha,
@@ -1024,7 +964,7 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 		    f->volatility !=
 			    pbt_helper_volatility((enum pbt_helper)h) ||
 		    f->parallel != 's') {
-			fd = add(k, "helper_version", NULL, NULL, sig,
+			fd = add(k, PBT_DRIFT_HELPER_VERSION, NULL, NULL, sig,
 				 "helper %s.%s is %s %s "
 				 "returning %s, want plpgsql %s PARALLEL SAFE "
 				 "returning %s",
@@ -1049,9 +989,9 @@ static void check_helpers(struct ck *k, struct pbt_pgcat_func *const *fns)
 		pbt_fingerprint_add(&fp, "body_sha", sha);
 		diff = fp_diff(k, f->comment, &fp);
 		if (diff) {
-			fd = add(k, "fingerprint_mismatch", NULL, NULL, sig,
-				 "helper %s.%s: %s", PBT_HELPER_SCHEMA, sig,
-				 diff);
+			fd = add(k, PBT_DRIFT_FINGERPRINT_MISMATCH, NULL, NULL,
+				 sig, "helper %s.%s: %s", PBT_HELPER_SCHEMA,
+				 sig, diff);
 			fd->helper = h;
 		}
 	}
@@ -1071,7 +1011,7 @@ static int settle(struct ck *k, struct pbt_err *err)
 	if (r)
 		return r;
 	for (i = 0; i < db->n; i++) {
-		struct pbt_drift_finding *f = &db->v[i];
+		struct pbt_diff *f = &db->v[i];
 
 		if (f->cmp >= 0 && k->cmps[f->cmp].same)
 			continue;
@@ -1104,8 +1044,8 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db,
 	db->live = pbt_arena_calloc(d->arena, d->n_tables + 1,
 				    sizeof(*db->live));
 	r = pbt_pgcat_open(&k.cat, d->arena, db->dsn, &po, err);
-	db->label = k.cat.label;
-	if (!strcmp(db->label, "database")) {
+	db->label = k.cat.conn.label;
+	if (!db->label) {
 		/* not even a host: name it by its place on the command line */
 		db->label = pbt_arena_printf(d->arena, "database %zu",
 					     (size_t)(db - d->dbs) + 1);
@@ -1116,7 +1056,7 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db,
 	}
 	if (r)
 		return r;
-	db->standby = k.cat.standby;
+	db->standby = k.cat.conn.standby;
 	rels = pbt_arena_calloc(d->arena, 2 * d->n_tables + 1, sizeof(*rels));
 	fns = pbt_arena_calloc(d->arena, PBT_N_HELPERS + 2 * d->n_tables + 1,
 			       sizeof(*fns));
@@ -1160,7 +1100,7 @@ static int check_db(struct pbt_drift *d, struct pbt_drift_db *db,
 	}
 	r = settle(&k, err);
 out:
-	db->n_queries = k.cat.n_queries;
+	db->n_queries = k.cat.conn.n_queries;
 	pbt_pgcat_close(&k.cat);
 	free(k.cmps);
 	return r;
@@ -1213,7 +1153,7 @@ int pbt_drift_repair(struct pbt_drift *d, size_t i, size_t *n_repaired,
 	if (!db->checked)
 		return pbt_errf(err, db->err.code, &db->err.loc, "%s",
 				db->err.msg);
-	if (!db->fix || (pbt_sql_tx_empty(db->fix) && !db->fix->n_post))
+	if (!db->fix || !pbt_sql_count(db->fix))
 		return 0;
 	if (db->standby) {
 		pbt_errf(err, PBT_EREFUSED,

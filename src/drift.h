@@ -7,6 +7,7 @@
 
 #include "ddl.h"
 #include "ddl_config.h"
+#include "diff.h"
 #include "err.h"
 #include "pbt.h"
 
@@ -17,34 +18,6 @@
  * The entry points are in pbt.h; this header is for those three files
  * and the tests.
  */
-
-/* The drift kinds: one entry each, sorted by id (t_drift checks). */
-struct pbt_drift_kind {
-	const char *id;
-	const char *about; /* one line, for help and SARIF */
-};
-
-extern const struct pbt_drift_kind pbt_drift_kinds[];
-extern const size_t pbt_n_drift_kinds;
-const struct pbt_drift_kind *pbt_drift_kind_find(const char *id);
-
-struct pbt_drift_finding {
-	const char *kind;	    /* a pbt_drift_kinds id */
-	const char *schema, *table; /* table NULL: a helper function */
-	const char *column;	    /* a column finding, else NULL */
-	const char *
-		object; /* index, constraint, view, trigger, rule or function */
-	const char *message; /* one line */
-	struct pbt_loc loc;  /* the table's entry in pbtable.yaml */
-
-	/* For the repair (drift_fix.c). */
-	const struct pbt_ptable *t;  /* the expected table, NULL for helpers */
-	const struct pbt_pgcol *col; /* the expected column, or NULL */
-	int helper;		     /* enum pbt_helper, or PBT_H_NONE */
-	bool on_view; /* extra_trigger, extra_rule: on the view */
-	bool manual; /* no safe automatic repair: a warning of the fix */
-	long cmp;    /* waiting for the server's verdict; -1 if not */
-};
 
 /* What the repair needs to know of a live table beyond the findings. */
 struct pbt_drift_live {
@@ -57,7 +30,7 @@ struct pbt_drift_db {
 	const char *label; /* host:port/dbname */
 	bool checked, standby;
 	struct pbt_err err; /* when not checked */
-	struct pbt_drift_finding *v;
+	struct pbt_diff *v;	/* the findings */
 	size_t n, cap;
 	struct pbt_drift_live *live; /* per table, what the fix needs to know */
 	struct pbt_sql *fix;	     /* with opts.fix */

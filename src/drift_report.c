@@ -33,7 +33,7 @@ static void add_line(struct pbt_buf *b, const char *s)
 			     (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
 }
 
-static void add_subject(struct pbt_buf *b, const struct pbt_drift_finding *f)
+static void add_subject(struct pbt_buf *b, const struct pbt_diff *f)
 {
 	add_line(b, f->schema);
 	pbt_buf_addc(b, '.');
@@ -52,12 +52,12 @@ static void text(struct pbt_buf *out, const struct pbt_drift *d)
 		const struct pbt_drift_db *db = &d->dbs[i];
 
 		for (j = 0; j < db->n; j++) {
-			const struct pbt_drift_finding *f = &db->v[j];
+			const struct pbt_diff *f = &db->v[j];
 
 			add_line(out, db->label);
 			pbt_buf_adds(out, ": ");
 			add_subject(out, f);
-			pbt_buf_addf(out, ": %s: ", f->kind);
+			pbt_buf_addf(out, ": %s: ", pbt_drift_kinds[f->kind].id);
 			add_line(out, f->message);
 			pbt_buf_addc(out, '\n');
 		}
@@ -81,11 +81,11 @@ static void json(struct pbt_buf *out, const struct pbt_drift *d)
 		const struct pbt_drift_db *db = &d->dbs[i];
 
 		for (j = 0; j < db->n; j++) {
-			const struct pbt_drift_finding *f = &db->v[j];
+			const struct pbt_diff *f = &db->v[j];
 
 			pbt_buf_adds(out, "{\"database\":");
 			pbt_buf_add_json_str(out, db->label);
-			json_field(out, "kind", f->kind);
+			json_field(out, "kind", pbt_drift_kinds[f->kind].id);
 			json_field(out, "schema", f->schema);
 			json_field(out, "table", f->table);
 			json_field(out, "column", f->column);
@@ -127,7 +127,7 @@ static void github(struct pbt_buf *out, const struct pbt_drift *d)
 		const struct pbt_drift_db *db = &d->dbs[i];
 
 		for (j = 0; j < db->n; j++) {
-			const struct pbt_drift_finding *f = &db->v[j];
+			const struct pbt_diff *f = &db->v[j];
 
 			pbt_buf_adds(out, "::error file=");
 			gh_escape(out, f->loc.path ? f->loc.path : d->cfg.path,
@@ -136,7 +136,7 @@ static void github(struct pbt_buf *out, const struct pbt_drift *d)
 				pbt_buf_addf(out, ",line=%u", f->loc.line);
 			pbt_buf_adds(out, ",title=");
 			gh_escape(out, "pbtable drift ", true);
-			gh_escape(out, f->kind, true);
+			gh_escape(out, pbt_drift_kinds[f->kind].id, true);
 			pbt_buf_adds(out, "::");
 			pbt_buf_reset(&line);
 			pbt_buf_adds(&line, db->label);
@@ -151,11 +151,6 @@ static void github(struct pbt_buf *out, const struct pbt_drift *d)
 	pbt_buf_release(&line);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /*
  * SARIF 2.1.0: one run, a reportingDescriptor per drift kind found (the
  * kinds table's text), one result per finding, located at the table's
@@ -163,23 +158,21 @@ static int cmp_str(const void *a, const void *b)
  */
 static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 {
-	const char **kinds = pbt_xcalloc(pbt_n_drift_kinds + 1, sizeof(*kinds));
+	/* rule index of each kind found, in the kinds' (id) order; -1: none */
+	int index[PBT_N_DRIFT_KINDS];
 	struct pbt_buf s = PBT_BUF_INIT;
-	size_t n_kinds = 0, i, j, k;
+	size_t n_kinds = 0, i, j;
 	bool first = true;
+	int k;
 
-	for (i = 0; i < d->n_dbs; i++) {
-		for (j = 0; j < d->dbs[i].n; j++) {
-			const char *id = d->dbs[i].v[j].kind;
-			bool seen = false;
-
-			for (k = 0; k < n_kinds && !seen; k++)
-				seen = !strcmp(kinds[k], id);
-			if (!seen && n_kinds < pbt_n_drift_kinds)
-				kinds[n_kinds++] = id;
-		}
-	}
-	qsort(kinds, n_kinds, sizeof(*kinds), cmp_str);
+	for (k = 0; k < PBT_N_DRIFT_KINDS; k++)
+		index[k] = -1;
+	for (i = 0; i < d->n_dbs; i++)
+		for (j = 0; j < d->dbs[i].n; j++)
+			index[d->dbs[i].v[j].kind] = 0;
+	for (k = 0; k < PBT_N_DRIFT_KINDS; k++)
+		if (index[k] >= 0)
+			index[k] = (int)n_kinds++;
 	pbt_buf_adds(
 		out,
 		"{\n"
@@ -190,13 +183,15 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 		"{\n"
 		"          \"name\": \"pbtable drift\",\n          \"rules\": "
 		"[");
-	for (k = 0; k < n_kinds; k++) {
-		pbt_buf_adds(out, k ? ",\n" : "\n");
+	for (k = 0; k < PBT_N_DRIFT_KINDS; k++) {
+		if (index[k] < 0)
+			continue;
+		pbt_buf_adds(out, index[k] ? ",\n" : "\n");
 		pbt_buf_adds(out, "            {\n              \"id\": ");
-		pbt_buf_add_json_str(out, kinds[k]);
+		pbt_buf_add_json_str(out, pbt_drift_kinds[k].id);
 		pbt_buf_adds(out, ",\n              \"shortDescription\": {\n"
 				  "                \"text\": ");
-		pbt_buf_add_json_str(out, pbt_drift_kind_find(kinds[k])->about);
+		pbt_buf_add_json_str(out, pbt_drift_kinds[k].about);
 		pbt_buf_adds(out, "\n              }\n            }");
 	}
 	pbt_buf_adds(out, n_kinds ? "\n          ]\n" : "]\n");
@@ -205,23 +200,22 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 		const struct pbt_drift_db *db = &d->dbs[i];
 
 		for (j = 0; j < db->n; j++) {
-			const struct pbt_drift_finding *f = &db->v[j];
-			size_t idx = 0;
+			const struct pbt_diff *f = &db->v[j];
 
-			for (k = 0; k < n_kinds; k++)
-				if (!strcmp(kinds[k], f->kind))
-					idx = k;
 			pbt_buf_adds(out, first ? "\n" : ",\n");
 			first = false;
 			pbt_buf_adds(out, "        {\n          \"ruleId\": ");
-			pbt_buf_add_json_str(out, f->kind);
+			pbt_buf_add_json_str(out, pbt_drift_kinds[f->kind].id);
 			pbt_buf_addf(
 				out,
-				",\n          \"ruleIndex\": %zu,\n"
-				"          \"level\": \"error\",\n"
+				",\n          \"ruleIndex\": %d,\n"
+				"          \"level\": \"%s\",\n"
 				"          \"message\": {\n            "
 				"\"text\": ",
-				idx);
+				index[f->kind],
+				pbt_drift_kinds[f->kind].severity == PBT_SEV_ERROR
+					? "error"
+					: "warning");
 			pbt_buf_reset(&s);
 			pbt_buf_adds(&s, db->label);
 			pbt_buf_adds(&s, ": ");
@@ -267,7 +261,6 @@ static void sarif(struct pbt_buf *out, const struct pbt_drift *d)
 	pbt_buf_adds(out, first ? "]\n" : "\n      ]\n");
 	pbt_buf_adds(out, "    }\n  ]\n}\n");
 	pbt_buf_release(&s);
-	free(kinds);
 }
 
 static const struct drift_format formats[] = {
@@ -328,7 +321,8 @@ void pbt_drift_render_comments(const struct pbt_drift *d, size_t i,
 		pbt_buf_reset(&s);
 		add_subject(&s, &db->v[j]);
 		/* pbt_sql_comment() keeps a name's line break out of the SQL */
-		pbt_sql_comment(out, "  %s: %s: %s", s.buf, db->v[j].kind,
+		pbt_sql_comment(out, "  %s: %s: %s", s.buf,
+				pbt_drift_kinds[db->v[j].kind].id,
 				db->v[j].message);
 	}
 	pbt_buf_release(&s);

@@ -858,8 +858,8 @@ static void check_json_reuse(struct pbt_history *h, struct message_slot *ms,
 				continue;
 			memset(&span, 0, sizeof(span));
 			pbt_path_field(&p, f);
-			if (!pbt_loc_sub(f->file, &p, 10, &span))
-				pbt_loc(f->file, &p, &span);
+			if (!pbt_file_span_sub(f->file, &p, 10, &span))
+				pbt_file_span(f->file, &p, &span);
 			cx->rule = h->json_rule;
 			cx->subject_kind = PBT_ON_FIELD;
 			cx->subject_old = NULL;

@@ -28,22 +28,22 @@
 #include "rules.h"
 
 /* The rules a lock can answer: numbers, names, types, cardinality. */
-static const char *const lock_rules[] = {
-	"ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED",
-	"ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED",
-	"ENUM_VALUE_SAME_NAME",
-	"FIELD_NO_DELETE_UNLESS_NAME_RESERVED",
-	"FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED",
-	"FIELD_SAME_JSON_NAME",
-	"FIELD_SAME_NAME",
-	"FIELD_SAME_ONEOF",
-	"FIELD_WIRE_COMPATIBLE_CARDINALITY",
-	"FIELD_WIRE_COMPATIBLE_TYPE",
-	"FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
-	"FIELD_WIRE_JSON_COMPATIBLE_TYPE",
-	"MESSAGE_SAME_REQUIRED_FIELDS",
-	"RESERVED_ENUM_NO_DELETE",
-	"RESERVED_MESSAGE_NO_DELETE",
+static const enum pbt_rule_id lock_rules[] = {
+	PBT_RULE_ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED,
+	PBT_RULE_ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED,
+	PBT_RULE_ENUM_VALUE_SAME_NAME,
+	PBT_RULE_FIELD_NO_DELETE_UNLESS_NAME_RESERVED,
+	PBT_RULE_FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED,
+	PBT_RULE_FIELD_SAME_JSON_NAME,
+	PBT_RULE_FIELD_SAME_NAME,
+	PBT_RULE_FIELD_SAME_ONEOF,
+	PBT_RULE_FIELD_WIRE_COMPATIBLE_CARDINALITY,
+	PBT_RULE_FIELD_WIRE_COMPATIBLE_TYPE,
+	PBT_RULE_FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY,
+	PBT_RULE_FIELD_WIRE_JSON_COMPATIBLE_TYPE,
+	PBT_RULE_MESSAGE_SAME_REQUIRED_FIELDS,
+	PBT_RULE_RESERVED_ENUM_NO_DELETE,
+	PBT_RULE_RESERVED_MESSAGE_NO_DELETE,
 };
 
 /* More forms of one number than this: not a lock (see pbt_lock_check()). */
@@ -657,10 +657,8 @@ int pbt_lock_check(const struct pbt_lock *l, const char *lock_path,
 	int rc = 0;
 
 	for (i = 0; i < sizeof(lock_rules) / sizeof(lock_rules[0]); i++) {
-		const struct pbt_rule *r = pbt_rule_find(lock_rules[i]);
-
-		if (r && enabled[pbt_rule_index(r)])
-			on[pbt_rule_index(r)] = true;
+		if (enabled[lock_rules[i]])
+			on[lock_rules[i]] = true;
 	}
 	memset(&m, 0, sizeof(m));
 	m.a = pbt_arena_new();

@@ -3,14 +3,13 @@
 
 #include <stdbool.h>
 
-struct pbt_buf;
 struct pbt_findings;
 struct pbt_ptable;
 
 /*
  * `pbtable migrate`: the SQL that takes the pbtables of one schema
  * version to the next.  The entry point is pbt_migrate() in pbt.h; this
- * header exposes the safety check for tests and for `drift`.
+ * header exposes the safety check for tests.
  */
 
 /*
@@ -22,11 +21,5 @@ struct pbt_ptable;
 long pbt_migrate_first_break(const struct pbt_findings *fs,
 			     const struct pbt_ptable *old_t,
 			     const struct pbt_ptable *new_t);
-
-/*
- * DROP the view of t and its write path (apply function, view, trigger
- * function), each IF EXISTS, in the order their dependencies need.
- */
-void pbt_migrate_drop_view(struct pbt_buf *b, const struct pbt_ptable *t);
 
 #endif

@@ -174,8 +174,12 @@ int pbt_migrate(const char *new_path, const char *old_path,
 		const struct pbt_migrate_opts *opts, struct pbt_sql **out,
 		struct pbt_err *err);
 
-/* The script as text: comments, BEGIN ... COMMIT, then the statements that
- * must run outside a transaction (CREATE INDEX CONCURRENTLY). */
+/*
+ * The script as text: comments, the statements that run before the
+ * transaction, BEGIN ... COMMIT, then the statements that must run
+ * outside a transaction (CREATE INDEX CONCURRENTLY), each with its
+ * comment: ready for `psql -f`.
+ */
 void pbt_sql_render(const struct pbt_sql *s, struct pbt_buf *out);
 /* Notes for stderr (columns kept stale, things not dropped, ...). */
 size_t pbt_sql_n_warnings(const struct pbt_sql *s);
@@ -184,8 +188,9 @@ const char *pbt_sql_warning(const struct pbt_sql *s, size_t i);
  * Run the script on a database: connect (dsn: a libpq URL or key=value
  * string; NULL or "": the PG* environment), run the transaction part in
  * one transaction with SET LOCAL lock_timeout, commit, then each
- * statement that must run outside it.  -PBT_EDB with libpq's message and
- * the failing statement in err->detail.
+ * statement that must run outside it.  -PBT_EDB with libpq's message at
+ * the database (host:port/dbname) and the failing statement in
+ * err->detail.
  */
 int pbt_sql_apply(const struct pbt_sql *s, const char *dsn, struct pbt_err *err);
 void pbt_sql_free(struct pbt_sql *s);

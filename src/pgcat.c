@@ -1,17 +1,16 @@
 /*
- * Reading a live catalog for `drift`, with libpq.  One query per object
- * kind (relations, columns, indexes, constraints, triggers, rules,
- * functions), each taking the wanted names or OIDs as one array
- * parameter, so 1 table or 1,000 cost the same number of round trips.
+ * Reading a live catalog for `drift`.  One query per object kind
+ * (relations, columns, indexes, constraints, triggers, rules, functions),
+ * each taking the wanted names or OIDs as one array parameter, so 1 table
+ * or 1,000 cost the same number of round trips; each result read by
+ * column name, the numbers looked up once per query (pg_dump's habit).
  * Rows are copied into the caller's arena and the results cleared.
  *
- * The session is made read-only before anything else (SET SESSION
- * CHARACTERISTICS) and everything runs in one READ ONLY REPEATABLE READ
- * transaction: one snapshot for all queries, no writes possible, and it
- * works on a hot standby.  search_path is pg_catalog only, so the
- * deparser qualifies every name the same way (design memo, 5.2).
- *
- * What the rows mean (drift or not) is drift.c's business.
+ * Everything runs in pgconn.c's read-only snapshot: one REPEATABLE READ
+ * READ ONLY transaction with search_path = pg_catalog, so the deparser
+ * qualifies every name the same way whatever the reader's search_path,
+ * and it works on a hot standby.  What the rows mean (drift or not) is
+ * drift.c's business.
  */
 #include "pgcat.h"
 
@@ -25,189 +24,25 @@
 #include "buf.h"
 #include "sql_quote.h"
 
-static void quiet(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
-
-void pbt_pgcat_one_line(char *out, size_t size, const char *s)
-{
-	size_t n = 0;
-	bool space = false;
-
-	if (!size)
-		return;
-	for (; s && *s && n + 1 < size; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-			space = n > 0;
-			continue;
-		}
-		if (space && n + 2 < size)
-			out[n++] = ' ';
-		space = false;
-		out[n++] = *s;
-	}
-	out[n] = '\0';
-}
-
-static void set_label(struct pbt_pgcat *cat, PGconn *c)
-{
-	const char *host = c ? PQhost(c) : NULL;
-	const char *port = c ? PQport(c) : NULL;
-	const char *db = c ? PQdb(c) : NULL;
-
-	if (!host || !*host || !db || !*db) {
-		cat->label = "database";
-		return;
-	}
-	cat->label = pbt_arena_printf(cat->arena, "%s:%s/%s", host,
-				      port && *port ? port : "5432", db);
-}
-
-static int conn_error(struct pbt_pgcat *cat, const char *what,
-		      struct pbt_err *err)
-{
-	char line[sizeof(err->msg)];
-
-	pbt_pgcat_one_line(line, sizeof(line),
-			   cat->conn ? PQerrorMessage(cat->conn)
-				     : "out of memory");
-	return pbt_errf(err, PBT_EDB, &(struct pbt_loc){ cat->label, 0, 0 },
-			"%s: %s", what, line);
-}
-
-/* Run sql (with text parameters); on error fill err and return NULL. */
-static PGresult *query(struct pbt_pgcat *cat, const char *what, const char *sql,
-		       int n_params, const char *const *params,
-		       struct pbt_err *err)
-{
-	PGconn *c = cat->conn;
-	PGresult *res;
-	ExecStatusType st;
-	const char *primary;
-	char line[sizeof(err->msg)];
-
-	cat->n_queries++;
-	/*
-	 * Always the extended protocol: it runs exactly one statement, so
-	 * not even text that came out of the catalog (expressions we let
-	 * the server compare) could smuggle in a second one.
-	 */
-	res = PQexecParams(c, sql, n_params, NULL, params, NULL, NULL, 0);
-	st = PQresultStatus(res);
-	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-		return res;
-	/* a server that went away must never read as "no drift" */
-	if (PQstatus(c) == CONNECTION_BAD) {
-		PQclear(res);
-		conn_error(cat, "lost the connection", err);
-		pbt_err_detail(err, "while %s", what);
-		return NULL;
-	}
-	primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	snprintf(cat->sqlstate, sizeof(cat->sqlstate), "%s",
-		 res && PQresultErrorField(res, PG_DIAG_SQLSTATE)
-			 ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
-			 : "");
-	pbt_pgcat_one_line(line, sizeof(line),
-			   primary ? primary : PQerrorMessage(c));
-	pbt_errf(err, PBT_EDB, &(struct pbt_loc){ cat->label, 0, 0 },
-		 "query failed: %s", line);
-	pbt_err_detail(err, "while %s", what);
-	PQclear(res);
-	return NULL;
-}
-
-static int exec(struct pbt_pgcat *cat, const char *what, const char *sql,
-		struct pbt_err *err)
-{
-	PGresult *res = query(cat, what, sql, 0, NULL, err);
-
-	if (!res)
-		return -PBT_EDB;
-	PQclear(res);
-	return 0;
-}
-
 int pbt_pgcat_open(struct pbt_pgcat *cat, struct pbt_arena *arena,
 		   const char *dsn, const struct pbt_pgcat_opts *o,
 		   struct pbt_err *err)
 {
-	/* the DSN's own connect_timeout, if any, wins: it comes later */
-	const char *keys[] = { "connect_timeout", "fallback_application_name",
-			       "dbname", NULL };
-	const char *vals[] = { o->connect_timeout ? o->connect_timeout : "10",
-			       "pbtable", dsn ? dsn : "", NULL };
-	struct pbt_buf set = PBT_BUF_INIT;
-	PGconn *c;
-	PGresult *res;
 	int r;
 
 	memset(cat, 0, sizeof(*cat));
 	cat->arena = arena;
-	c = PQconnectdbParams(keys, vals, 1);
-	set_label(cat, c);
-	cat->conn = c;
-	if (!c || PQstatus(c) != CONNECTION_OK) {
-		conn_error(cat, "cannot connect", err);
-		pbt_pgcat_close(cat);
-		return -PBT_EDB;
-	}
-	PQsetNoticeProcessor(c, quiet, NULL);
-	cat->server_version = PQserverVersion(c);
-	if (cat->server_version < 120000) {
-		pbt_errf(
-			err, PBT_EDB, &(struct pbt_loc){ cat->label, 0, 0 },
-			"PostgreSQL %d.%d has no generated columns "
-			"(pbtables need 12 or later)",
-			cat->server_version / 10000,
-			cat->server_version % 10000 / 100);
-		pbt_pgcat_close(cat);
-		return -PBT_EDB;
-	}
-	/* read-only twice over: the session default, and the transaction */
-	r = exec(cat, "making the session read-only",
-		 "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", err);
+	r = pbt_pgconn_open(&cat->conn, arena, dsn, o->connect_timeout, err);
 	if (!r)
-		r = exec(cat, "starting the transaction",
-			 "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-			 err);
+		r = pbt_pgconn_snapshot(&cat->conn, o->statement_timeout, err);
 	if (r)
-		goto fail;
-	cat->in_tx = true;
-	pbt_buf_adds(&set, "SET LOCAL statement_timeout = ");
-	pbt_sql_literal(&set,
-			o->statement_timeout ? o->statement_timeout : "30s");
-	r = exec(cat, "setting statement_timeout", set.buf, err);
-	if (!r)
-		r = exec(cat, "setting search_path",
-			 "SET LOCAL search_path = pg_catalog", err);
-	if (r)
-		goto fail;
-	res = query(cat, "asking whether the server is a standby",
-		    "SELECT pg_is_in_recovery()", 0, NULL, err);
-	if (!res)
-		goto fail;
-	cat->standby = !strcmp(PQgetvalue(res, 0, 0), "t");
-	PQclear(res);
-	pbt_buf_release(&set);
-	return 0;
-fail:
-	pbt_buf_release(&set);
-	pbt_pgcat_close(cat);
-	return -PBT_EDB;
+		pbt_pgconn_close(&cat->conn);
+	return r;
 }
 
 void pbt_pgcat_close(struct pbt_pgcat *cat)
 {
-	if (cat->conn && cat->in_tx && PQstatus(cat->conn) == CONNECTION_OK)
-		PQclear(PQexec(cat->conn,
-			       "ROLLBACK")); /* nothing was written */
-	cat->in_tx = false;
-	if (cat->conn)
-		PQfinish(cat->conn);
-	cat->conn = NULL;
+	pbt_pgconn_close(&cat->conn);
 }
 
 /* ---------------------------------------------------------------- arrays */
@@ -234,22 +69,33 @@ static void array_end(struct pbt_buf *b)
 
 /* ---------------------------------------------------------------- rows */
 
-static const char *val(struct pbt_pgcat *cat, PGresult *res, int row, int col)
+/* A result column by the name its SELECT gives it. */
+static int col(const PGresult *res, const char *name)
 {
-	if (PQgetisnull(res, row, col))
+	return pbt_pgconn_col(res, name);
+}
+
+static const char *val(struct pbt_pgcat *cat, PGresult *res, int row, int i)
+{
+	if (PQgetisnull(res, row, i))
 		return NULL;
-	return pbt_arena_strdup(cat->arena, PQgetvalue(res, row, col));
+	return pbt_arena_strdup(cat->arena, PQgetvalue(res, row, i));
 }
 
-static bool bval(PGresult *res, int row, int col)
+static bool bval(PGresult *res, int row, int i)
 {
-	return !PQgetisnull(res, row, col) &&
-	       !strcmp(PQgetvalue(res, row, col), "t");
+	return !PQgetisnull(res, row, i) &&
+	       !strcmp(PQgetvalue(res, row, i), "t");
 }
 
-static char cval(PGresult *res, int row, int col)
+static char cval(PGresult *res, int row, int i)
 {
-	return PQgetisnull(res, row, col) ? 0 : PQgetvalue(res, row, col)[0];
+	return PQgetisnull(res, row, i) ? 0 : PQgetvalue(res, row, i)[0];
+}
+
+static int ival(PGresult *res, int row, int i)
+{
+	return atoi(PQgetvalue(res, row, i));
 }
 
 struct oidmap {
@@ -264,63 +110,44 @@ static int cmp_oid(const void *a, const void *b)
 	return x->oid < y->oid ? -1 : x->oid > y->oid;
 }
 
-static struct pbt_pgcat_rel *rel_of(const struct oidmap *m, size_t n,
-				    PGresult *res, int row)
-{
-	struct oidmap key = {
-		(unsigned)strtoul(PQgetvalue(res, row, 0), NULL, 10), NULL
-	};
-	const struct oidmap *hit = bsearch(&key, m, n, sizeof(*m), cmp_oid);
+/* The relations the per-OID queries asked about, sorted by OID. */
+struct rels {
+	const struct oidmap *v;
+	size_t n;
+};
 
-	return hit ? hit->rel : NULL;
-}
+/* A relation's rows: [first, first + n) of a result ordered by OID. */
+struct run {
+	struct pbt_pgcat_rel *rel;
+	int first, n;
+};
 
 /*
- * Rows come ordered by relation OID (column 0): hand each relation its
- * run of rows.  fill() copies row i into slot k of the array it allocates.
+ * The next run of rows whose column i_rel holds one relation's OID, from
+ * *row on (rows come ordered by it); false when none is left.
  */
-typedef void fill_fn(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
-		     PGresult *res, int first, int n);
-
-static void distribute(struct pbt_pgcat *cat, const struct oidmap *m,
-		       size_t n_map, PGresult *res, fill_fn *fill)
+static bool next_run(const struct rels *m, PGresult *res, int i_rel, int *row,
+		     struct run *out)
 {
-	int rows = PQntuples(res), i = 0;
+	int rows = PQntuples(res);
 
-	while (i < rows) {
-		const char *oid = PQgetvalue(res, i, 0);
-		int j = i + 1;
-		struct pbt_pgcat_rel *rel;
+	while (*row < rows) {
+		const char *oid = PQgetvalue(res, *row, i_rel);
+		struct oidmap key = { (unsigned)strtoul(oid, NULL, 10), NULL };
+		const struct oidmap *hit;
+		int j = *row + 1;
 
-		while (j < rows && !strcmp(PQgetvalue(res, j, 0), oid))
+		while (j < rows && !strcmp(PQgetvalue(res, j, i_rel), oid))
 			j++;
-		rel = rel_of(m, n_map, res, i);
-		if (rel)
-			fill(cat, rel, res, i, j - i);
-		i = j;
+		hit = bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_oid);
+		out->rel = hit ? hit->rel : NULL;
+		out->first = *row;
+		out->n = j - *row;
+		*row = j;
+		if (out->rel)
+			return true;
 	}
-}
-
-static void fill_cols(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
-		      PGresult *res, int first, int n)
-{
-	int k;
-
-	rel->cols = pbt_arena_calloc(cat->arena, (size_t)n, sizeof(*rel->cols));
-	rel->n_cols = (size_t)n;
-	for (k = 0; k < n; k++) {
-		struct pbt_pgcat_col *c = &rel->cols[k];
-		int row = first + k;
-
-		c->attnum = atoi(PQgetvalue(res, row, 1));
-		c->name = val(cat, res, row, 2);
-		c->type = val(cat, res, row, 3);
-		c->notnull = bval(res, row, 4);
-		c->generated = cval(res, row, 5);
-		c->identity = cval(res, row, 6);
-		c->expr = val(cat, res, row, 7);
-		c->comment = val(cat, res, row, 8);
-	}
+	return false;
 }
 
 /*
@@ -357,87 +184,12 @@ static const char *attnames(struct pbt_pgcat *cat,
 	return out;
 }
 
-static void fill_indexes(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
-			 PGresult *res, int first, int n)
-{
-	int k;
-
-	rel->indexes = pbt_arena_calloc(cat->arena, (size_t)n,
-					sizeof(*rel->indexes));
-	rel->n_indexes = (size_t)n;
-	for (k = 0; k < n; k++) {
-		struct pbt_pgcat_index *x = &rel->indexes[k];
-		int row = first + k;
-
-		x->name = val(cat, res, row, 1);
-		x->unique = bval(res, row, 2);
-		x->primary = bval(res, row, 3);
-		x->valid = bval(res, row, 4);
-		x->method = val(cat, res, row, 5);
-		x->plain = bval(res, row, 6);
-		x->columns = attnames(cat, rel, PQgetvalue(res, row, 7));
-		x->comment = val(cat, res, row, 8);
-		if (!x->columns)
-			x->columns = "";
-	}
-}
-
-static void fill_cons(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
-		      PGresult *res, int first, int n)
-{
-	int k;
-
-	rel->cons = pbt_arena_calloc(cat->arena, (size_t)n, sizeof(*rel->cons));
-	rel->n_cons = (size_t)n;
-	for (k = 0; k < n; k++) {
-		struct pbt_pgcat_con *x = &rel->cons[k];
-		int row = first + k;
-
-		x->name = val(cat, res, row, 1);
-		x->type = cval(res, row, 2);
-		x->validated = bval(res, row, 3);
-		x->columns = attnames(cat, rel, PQgetvalue(res, row, 4));
-		x->def = val(cat, res, row, 5);
-		if (!x->columns)
-			x->columns = "";
-	}
-}
-
-static void fill_triggers(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
-			  PGresult *res, int first, int n)
-{
-	int k;
-
-	rel->triggers = pbt_arena_calloc(cat->arena, (size_t)n,
-					 sizeof(*rel->triggers));
-	rel->n_triggers = (size_t)n;
-	for (k = 0; k < n; k++) {
-		struct pbt_pgcat_trigger *x = &rel->triggers[k];
-		int row = first + k;
-
-		x->name = val(cat, res, row, 1);
-		x->type = atoi(PQgetvalue(res, row, 2));
-		x->enabled = cval(res, row, 3);
-		x->plain = bval(res, row, 4);
-		x->fn_schema = val(cat, res, row, 5);
-		x->fn_name = val(cat, res, row, 6);
-		x->fn_nargs = atoi(PQgetvalue(res, row, 7));
-	}
-}
-
-static void fill_rules(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
-		       PGresult *res, int first, int n)
-{
-	int k;
-
-	rel->rules = pbt_arena_calloc(cat->arena, (size_t)n,
-				      sizeof(*rel->rules));
-	rel->n_rules = (size_t)n;
-	for (k = 0; k < n; k++)
-		rel->rules[k] = val(cat, res, first + k, 1);
-}
-
 /* ---------------------------------------------------------------- queries */
+
+/*
+ * Each query with the function that reads its result: the columns by the
+ * names the SELECT gives them.
+ */
 
 /*
  * Relations by name.  The comment comes from pg_description directly:
@@ -445,9 +197,10 @@ static void fill_rules(struct pbt_pgcat *cat, struct pbt_pgcat_rel *rel,
  * more than the rest of the query.
  */
 static const char q_rels[] =
-	"SELECT w.i::int, c.oid::int8, c.relkind::text, ds.description,\n"
+	"SELECT w.i::int AS wanted, c.oid::int8 AS oid,\n"
+	"       c.relkind::text AS kind, ds.description AS comment,\n"
 	"       CASE WHEN c.relkind = 'v'\n"
-	"            THEN pg_get_viewdef(c.oid, true) END\n"
+	"            THEN pg_get_viewdef(c.oid, true) END AS viewdef\n"
 	"FROM unnest($1::text[], $2::text[])\n"
 	"     WITH ORDINALITY AS w(nsp, rel, i)\n"
 	"JOIN pg_namespace n ON n.nspname = w.nsp\n"
@@ -455,12 +208,38 @@ static const char q_rels[] =
 	"LEFT JOIN pg_description ds ON ds.objoid = c.oid\n"
 	"     AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0";
 
+static void read_rels(struct pbt_pgcat *cat, PGresult *res, size_t n)
+{
+	int i_wanted = col(res, "wanted"), i_oid = col(res, "oid");
+	int i_kind = col(res, "kind"), i_comment = col(res, "comment");
+	int i_viewdef = col(res, "viewdef");
+	int row;
+
+	for (row = 0; row < PQntuples(res); row++) {
+		size_t at = (size_t)ival(res, row, i_wanted);
+		struct pbt_pgcat_rel *r;
+
+		if (at < 1 || at > n)
+			continue;
+		r = pbt_arena_zalloc(cat->arena, sizeof(*r));
+		r->oid = (unsigned)strtoul(PQgetvalue(res, row, i_oid), NULL,
+					   10);
+		r->kind = cval(res, row, i_kind);
+		r->comment = val(cat, res, row, i_comment);
+		r->viewdef = val(cat, res, row, i_viewdef);
+		cat->rels[at - 1] = r;
+	}
+}
+
 static const char q_cols[] =
-	"SELECT a.attrelid::int8, a.attnum::int, a.attname,\n"
-	"       format_type(a.atttypid, a.atttypmod), a.attnotnull,\n"
-	"       nullif(a.attgenerated, '')::text,\n"
-	"       nullif(a.attidentity, '')::text,\n"
-	"       pg_get_expr(d.adbin, d.adrelid), ds.description\n"
+	"SELECT a.attrelid::int8 AS rel, a.attnum::int AS attnum,\n"
+	"       a.attname AS name,\n"
+	"       format_type(a.atttypid, a.atttypmod) AS type,\n"
+	"       a.attnotnull AS notnull,\n"
+	"       nullif(a.attgenerated, '')::text AS generated,\n"
+	"       nullif(a.attidentity, '')::text AS identity,\n"
+	"       pg_get_expr(d.adbin, d.adrelid) AS expr,\n"
+	"       ds.description AS comment\n"
 	"FROM pg_attribute a\n"
 	"LEFT JOIN pg_attrdef d\n"
 	"     ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n"
@@ -469,7 +248,39 @@ static const char q_cols[] =
 	"     AND ds.objsubid = a.attnum\n"
 	"WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0\n"
 	"      AND NOT a.attisdropped\n"
-	"ORDER BY 1, 2";
+	"ORDER BY rel, attnum";
+
+static void read_cols(struct pbt_pgcat *cat, const struct rels *m,
+		      PGresult *res)
+{
+	int i_rel = col(res, "rel"), i_attnum = col(res, "attnum");
+	int i_name = col(res, "name"), i_type = col(res, "type");
+	int i_notnull = col(res, "notnull");
+	int i_generated = col(res, "generated");
+	int i_identity = col(res, "identity"), i_expr = col(res, "expr");
+	int i_comment = col(res, "comment");
+	struct run r;
+	int row = 0, k;
+
+	while (next_run(m, res, i_rel, &row, &r)) {
+		r.rel->cols = pbt_arena_calloc(cat->arena, (size_t)r.n,
+					       sizeof(*r.rel->cols));
+		r.rel->n_cols = (size_t)r.n;
+		for (k = 0; k < r.n; k++) {
+			struct pbt_pgcat_col *c = &r.rel->cols[k];
+			int at = r.first + k;
+
+			c->attnum = ival(res, at, i_attnum);
+			c->name = val(cat, res, at, i_name);
+			c->type = val(cat, res, at, i_type);
+			c->notnull = bval(res, at, i_notnull);
+			c->generated = cval(res, at, i_generated);
+			c->identity = cval(res, at, i_identity);
+			c->expr = val(cat, res, at, i_expr);
+			c->comment = val(cat, res, at, i_comment);
+		}
+	}
+}
 
 /*
  * Key columns come as attnums (indkey) and are named from the columns
@@ -478,144 +289,227 @@ static const char q_cols[] =
  * operator classes are one array, computed once.
  */
 static const char q_indexes[] =
-	"SELECT i.indrelid::int8, c.relname, i.indisunique, i.indisprimary,\n"
-	"       i.indisvalid, am.amname,\n"
+	"SELECT i.indrelid::int8 AS rel, c.relname AS name,\n"
+	"       i.indisunique AS is_unique, i.indisprimary AS is_primary,\n"
+	"       i.indisvalid AS is_valid, am.amname AS method,\n"
 	"       i.indexprs IS NULL AND i.indpred IS NULL\n"
 	"       AND i.indnkeyatts = i.indnatts\n"
 	"       AND i.indoption::text ~ '^[0 ]*$'\n"
 	"       AND NOT i.indclass::oid[] &&\n"
-	"           ARRAY(SELECT oid FROM pg_opclass WHERE NOT opcdefault),\n"
-	"       i.indkey::text, ds.description\n"
+	"           ARRAY(SELECT oid FROM pg_opclass WHERE NOT opcdefault)\n"
+	"         AS plain,\n"
+	"       i.indkey::text AS keys, ds.description AS comment\n"
 	"FROM pg_index i\n"
 	"JOIN pg_class c ON c.oid = i.indexrelid\n"
 	"JOIN pg_am am ON am.oid = c.relam\n"
 	"LEFT JOIN pg_description ds ON ds.objoid = c.oid\n"
 	"     AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0\n"
 	"WHERE i.indrelid = ANY ($1::oid[])\n"
-	"ORDER BY 1, 2";
+	"ORDER BY rel, name";
+
+static void read_indexes(struct pbt_pgcat *cat, const struct rels *m,
+			 PGresult *res)
+{
+	int i_rel = col(res, "rel"), i_name = col(res, "name");
+	int i_unique = col(res, "is_unique");
+	int i_primary = col(res, "is_primary");
+	int i_valid = col(res, "is_valid"), i_method = col(res, "method");
+	int i_plain = col(res, "plain"), i_keys = col(res, "keys");
+	int i_comment = col(res, "comment");
+	struct run r;
+	int row = 0, k;
+
+	while (next_run(m, res, i_rel, &row, &r)) {
+		r.rel->indexes = pbt_arena_calloc(cat->arena, (size_t)r.n,
+						  sizeof(*r.rel->indexes));
+		r.rel->n_indexes = (size_t)r.n;
+		for (k = 0; k < r.n; k++) {
+			struct pbt_pgcat_index *x = &r.rel->indexes[k];
+			int at = r.first + k;
+
+			x->name = val(cat, res, at, i_name);
+			x->unique = bval(res, at, i_unique);
+			x->primary = bval(res, at, i_primary);
+			x->valid = bval(res, at, i_valid);
+			x->method = val(cat, res, at, i_method);
+			x->plain = bval(res, at, i_plain);
+			x->columns = attnames(cat, r.rel,
+					      PQgetvalue(res, at, i_keys));
+			x->comment = val(cat, res, at, i_comment);
+		}
+	}
+}
 
 static const char q_cons[] =
-	"SELECT co.conrelid::int8, co.conname, co.contype::text,\n"
-	"       co.convalidated, co.conkey::text,\n"
+	"SELECT co.conrelid::int8 AS rel, co.conname AS name,\n"
+	"       co.contype::text AS type, co.convalidated AS validated,\n"
+	"       co.conkey::text AS keys,\n"
 	"       CASE WHEN co.contype <> 'p'\n"
-	"            THEN pg_get_constraintdef(co.oid) END\n"
+	"            THEN pg_get_constraintdef(co.oid) END AS def\n"
 	"FROM pg_constraint co\n"
 	"WHERE co.conrelid = ANY ($1::oid[])\n"
-	"ORDER BY 1, 2";
+	"ORDER BY rel, name";
+
+static void read_cons(struct pbt_pgcat *cat, const struct rels *m,
+		      PGresult *res)
+{
+	int i_rel = col(res, "rel"), i_name = col(res, "name");
+	int i_type = col(res, "type"), i_validated = col(res, "validated");
+	int i_keys = col(res, "keys"), i_def = col(res, "def");
+	struct run r;
+	int row = 0, k;
+
+	while (next_run(m, res, i_rel, &row, &r)) {
+		r.rel->cons = pbt_arena_calloc(cat->arena, (size_t)r.n,
+					       sizeof(*r.rel->cons));
+		r.rel->n_cons = (size_t)r.n;
+		for (k = 0; k < r.n; k++) {
+			struct pbt_pgcat_con *x = &r.rel->cons[k];
+			int at = r.first + k;
+
+			x->name = val(cat, res, at, i_name);
+			x->type = cval(res, at, i_type);
+			x->validated = bval(res, at, i_validated);
+			x->columns = attnames(cat, r.rel,
+					      PQgetvalue(res, at, i_keys));
+			x->def = val(cat, res, at, i_def);
+		}
+	}
+}
 
 static const char q_triggers[] =
-	"SELECT t.tgrelid::int8, t.tgname, t.tgtype::int, t.tgenabled::text,\n"
-	"       t.tgnargs = 0 AND t.tgqual IS NULL, n.nspname, p.proname,\n"
-	"       p.pronargs::int\n"
+	"SELECT t.tgrelid::int8 AS rel, t.tgname AS name,\n"
+	"       t.tgtype::int AS type, t.tgenabled::text AS enabled,\n"
+	"       t.tgnargs = 0 AND t.tgqual IS NULL AS plain,\n"
+	"       n.nspname AS fn_schema, p.proname AS fn_name,\n"
+	"       p.pronargs::int AS fn_nargs\n"
 	"FROM pg_trigger t\n"
 	"JOIN pg_proc p ON p.oid = t.tgfoid\n"
 	"JOIN pg_namespace n ON n.oid = p.pronamespace\n"
 	"WHERE t.tgrelid = ANY ($1::oid[]) AND NOT t.tgisinternal\n"
-	"ORDER BY 1, 2";
+	"ORDER BY rel, name";
+
+static void read_triggers(struct pbt_pgcat *cat, const struct rels *m,
+			  PGresult *res)
+{
+	int i_rel = col(res, "rel"), i_name = col(res, "name");
+	int i_type = col(res, "type"), i_enabled = col(res, "enabled");
+	int i_plain = col(res, "plain"), i_fn_schema = col(res, "fn_schema");
+	int i_fn_name = col(res, "fn_name"), i_fn_nargs = col(res, "fn_nargs");
+	struct run r;
+	int row = 0, k;
+
+	while (next_run(m, res, i_rel, &row, &r)) {
+		r.rel->triggers = pbt_arena_calloc(cat->arena, (size_t)r.n,
+						   sizeof(*r.rel->triggers));
+		r.rel->n_triggers = (size_t)r.n;
+		for (k = 0; k < r.n; k++) {
+			struct pbt_pgcat_trigger *x = &r.rel->triggers[k];
+			int at = r.first + k;
+
+			x->name = val(cat, res, at, i_name);
+			x->type = ival(res, at, i_type);
+			x->enabled = cval(res, at, i_enabled);
+			x->plain = bval(res, at, i_plain);
+			x->fn_schema = val(cat, res, at, i_fn_schema);
+			x->fn_name = val(cat, res, at, i_fn_name);
+			x->fn_nargs = ival(res, at, i_fn_nargs);
+		}
+	}
+}
 
 static const char q_rules[] =
-	"SELECT r.ev_class::int8, r.rulename\n"
+	"SELECT r.ev_class::int8 AS rel, r.rulename AS name\n"
 	"FROM pg_rewrite r\n"
 	"WHERE r.ev_class = ANY ($1::oid[]) AND r.rulename <> '_RETURN'\n"
-	"ORDER BY 1, 2";
+	"ORDER BY rel, name";
+
+static void read_rules(struct pbt_pgcat *cat, const struct rels *m,
+		       PGresult *res)
+{
+	int i_rel = col(res, "rel"), i_name = col(res, "name");
+	struct run r;
+	int row = 0, k;
+
+	while (next_run(m, res, i_rel, &row, &r)) {
+		r.rel->rules = pbt_arena_calloc(cat->arena, (size_t)r.n,
+						sizeof(*r.rel->rules));
+		r.rel->n_rules = (size_t)r.n;
+		for (k = 0; k < r.n; k++)
+			r.rel->rules[k] = val(cat, res, r.first + k, i_name);
+	}
+}
 
 /* body_sha as ddl.c computes it, by the server: sha256() is PG 11+ */
 static const char q_funcs[] =
-	"SELECT w.i::int, oidvectortypes(p.proargtypes),\n"
-	"       pg_get_function_result(p.oid),\n"
-	"       l.lanname, p.provolatile::text, p.proparallel::text,\n"
+	"SELECT w.i::int AS wanted,\n"
+	"       oidvectortypes(p.proargtypes) AS argtypes,\n"
+	"       pg_get_function_result(p.oid) AS result,\n"
+	"       l.lanname AS lang, p.provolatile::text AS volatility,\n"
+	"       p.proparallel::text AS parallel,\n"
 	"       left(encode(sha256(convert_to(p.prosrc, 'UTF8')), 'hex'),\n"
-	"            16),\n"
-	"       ds.description\n"
+	"            16) AS body_sha,\n"
+	"       ds.description AS comment\n"
 	"FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(nsp, fn, i)\n"
 	"JOIN pg_namespace n ON n.nspname = w.nsp\n"
 	"JOIN pg_proc p ON p.pronamespace = n.oid AND p.proname = w.fn\n"
 	"JOIN pg_language l ON l.oid = p.prolang\n"
 	"LEFT JOIN pg_description ds ON ds.objoid = p.oid\n"
 	"     AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0\n"
-	"ORDER BY 1, 2";
+	"ORDER BY wanted, argtypes";
 
-static int read_rels(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels,
-		     size_t n, struct pbt_err *err)
+static void read_funcs(struct pbt_pgcat *cat, PGresult *res, size_t n)
 {
-	struct pbt_buf nsp = PBT_BUF_INIT, names = PBT_BUF_INIT;
-	const char *params[2];
-	PGresult *res;
-	size_t i;
+	int i_wanted = col(res, "wanted"), i_argtypes = col(res, "argtypes");
+	int i_result = col(res, "result"), i_lang = col(res, "lang");
+	int i_volatility = col(res, "volatility");
+	int i_parallel = col(res, "parallel");
+	int i_body_sha = col(res, "body_sha");
+	int i_comment = col(res, "comment");
 	int row;
 
-	for (i = 0; i < n; i++) {
-		array_elem(&nsp, rels[i].schema);
-		array_elem(&names, rels[i].name);
-	}
-	array_end(&nsp);
-	array_end(&names);
-	params[0] = nsp.buf;
-	params[1] = names.buf;
-	res = query(cat, "reading relations", q_rels, 2, params, err);
-	pbt_buf_release(&nsp);
-	pbt_buf_release(&names);
-	if (!res)
-		return -PBT_EDB;
-	for (row = 0; row < PQntuples(res); row++) {
-		size_t at = (size_t)atoi(PQgetvalue(res, row, 0));
-		struct pbt_pgcat_rel *r;
-
-		if (at < 1 || at > n)
-			continue;
-		r = pbt_arena_zalloc(cat->arena, sizeof(*r));
-		r->oid = (unsigned)strtoul(PQgetvalue(res, row, 1), NULL, 10);
-		r->kind = cval(res, row, 2);
-		r->comment = val(cat, res, row, 3);
-		r->viewdef = val(cat, res, row, 4);
-		cat->rels[at - 1] = r;
-	}
-	PQclear(res);
-	return 0;
-}
-
-static int read_funcs(struct pbt_pgcat *cat, const struct pbt_pgcat_name *funcs,
-		      size_t n, struct pbt_err *err)
-{
-	struct pbt_buf nsp = PBT_BUF_INIT, names = PBT_BUF_INIT;
-	const char *params[2];
-	PGresult *res;
-	size_t i;
-	int row;
-
-	for (i = 0; i < n; i++) {
-		array_elem(&nsp, funcs[i].schema);
-		array_elem(&names, funcs[i].name);
-	}
-	array_end(&nsp);
-	array_end(&names);
-	params[0] = nsp.buf;
-	params[1] = names.buf;
-	res = query(cat, "reading functions", q_funcs, 2, params, err);
-	pbt_buf_release(&nsp);
-	pbt_buf_release(&names);
-	if (!res)
-		return -PBT_EDB;
 	/* in reverse, so the chains come out in the query's order */
 	for (row = PQntuples(res) - 1; row >= 0; row--) {
-		size_t at = (size_t)atoi(PQgetvalue(res, row, 0));
+		size_t at = (size_t)ival(res, row, i_wanted);
 		struct pbt_pgcat_func *f;
 
 		if (at < 1 || at > n)
 			continue;
 		f = pbt_arena_zalloc(cat->arena, sizeof(*f));
-		f->argtypes = val(cat, res, row, 1);
-		f->result = val(cat, res, row, 2);
-		f->lang = val(cat, res, row, 3);
-		f->volatility = cval(res, row, 4);
-		f->parallel = cval(res, row, 5);
-		f->body_sha = val(cat, res, row, 6);
-		f->comment = val(cat, res, row, 7);
+		f->argtypes = val(cat, res, row, i_argtypes);
+		f->result = val(cat, res, row, i_result);
+		f->lang = val(cat, res, row, i_lang);
+		f->volatility = cval(res, row, i_volatility);
+		f->parallel = cval(res, row, i_parallel);
+		f->body_sha = val(cat, res, row, i_body_sha);
+		f->comment = val(cat, res, row, i_comment);
 		f->next = cat->funcs[at - 1];
 		cat->funcs[at - 1] = f;
 	}
-	PQclear(res);
-	return 0;
+}
+
+/* Wanted names as two text[] parameters: schemas and names. */
+static PGresult *by_name(struct pbt_pgcat *cat, const char *detail,
+			 const char *sql, const struct pbt_pgcat_name *v,
+			 size_t n, struct pbt_err *err)
+{
+	struct pbt_buf nsp = PBT_BUF_INIT, names = PBT_BUF_INIT;
+	const char *params[2];
+	PGresult *res;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		array_elem(&nsp, v[i].schema);
+		array_elem(&names, v[i].name);
+	}
+	array_end(&nsp);
+	array_end(&names);
+	params[0] = nsp.buf;
+	params[1] = names.buf;
+	res = pbt_pgconn_query(&cat->conn, detail, sql, 2, params, err);
+	pbt_buf_release(&nsp);
+	pbt_buf_release(&names);
+	return res;
 }
 
 int pbt_pgcat_read(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels,
@@ -623,17 +517,20 @@ int pbt_pgcat_read(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels,
 		   size_t n_funcs, struct pbt_err *err)
 {
 	static const struct {
-		const char *what, *sql;
-		fill_fn *fill;
+		const char *detail, *sql;
+		void (*read)(struct pbt_pgcat *, const struct rels *,
+			     PGresult *);
 	} kinds[] = {
-		{ "reading columns", q_cols, fill_cols },
-		{ "reading indexes", q_indexes, fill_indexes },
-		{ "reading constraints", q_cons, fill_cons },
-		{ "reading triggers", q_triggers, fill_triggers },
-		{ "reading rules", q_rules, fill_rules },
+		{ "while reading columns", q_cols, read_cols },
+		{ "while reading indexes", q_indexes, read_indexes },
+		{ "while reading constraints", q_cons, read_cons },
+		{ "while reading triggers", q_triggers, read_triggers },
+		{ "while reading rules", q_rules, read_rules },
 	};
 	struct pbt_buf oids = PBT_BUF_INIT;
 	struct oidmap *m;
+	struct rels map;
+	PGresult *res;
 	size_t i, n_map = 0;
 	int r = 0;
 
@@ -641,9 +538,12 @@ int pbt_pgcat_read(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels,
 				     sizeof(*cat->rels));
 	cat->funcs = pbt_arena_calloc(cat->arena, n_funcs + 1,
 				      sizeof(*cat->funcs));
-	r = read_rels(cat, rels, n_rels, err);
-	if (r)
-		return r;
+	res = by_name(cat, "while reading relations", q_rels, rels, n_rels,
+		      err);
+	if (!res)
+		return -PBT_EDB;
+	read_rels(cat, res, n_rels);
+	PQclear(res);
 	m = pbt_arena_calloc(cat->arena, n_rels + 1, sizeof(*m));
 	pbt_buf_addc(&oids, '{');
 	for (i = 0; i < n_rels; i++) {
@@ -674,20 +574,30 @@ int pbt_pgcat_read(struct pbt_pgcat *cat, const struct pbt_pgcat_name *rels,
 			cat->rels[i] = hit->rel;
 		}
 	}
+	map.v = m;
+	map.n = n_map;
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && n_map; i++) {
 		const char *params[1] = { oids.buf };
-		PGresult *res = query(cat, kinds[i].what, kinds[i].sql, 1,
-				      params, err);
 
+		res = pbt_pgconn_query(&cat->conn, kinds[i].detail,
+				       kinds[i].sql, 1, params, err);
 		if (!res) {
 			r = -PBT_EDB;
 			goto out;
 		}
-		distribute(cat, m, n_map, res, kinds[i].fill);
+		kinds[i].read(cat, &map, res);
 		PQclear(res);
 	}
-	if (n_funcs)
-		r = read_funcs(cat, funcs, n_funcs, err);
+	if (n_funcs) {
+		res = by_name(cat, "while reading functions", q_funcs, funcs,
+			      n_funcs, err);
+		if (!res) {
+			r = -PBT_EDB;
+			goto out;
+		}
+		read_funcs(cat, res, n_funcs);
+		PQclear(res);
+	}
 out:
 	pbt_buf_release(&oids);
 	return r;
@@ -697,7 +607,7 @@ out:
 
 /* The Output lists of all the EXPLAINs' plans: (plan, position, text). */
 static const char q_outputs[] =
-	"SELECT u.i::int, e.o::int, e.x\n"
+	"SELECT u.i::int AS plan, e.o::int AS pos, e.x AS output\n"
 	"FROM unnest($1::text[]) WITH ORDINALITY AS u(p, i),\n"
 	"     jsonb_array_elements_text(\n"
 	"         coalesce(u.p::jsonb -> 0 -> 'Plan' -> 'Output', '[]'))\n"
@@ -748,7 +658,7 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 	const char **out;
 	size_t *chunk_n, n_chunks = 0, i, k;
 	PGresult *res;
-	int r = 0, row;
+	int r = 0, row, i_plan, i_pos, i_output;
 
 	if (!n)
 		return 0;
@@ -776,19 +686,20 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 		pbt_buf_reset(&sql);
 		explain_sql(&sql, chunks[i], chunk_n[i]);
 		/* a failed EXPLAIN must not end the transaction */
-		r = exec(cat, "comparing expressions", "SAVEPOINT pbt_compare",
-			 err);
+		r = pbt_pgconn_exec(&cat->conn, "while comparing expressions",
+				    "SAVEPOINT pbt_compare", err);
 		if (r)
 			goto out;
-		ex = query(cat, "comparing expressions", sql.buf, 0, NULL, err);
+		ex = pbt_pgconn_query(&cat->conn, "while comparing expressions",
+				      sql.buf, 0, NULL, err);
 		/*
 		 * Cancelled (statement_timeout), out of resources, connection
 		 * trouble: an error, not a verdict on the expressions.
 		 */
-		if (!ex && (PQstatus(cat->conn) == CONNECTION_BAD ||
-			    !strncmp(cat->sqlstate, "57", 2) ||
-			    !strncmp(cat->sqlstate, "53", 2) ||
-			    !strncmp(cat->sqlstate, "08", 2))) {
+		if (!ex && (PQstatus(cat->conn.conn) == CONNECTION_BAD ||
+			    !strncmp(cat->conn.sqlstate, "57", 2) ||
+			    !strncmp(cat->conn.sqlstate, "53", 2) ||
+			    !strncmp(cat->conn.sqlstate, "08", 2))) {
 			r = -PBT_EDB;
 			goto out;
 		}
@@ -802,17 +713,20 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 			for (k = 0; k < chunk_n[i]; k++)
 				chunks[i][k]->note = note;
 			pbt_err_clear(err);
-			r = exec(cat, "comparing expressions",
-				 "ROLLBACK TO SAVEPOINT pbt_compare", err);
+			r = pbt_pgconn_exec(&cat->conn,
+					    "while comparing expressions",
+					    "ROLLBACK TO SAVEPOINT pbt_compare",
+					    err);
 			if (r)
 				goto out;
 			array_elem(&plans, "[]");
 			continue;
 		}
-		array_elem(&plans, PQgetvalue(ex, 0, 0));
+		array_elem(&plans,
+			   PQgetvalue(ex, 0, col(ex, "\"QUERY PLAN\"")));
 		PQclear(ex);
-		r = exec(cat, "comparing expressions",
-			 "RELEASE SAVEPOINT pbt_compare", err);
+		r = pbt_pgconn_exec(&cat->conn, "while comparing expressions",
+				    "RELEASE SAVEPOINT pbt_compare", err);
 		if (r)
 			goto out;
 	}
@@ -820,23 +734,28 @@ int pbt_pgcat_compare(struct pbt_pgcat *cat, struct pbt_pgcat_cmp *v, size_t n,
 	{
 		const char *params[1] = { plans.buf };
 
-		res = query(cat, "comparing expressions", q_outputs, 1, params,
-			    err);
+		res = pbt_pgconn_query(&cat->conn,
+				       "while comparing expressions",
+				       q_outputs, 1, params, err);
 	}
 	if (!res) {
 		r = -PBT_EDB;
 		goto out;
 	}
+	i_plan = col(res, "plan");
+	i_pos = col(res, "pos");
+	i_output = col(res, "output");
 	for (row = 0; row < PQntuples(res); row++) {
-		size_t ci = (size_t)atoi(PQgetvalue(res, row, 0));
-		size_t o = (size_t)atoi(PQgetvalue(res, row, 1));
+		size_t ci = (size_t)ival(res, row, i_plan);
+		size_t o = (size_t)ival(res, row, i_pos);
 
 		if (ci < 1 || ci > n_chunks || o < 1 || o > 2 * chunk_n[ci - 1])
 			continue;
 		/* outputs 2k-1 and 2k are pair k's want and live */
 		out[(size_t)(chunks[ci - 1][(o - 1) / 2] - v) * 2 +
 		    (o - 1) % 2] = pbt_arena_strdup(cat->arena,
-						    PQgetvalue(res, row, 2));
+						    PQgetvalue(res, row,
+							       i_output));
 	}
 	PQclear(res);
 	for (i = 0; i < n; i++)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "pgconn.h"
 
 struct pbt_arena;
 
@@ -13,7 +14,8 @@ struct pbt_arena;
  * the relations, columns, indexes, constraints, triggers, rules and
  * functions of the pbtables asked for, read with one query per object
  * kind whatever their number (pg_dump's habit), in one READ ONLY
- * transaction, so it works on a hot standby and never writes.
+ * transaction (pgconn.c's snapshot), so it works on a hot standby and
+ * never writes.
  */
 
 struct pbt_pgcat_opts {
@@ -98,25 +100,17 @@ struct pbt_pgcat_name {
 
 struct pbt_pgcat {
 	struct pbt_arena *arena;
-	void *conn;	   /* PGconn */
-	const char *label; /* "host:port/dbname", never the password */
-	bool standby;	   /* pg_is_in_recovery() */
-	int server_version;
-	bool in_tx;
+	struct pbt_pgconn conn; /* label, standby, statements sent */
 	struct pbt_pgcat_rel **rels;   /* per wanted relation; NULL: absent */
 	struct pbt_pgcat_func **funcs; /* per wanted function; NULL: absent */
-	size_t n_queries;	       /* statements sent so far */
-	char sqlstate[6];	       /* of the last failed query */
 };
 
 /*
  * Connect (dsn: a URL or key=value string; NULL or "": the PG*
- * environment), make the session read-only, and open a READ ONLY
- * REPEATABLE READ transaction with search_path = pg_catalog (so every
- * name the deparser prints is qualified the same way) and the statement
+ * environment) and open pgconn.c's read-only snapshot with the statement
  * timeout.  Strings live in arena.  Errors (-PBT_EDB) are one line with
- * libpq's message; err->loc.path is the label (or "database" when even
- * that is unknown).
+ * libpq's message at the label (cat->conn.label, NULL when not even that
+ * is known).  Close with pbt_pgcat_close() either way.
  */
 int pbt_pgcat_open(struct pbt_pgcat *cat, struct pbt_arena *arena,
 		   const char *dsn, const struct pbt_pgcat_opts *o,
@@ -162,8 +156,5 @@ const struct pbt_pgcat_con *pbt_pgcat_con(const struct pbt_pgcat_rel *r,
 					  const char *name);
 const struct pbt_pgcat_trigger *pbt_pgcat_trigger(const struct pbt_pgcat_rel *r,
 						  const char *name);
-
-/* Copy s to out (size bytes) as one line: whitespace runs become one space. */
-void pbt_pgcat_one_line(char *out, size_t size, const char *s);
 
 #endif

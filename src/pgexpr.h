@@ -9,9 +9,9 @@ struct pbt_buf;
 /*
  * PostgreSQL rewrites an expression when it stores it: pg_get_expr()
  * prints `(data -> 'qty'::text)` for `data -> 'qty'`, `(0)::bigint` for a
- * 0 passed as bigint, `'\x'::bytea` for '' as bytea (design memo, section
- * 5.2), so comparing what pbtable generates with what the catalog holds
- * needs the same rewriting on our side.
+ * 0 passed as bigint, `'\x'::bytea` for '' as bytea (docs/drift.md,
+ * "Expressions"), so comparing what pbtable generates with what the
+ * catalog holds needs the same rewriting on our side.
  *
  * pbt_pgexpr_deparse() predicts the text PostgreSQL 15 prints (with
  * search_path = pg_catalog, standard_conforming_strings on) for the

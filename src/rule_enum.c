@@ -22,7 +22,7 @@ static void enum_span(const struct pbt_enum *e, struct pbt_span *span)
 
 	memset(span, 0, sizeof(*span));
 	pbt_path_enum(&p, e);
-	pbt_loc(e->file, &p, span);
+	pbt_file_span(e->file, &p, span);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -251,8 +251,8 @@ void pbt_check_enum_value_same_name(struct pbt_cx *cx, const void *o, const void
 
 			memset(&span, 0, sizeof(span));
 			pbt_path_enum_value(&p, value_at(&nb, j));
-			if (!pbt_loc_sub(ne->file, &p, 2, &span))
-				pbt_loc(ne->file, &p, &span);
+			if (!pbt_file_span_sub(ne->file, &p, 2, &span))
+				pbt_file_span(ne->file, &p, &span);
 			pbt_cx_report(cx, ne->file, &span, oe->file,
 				      "Enum value \"%d\" on enum \"%s\" changed name%s from %s to %s.",
 				      num, ne->name, non > 1 && nnn > 1 ? "s" : "", from, to);
@@ -326,8 +326,9 @@ void pbt_check_enum_same_type(struct pbt_cx *cx, const void *o, const void *n)
 		return;
 	memset(&span, 0, sizeof(span));
 	pbt_path_enum(&p, ne);
-	if (!pbt_loc_sub3(ne->file, &p, ED_OPTIONS, PBT_FEATURES_ENUM, 2, &span))
-		pbt_loc(ne->file, &p, &span);
+	if (!pbt_file_span_sub3(ne->file, &p, ED_OPTIONS, PBT_FEATURES_ENUM, 2,
+				&span))
+		pbt_file_span(ne->file, &p, &span);
 	pbt_cx_report(cx, ne->file, &span, oe->file, "Enum \"%s\" changed from %s to %s.",
 		      ne->name, ot == PBT_ENUM_CLOSED ? "closed" : "open",
 		      nt == PBT_ENUM_CLOSED ? "closed" : "open");
@@ -355,8 +356,9 @@ void pbt_check_enum_same_json_format(struct pbt_cx *cx, const void *o, const voi
 		return;
 	memset(&span, 0, sizeof(span));
 	pbt_path_enum(&p, ne);
-	if (!pbt_loc_sub3(ne->file, &p, ED_OPTIONS, PBT_FEATURES_ENUM, 6, &span))
-		pbt_loc(ne->file, &p, &span);
+	if (!pbt_file_span_sub3(ne->file, &p, ED_OPTIONS, PBT_FEATURES_ENUM, 6,
+				&span))
+		pbt_file_span(ne->file, &p, &span);
 	pbt_cx_report(cx, ne->file, &span, oe->file,
 		      "Enum \"%s\" JSON format support changed from %s to %s.", ne->name,
 		      "ALLOW", "LEGACY_BEST_EFFORT");

@@ -98,7 +98,7 @@ static void field_span(const struct pbt_field *f, struct pbt_span *span)
 
 	memset(span, 0, sizeof(*span));
 	pbt_path_field(&p, f);
-	pbt_loc(f->file, &p, span);
+	pbt_file_span(f->file, &p, span);
 }
 
 /* The first of f's sub-paths a (then b) with a location, else f itself. */
@@ -109,11 +109,11 @@ static void sub_span(const struct pbt_field *f, int32_t a, int32_t b,
 
 	memset(span, 0, sizeof(*span));
 	pbt_path_field(&p, f);
-	if (a && pbt_loc_sub(f->file, &p, a, span))
+	if (a && pbt_file_span_sub(f->file, &p, a, span))
 		return;
-	if (b && pbt_loc_sub(f->file, &p, b, span))
+	if (b && pbt_file_span_sub(f->file, &p, b, span))
 		return;
-	pbt_loc(f->file, &p, span);
+	pbt_file_span(f->file, &p, span);
 }
 
 static void option_span(const struct pbt_field *f, int32_t opt, struct pbt_span *span)
@@ -122,9 +122,9 @@ static void option_span(const struct pbt_field *f, int32_t opt, struct pbt_span 
 
 	memset(span, 0, sizeof(*span));
 	pbt_path_field(&p, f);
-	if (pbt_loc_sub2(f->file, &p, FD_OPTIONS, opt, span))
+	if (pbt_file_span_sub2(f->file, &p, FD_OPTIONS, opt, span))
 		return;
-	pbt_loc(f->file, &p, span);
+	pbt_file_span(f->file, &p, span);
 }
 
 static void report(struct pbt_cx *cx, const struct pbt_field *of,
@@ -573,9 +573,10 @@ void pbt_check_field_same_cpp_string_type(struct pbt_cx *cx, const void *o, cons
 		return;
 	memset(&span, 0, sizeof(span));
 	pbt_path_field(&p, nf);
-	if (!pbt_loc_sub2(nf->file, &p, FD_OPTIONS, FO_CTYPE, &span) &&
-	    !pbt_loc_sub4(nf->file, &p, FD_OPTIONS, PBT_FEATURES_FIELD, 1000, 2, &span))
-		pbt_loc(nf->file, &p, &span);
+	if (!pbt_file_span_sub2(nf->file, &p, FD_OPTIONS, FO_CTYPE, &span) &&
+	    !pbt_file_span_sub4(nf->file, &p, FD_OPTIONS, PBT_FEATURES_FIELD,
+				1000, 2, &span))
+		pbt_file_span(nf->file, &p, &span);
 	report(cx, of, nf, &span, " changed C++ string type from \"%s\" to \"%s\".",
 	       cpp_name(ot, op), cpp_name(nt, np));
 }
@@ -610,14 +611,15 @@ void pbt_check_field_same_java_utf8_validation(struct pbt_cx *cx, const void *o,
 		return;
 	memset(&span, 0, sizeof(span));
 	pbt_path_field(&p, nf);
-	if (!pbt_loc_sub4(nf->file, &p, FD_OPTIONS, PBT_FEATURES_FIELD, 1001, 2, &span)) {
+	if (!pbt_file_span_sub4(nf->file, &p, FD_OPTIONS, PBT_FEATURES_FIELD,
+				1001, 2, &span)) {
 		struct pbt_path fp = { .n = 0 };
 
 		pbt_path_push(&fp, 8);	/* FileDescriptorProto.options */
 		pbt_path_push(&fp, 27);	/* java_string_check_utf8 */
 		if (nf->file->syntax == PBT_SYNTAX_EDITIONS ||
-		    !pbt_loc(nf->file, &fp, &span))
-			pbt_loc(nf->file, &p, &span);
+		    !pbt_file_span(nf->file, &fp, &span))
+			pbt_file_span(nf->file, &p, &span);
 	}
 	report(cx, of, nf, &span, " changed Java string UTF8 validation from \"%s\" to \"%s\".",
 	       ov ? "VERIFY" : "NONE", nv ? "VERIFY" : "NONE");
@@ -643,8 +645,9 @@ void pbt_check_field_same_utf8_validation(struct pbt_cx *cx, const void *o, cons
 		return;
 	memset(&span, 0, sizeof(span));
 	pbt_path_field(&p, nf);
-	if (!pbt_loc_sub3(nf->file, &p, FD_OPTIONS, PBT_FEATURES_FIELD, 4, &span))
-		pbt_loc(nf->file, &p, &span);
+	if (!pbt_file_span_sub3(nf->file, &p, FD_OPTIONS, PBT_FEATURES_FIELD, 4,
+				&span))
+		pbt_file_span(nf->file, &p, &span);
 	report(cx, of, nf, &span, " changed UTF8 validation from %s to %s.",
 	       ov == PBT_UTF8_VERIFY ? "VERIFY" : "NONE",
 	       nv == PBT_UTF8_VERIFY ? "VERIFY" : "NONE");

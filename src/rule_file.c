@@ -34,7 +34,7 @@ static void report_deleted(struct pbt_cx *cx, struct pbt_file *nf,
 {
 	struct pbt_span span = { 0, 0, 0, 0 };
 
-	pbt_loc_deleted(nf, nested_name, &span);
+	pbt_file_span_deleted(nf, nested_name, &span);
 	pbt_cx_report(cx, nf, &span, of,
 		      "Previously present %s \"%s\" was deleted from file.",
 		      kind, nested_name);
@@ -114,7 +114,7 @@ void pbt_check_file_same_package(struct pbt_cx *cx, const void *o, const void *n
 	if (!strcmp(of->package, nf->package))
 		return;
 	pbt_path_push(&p, 2);	/* FileDescriptorProto.package */
-	pbt_loc(nf, &p, &span);
+	pbt_file_span(nf, &p, &span);
 	pbt_cx_report(cx, nf, &span, of, "File package changed from %s to %s.",
 		      pbt_q(cx, of->package), pbt_q(cx, nf->package));
 }
@@ -147,10 +147,11 @@ void pbt_check_file_same_syntax(struct pbt_cx *cx, const void *o, const void *n)
 	if (of->syntax == nf->syntax)
 		return;
 	pbt_path_push(&p, 12);	/* FileDescriptorProto.syntax */
-	if (!pbt_loc(nf, &p, &span) && nf->syntax == PBT_SYNTAX_EDITIONS) {
+	if (!pbt_file_span(nf, &p, &span) &&
+	    nf->syntax == PBT_SYNTAX_EDITIONS) {
 		p.n = 0;
 		pbt_path_push(&p, 14);	/* FileDescriptorProto.edition */
-		pbt_loc(nf, &p, &span);
+		pbt_file_span(nf, &p, &span);
 	}
 	pbt_cx_report(cx, nf, &span, of, "File syntax changed from \"%s\" to \"%s\".",
 		      syntax_name(of), syntax_name(nf));
@@ -176,7 +177,7 @@ static void report_option(struct pbt_cx *cx, struct pbt_file *of,
 		return;
 	pbt_path_push(&p, 8);	/* FileDescriptorProto.options */
 	pbt_path_push(&p, number);
-	pbt_loc(nf, &p, &span);
+	pbt_file_span(nf, &p, &span);
 	pbt_cx_report(cx, nf, &span, of, "File option \"%s\" changed from %s to %s.",
 		      name, pbt_q(cx, ov), pbt_q(cx, nv));
 }

@@ -19,7 +19,7 @@ static void message_span(struct pbt_message *m, struct pbt_span *span)
 
 	memset(span, 0, sizeof(*span));
 	pbt_path_message(&p, m);
-	pbt_loc(m->file, &p, span);
+	pbt_file_span(m->file, &p, span);
 }
 
 /* ---------------------------------------------------------------- fields */
@@ -231,8 +231,8 @@ void pbt_check_message_no_remove_standard_descriptor_accessor(struct pbt_cx *cx,
 	if (ov || !nv)
 		return;
 	pbt_path_message(&p, nm);
-	if (!pbt_loc_sub2(nm->file, &p, 7, 2, &span))
-		pbt_loc(nm->file, &p, &span);
+	if (!pbt_file_span_sub2(nm->file, &p, 7, 2, &span))
+		pbt_file_span(nm->file, &p, &span);
 	pbt_cx_report(cx, nm->file, &span, om->file,
 		      "Message option \"no_standard_descriptor_accessor\" changed from \"false\" to \"true\".");
 }
@@ -265,8 +265,9 @@ void pbt_check_message_same_json_format(struct pbt_cx *cx, const void *o, const 
 	if (ov != PBT_JSON_ALLOW || nv == PBT_JSON_ALLOW)
 		return;
 	pbt_path_message(&p, nm);
-	if (!pbt_loc_sub3(nm->file, &p, 7, PBT_FEATURES_MESSAGE, 6, &span))
-		pbt_loc(nm->file, &p, &span);
+	if (!pbt_file_span_sub3(nm->file, &p, 7, PBT_FEATURES_MESSAGE, 6,
+				&span))
+		pbt_file_span(nm->file, &p, &span);
 	pbt_cx_report(cx, nm->file, &span, om->file,
 		      "Message \"%s\" JSON format support changed from %s to %s.",
 		      nm->name, json_format_name(ov), json_format_name(nv));
@@ -325,7 +326,7 @@ void pbt_check_message_same_required_fields(struct pbt_cx *cx, const void *o, co
 		if (of && field_required(of))
 			continue;
 		pbt_path_field(&p, nf);
-		pbt_loc(nm->file, &p, &fspan);
+		pbt_file_span(nm->file, &p, &fspan);
 		pbt_cx_report(cx, nm->file, &fspan, NULL,
 			      "Message \"%s\" had required field \"%d\" added. %s",
 			      nm->name, nf->number, why);

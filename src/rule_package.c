@@ -80,7 +80,7 @@ static void report_deleted(struct pbt_cx *cx, struct pbt_file *of,
 	char *name, *nested, *dot;
 
 	if (nf && !by_package)
-		pbt_loc_deleted(nf, nested_name, &span);
+		pbt_file_span_deleted(nf, nested_name, &span);
 	name = *pkg ? pbt_arena_printf(cx->tmp, "%s.%s", pkg, nested_name) :
 		pbt_arena_strdup(cx->tmp, nested_name);
 	nested = name + (*pkg ? strlen(pkg) + 1 : 0);
@@ -94,7 +94,7 @@ static void report_deleted(struct pbt_cx *cx, struct pbt_file *of,
 			continue;
 		at = m->file;
 		pbt_path_message(&p, m);
-		pbt_loc(at, &p, &span);
+		pbt_file_span(at, &p, &span);
 		break;
 	}
 	pbt_cx_report(cx, at, &span, of,

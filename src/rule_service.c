@@ -26,7 +26,7 @@ void pbt_check_rpc_no_delete(struct pbt_cx *cx, const void *o, const void *n)
 			continue;
 		if (!located) {
 			pbt_path_service(&p, ns);
-			pbt_loc(ns->file, &p, &span);
+			pbt_file_span(ns->file, &p, &span);
 			located = true;
 		}
 		pbt_cx_report(cx, ns->file, &span, os->file,
@@ -43,9 +43,9 @@ static void method_span(const struct pbt_method *m, int32_t a, struct pbt_span *
 
 	memset(span, 0, sizeof(*span));
 	pbt_path_method(&p, m);
-	if (pbt_loc_sub(f, &p, a, span))
+	if (pbt_file_span_sub(f, &p, a, span))
 		return;
-	pbt_loc(f, &p, span);
+	pbt_file_span(f, &p, span);
 }
 
 static void type_changed(struct pbt_cx *cx, const struct pbt_method *om,
@@ -86,7 +86,7 @@ static void streaming(struct pbt_cx *cx, const struct pbt_method *om,
 		return;
 	/* buf points at the whole method, not the `stream` keyword. */
 	pbt_path_method(&p, nm);
-	pbt_loc(nm->service->file, &p, &span);
+	pbt_file_span(nm->service->file, &p, &span);
 	pbt_cx_report(cx, nm->service->file, &span, om->service->file,
 		      "RPC \"%s\" on service \"%s\" changed from %s %s to %s %s.",
 		      nm->name, nm->service->name, side, ov ? "streaming" : "unary",
@@ -130,7 +130,8 @@ void pbt_check_rpc_same_idempotency_level(struct pbt_cx *cx, const void *o, cons
 		return;
 	/* Only the option's own location: a removed option leaves none. */
 	pbt_path_method(&p, nm);
-	pbt_loc_sub2(nm->service->file, &p, MD_OPTIONS, MO_IDEMPOTENCY_LEVEL, &span);
+	pbt_file_span_sub2(nm->service->file, &p, MD_OPTIONS,
+			   MO_IDEMPOTENCY_LEVEL, &span);
 	pbt_cx_report(cx, nm->service->file, &span, om->service->file,
 		      "RPC \"%s\" on service \"%s\" changed option \"idempotency_level\" from \"%s\" to \"%s\".",
 		      nm->name, nm->service->name, ov, nv);

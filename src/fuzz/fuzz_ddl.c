@@ -43,8 +43,8 @@ static void one_table(struct pbt_sql *sql, const struct pbt_schema *s,
 	pbt_buf_release(&b);
 	if (pbt_ptable_resolve(a, s, cfg, 0, &t, &err))
 		return;
-	pbt_ddl_helpers(&sql->tx, t.helpers);
-	pbt_ddl_schema(&sql->tx, t.schema);
+	pbt_ddl_helpers(sql, t.helpers);
+	pbt_ddl_schema(sql, t.schema);
 	pbt_ddl_table(sql, &t, 0);
 	pbt_ddl_table(sql, &t, PBT_DDL_STRICT | PBT_DDL_CONCURRENTLY);
 }

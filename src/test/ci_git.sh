@@ -9,15 +9,11 @@
 # ddl and migrate with git:REF, directory and .proto inputs.  Prints
 # `ci: N passed, N failed`.
 #   PBTABLE=build/pbtable sh src/test/ci_git.sh
-top=$(pwd)
-PBTABLE=$(cd "$(dirname "${PBTABLE:-build/pbtable}")" && pwd)/$(basename "${PBTABLE:-build/pbtable}")
+suite=ci
+. src/test/lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
 want='proto/shop/v1/order.proto:7:3:Field "2" with name "quantity" on message "Order" changed type from "int32" to "string".'
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; echo "# $2"; }
 
 # The finding and exit 100, or a failed test.
 expect() {
@@ -143,5 +139,4 @@ has "migrate proto --against git:HEAD: refused, stored JSON would change meaning
 has "ddl of an unknown git ref: exit 1, the ref named" $? 1 \
 	"pbtable: git:nosuchref:proto: unknown git ref 'nosuchref'"
 
-echo "ci: $pass passed, $fail failed"
-[ $fail = 0 ]
+finish

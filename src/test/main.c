@@ -29,6 +29,7 @@ static const struct {
 	{ "lock", t_lock_cases },
 	{ "pgexpr", t_pgexpr_cases },
 	{ "drift", t_drift_cases },
+	{ "script", t_script_cases },
 };
 
 int main(int argc, char **argv)

@@ -12,55 +12,17 @@
 #
 # Prints `ok N - name` / `not ok N - name` and ends with
 # `pg: N passed, N failed` ($SUITE instead of pg when set).
-top=$(pwd)
-PBTABLE=$(cd "$(dirname "${PBTABLE:-build/pbtable}")" && pwd)/$(basename "${PBTABLE:-build/pbtable}")
 suite=${SUITE:-pg}
-pass=0 fail=0 n=0
+. src/test/lib.sh
 td=$top/testdata/pgtest
 tab=$(printf '\t')
 
-ok() {
-	n=$((n + 1)) pass=$((pass + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1)) fail=$((fail + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do
-		echo "# $l"
-	done
-}
-
-finish() {
-	echo "$suite: $pass passed, $fail failed"
-	[ $fail = 0 ]
-	exit
-}
-
-cleanup() {
+cleanup_more() {
 	[ -n "$locker" ] && kill "$locker" 2>/dev/null
-	pg_stop
-	rm -rf "$work"
 }
 
-. "$top/src/test/pg_cluster.sh"
-work=$(mktemp -d)
-pg_start
-started=$?
-trap cleanup EXIT	# pg_start set its own; ours also removes $work
-if [ $started != 0 ]; then
-	not_ok "start a throwaway PostgreSQL cluster" "see the messages above"
-	finish
-fi
-export PGTZ=UTC
-unset PGOPTIONS
-
-# psql for the test's own queries: unaligned, tuples only, stop on error.
-q() {
-	psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1" 2>&1
-}
+pg_suite_start
+db=$PG_DIR:$PGPORT	# errors name their database: host:port/dbname
 
 # check NAME SQL WANT: the query's output must be WANT.
 check() {
@@ -135,8 +97,8 @@ check "INSTEAD OF trigger on the view" \
 	"orders_v_dml 93"
 run "ddl --apply again fails: the tables exist" 1 \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
-if [ "$(cat "$work/err")" = 'pbtable: query failed: relation "event" already exists
-pbtable: in: CREATE TABLE public.event (' ]; then
+if [ "$(cat "$work/err")" = "pbtable: $db/postgres: query failed: relation \"event\" already exists
+pbtable: in: CREATE TABLE public.event (" ]; then
 	ok "apply error names the failure and the statement"
 else
 	not_ok "apply error names the failure and the statement" "$(cat "$work/err")"
@@ -156,7 +118,7 @@ run "--apply with a bad DSN fails cleanly" 1 \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply \
 	--dsn "host=$PG_DIR port=1 connect_timeout=2"
 case "$(wc -l < "$work/err")|$(cat "$work/err")" in
-*"1|pbtable: cannot connect to the database: connection to server on socket \"$PG_DIR/.s.PGSQL.1\" failed: No such file or directory"*) ok "... with one line saying so, libpq's reason in it" ;;
+*"1|pbtable: $PG_DIR:1/postgres: cannot connect: connection to server on socket \"$PG_DIR/.s.PGSQL.1\" failed: No such file or directory"*) ok "... with one line saying so, libpq's reason in it" ;;
 *) not_ok "... with one line saying so, libpq's reason in it" "$(cat "$work/err")" ;;
 esac
 
@@ -168,7 +130,7 @@ PGDATABASE=tampered q "CREATE SCHEMA pbtable;
 run "ddl --apply refuses to replace a helper that has another body" 1 env PGDATABASE=tampered \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
 case "$(cat "$work/err")" in
-"pbtable: query failed: helper pbtable.text_v1(jsonb, text) exists with another body"*) ok "... naming it" ;;
+"pbtable: $db/tampered: query failed: helper pbtable.text_v1(jsonb, text) exists with another body"*) ok "... naming it" ;;
 *) not_ok "... naming it" "$(cat "$work/err")" ;;
 esac
 
@@ -386,58 +348,8 @@ tables:
   - { message: pbt.demo.Address, table: lk.addresses, columns: [city, postal_code] }
 EOF
 run "ddl --apply lk.addresses" 0 "$PBTABLE" ddl "$work/v1.binpb" --config "$work/lock1.yaml" --apply
-PGAPPNAME=pbt-locker psql -X -q -c "BEGIN; SELECT count(*) FROM lk.addresses; SELECT pg_sleep(60);" \
-	>/dev/null 2>&1 &
-locker=$!
-i=0
-while [ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-	WHERE a.application_name = 'pbt-locker' AND l.relation = 'lk.addresses'::regclass")" != 1 ] &&
-	[ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-run "migrate --apply --lock-timeout 300ms gives up on a locked table" 1 \
-	"$PBTABLE" migrate "$work/v1.binpb" --against "$work/v1.binpb" --config "$work/lock2.yaml" \
-	--against-config "$work/lock1.yaml" --lock-timeout 300ms --apply
-case "$(head -n 1 "$work/err")" in
-"pbtable: query failed: canceling statement due to lock timeout") ok "... with the lock timeout as the reason" ;;
-*) not_ok "... with the lock timeout as the reason" "$(cat "$work/err")" ;;
-esac
-q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pbt-locker'" >/dev/null
-wait "$locker" 2>/dev/null
-locker=
-check "... and changed nothing" \
-	"SELECT count(*) FROM pg_attribute WHERE attrelid = 'lk.addresses'::regclass AND attname = 'postal_code'" "0"
 
-# ---------------------------------------------------------------- faults
-# Each fault: exit 1, one line on stderr saying what (and libpq's text or
-# the statement as detail on the next), and nothing of the DDL applied.
-
-# first_line NAME WANT: the first line of stderr is WANT (a glob pattern).
-first_line() {
-	case "$(head -n 1 "$work/err")" in
-	$2) ok "$1" ;;
-	*) not_ok "$1" "want: $2" "got: $(cat "$work/err")" ;;
-	esac
-}
-
-run "ddl --apply as a role that does not exist fails" 1 \
-	"$PBTABLE" ddl "$work/v1.binpb" --config "$work/lock1.yaml" --apply --dsn "user=pbt_nobody"
-case "$(wc -l < "$work/err")|$(cat "$work/err")" in
-*'1|pbtable: cannot connect to the database: '*'role "pbt_nobody" does not exist') ok "... with one line saying so, libpq's reason in it" ;;
-*) not_ok "... with one line saying so, libpq's reason in it" "$(cat "$work/err")" ;;
-esac
-
-q "CREATE DATABASE ro" >/dev/null
-q "ALTER DATABASE ro SET default_transaction_read_only = on" >/dev/null
-run "ddl --apply on a read-only database (a replica's refusal) fails" 1 env PGDATABASE=ro \
-	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
-first_line "... with one line saying why" \
-	"pbtable: query failed: cannot execute CREATE SCHEMA in a read-only transaction"
-PGDATABASE=ro check "... and the database is untouched" \
-	"SELECT count(*) FROM pg_namespace WHERE nspname IN ('pbtable', 'shop')" "0"
-
-# A session holding lk.addresses makes ALTER TABLE wait (as above).
+# A session holding lk.addresses makes ALTER TABLE wait.
 hold_lock() {
 	PGAPPNAME=pbt-locker psql -X -q -c "BEGIN; SELECT count(*) FROM lk.addresses; SELECT pg_sleep(60);" \
 		>/dev/null 2>&1 &
@@ -461,12 +373,57 @@ no_postal_code() {
 }
 
 hold_lock
+run "migrate --apply --lock-timeout 300ms gives up on a locked table" 1 \
+	"$PBTABLE" migrate "$work/v1.binpb" --against "$work/v1.binpb" --config "$work/lock2.yaml" \
+	--against-config "$work/lock1.yaml" --lock-timeout 300ms --apply
+case "$(head -n 1 "$work/err")" in
+"pbtable: $db/postgres: query failed: canceling statement due to lock timeout") ok "... with the lock timeout as the reason" ;;
+*) not_ok "... with the lock timeout as the reason" "$(cat "$work/err")" ;;
+esac
+detail="$(sed -n 2p "$work/err")"
+if [ "$detail" = "pbtable: in: ALTER TABLE lk.addresses (it takes ACCESS EXCLUSIVE on lk.addresses)" ]; then
+	ok "... naming the statement and the lock it takes"
+else
+	not_ok "... naming the statement and the lock it takes" "$detail"
+fi
+release_lock
+no_postal_code "... and changed nothing"
+
+# ---------------------------------------------------------------- faults
+# Each fault: exit 1, one line on stderr saying what (and libpq's text or
+# the statement as detail on the next), and nothing of the DDL applied.
+
+# first_line NAME WANT: the first line of stderr is WANT (a glob pattern).
+first_line() {
+	case "$(head -n 1 "$work/err")" in
+	$2) ok "$1" ;;
+	*) not_ok "$1" "want: $2" "got: $(cat "$work/err")" ;;
+	esac
+}
+
+run "ddl --apply as a role that does not exist fails" 1 \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$work/lock1.yaml" --apply --dsn "user=pbt_nobody"
+case "$(wc -l < "$work/err")|$(cat "$work/err")" in
+*"1|pbtable: $db/postgres: cannot connect: "*'role "pbt_nobody" does not exist') ok "... with one line saying so, libpq's reason in it" ;;
+*) not_ok "... with one line saying so, libpq's reason in it" "$(cat "$work/err")" ;;
+esac
+
+q "CREATE DATABASE ro" >/dev/null
+q "ALTER DATABASE ro SET default_transaction_read_only = on" >/dev/null
+run "ddl --apply on a read-only database (a replica's refusal) fails" 1 env PGDATABASE=ro \
+	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
+first_line "... with one line saying why" \
+	"pbtable: $db/ro: query failed: cannot execute CREATE SCHEMA in a read-only transaction"
+PGDATABASE=ro check "... and the database is untouched" \
+	"SELECT count(*) FROM pg_namespace WHERE nspname IN ('pbtable', 'shop')" "0"
+
+hold_lock
 run "migrate --apply hitting statement_timeout (no lock_timeout) fails" 1 \
 	"$PBTABLE" migrate "$work/v1.binpb" --against "$work/v1.binpb" --config "$work/lock2.yaml" \
 	--against-config "$work/lock1.yaml" --lock-timeout 0 --apply \
 	--dsn "options='-c statement_timeout=300'"
 first_line "... with the statement timeout as the reason" \
-	"pbtable: query failed: canceling statement due to statement timeout"
+	"pbtable: $db/postgres: query failed: canceling statement due to statement timeout"
 release_lock
 no_postal_code "... and changed nothing"
 
@@ -487,7 +444,7 @@ wait "$victim"
 rc=$?
 [ $rc = 1 ] && ok "migrate --apply whose connection is killed mid-statement: exit 1" ||
 	not_ok "migrate --apply whose connection is killed mid-statement: exit 1" "exit $rc" "$(cat "$work/err")"
-first_line "... with one line saying so" "pbtable: lost the connection: terminating connection due to administrator command"
+first_line "... with one line saying so" "pbtable: $db/postgres: lost the connection: terminating connection due to administrator command"
 release_lock
 no_postal_code "... and changed nothing"
 

@@ -14,56 +14,17 @@
 #
 # Prints `ok N - name` / `not ok N - name` and ends with
 # `drift: N passed, N failed` ($SUITE instead of drift when set).
-top=$(pwd)
-PBTABLE=$(cd "$(dirname "${PBTABLE:-build/pbtable}")" && pwd)/$(basename "${PBTABLE:-build/pbtable}")
 suite=${SUITE:-drift}
-pass=0 fail=0 n=0
+. src/test/lib.sh
 td=$top/testdata/pgdrift
 cfg=testdata/pgdrift/pbtable.yaml	# relative: it appears in the output
 
-ok() {
-	n=$((n + 1)) pass=$((pass + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1)) fail=$((fail + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do
-		echo "# $l"
-	done
-}
-
-finish() {
-	echo "$suite: $pass passed, $fail failed"
-	[ $fail = 0 ]
-	exit
-}
-
-cleanup() {
+cleanup_more() {
 	[ -n "$locker" ] && kill "$locker" 2>/dev/null
 	[ -n "$bg" ] && kill "$bg" 2>/dev/null
-	pg_stop
-	rm -rf "$work"
 }
 
-. "$top/src/test/pg_cluster.sh"
-work=$(mktemp -d)
-chmod 755 "$work"
-pg_start
-started=$?
-trap cleanup EXIT
-if [ $started != 0 ]; then
-	not_ok "start a throwaway PostgreSQL cluster" "see the messages above"
-	finish
-fi
-export PGTZ=UTC
-unset PGOPTIONS
-
-q() {
-	psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1" 2>&1
-}
+pg_suite_start
 
 # The databases' labels hold the temp dir and port: name them instead.
 norm() {
@@ -192,9 +153,9 @@ case "$(cat "$work/out")" in
 *) ok "... and drops nothing" ;;
 esac
 is "... and says what it keeps, on stderr" "$(cat "$work/err")" \
-"pbtable: warning: PRIMARY/keep: bare.orders.paid: not_generated: not repaired: it holds values of its own now (--allow-drop replaces it)
-pbtable: warning: PRIMARY/keep: bare.orders.legacy_flag: extra_column: not repaired: kept (--allow-drop drops it)
-pbtable: warning: PRIMARY/keep: bare.orders.legacy_total: extra_column: not repaired: kept (--allow-drop drops it)"
+"pbtable: warning: PRIMARY/keep: bare.orders.paid: column paid is a plain column, want GENERATED ALWAYS AS (pbtable.bool_v1(data -> 'paid', false)) STORED; kept: it holds values of its own now (--allow-drop replaces it)
+pbtable: warning: PRIMARY/keep: bare.orders.legacy_flag: column legacy_flag (boolean) is not a column of pbt.demo.Order; kept (--allow-drop drops it)
+pbtable: warning: PRIMARY/keep: bare.orders.legacy_total: column legacy_total (bigint, generated) is not a column of pbt.demo.Order; kept (--allow-drop drops it)"
 drift keep --fix -o "$work/fix.sql"
 is "--fix -o FILE: the findings on stdout, the script in FILE: nothing to run" \
 	"$rc $(wc -l < "$work/out") $(grep -c '^--   bare.orders' "$work/fix.sql") $(grep -c '^BEGIN;' "$work/fix.sql") $(tail -n 1 "$work/fix.sql")" \

@@ -57,5 +57,6 @@ extern const struct t_case t_ddl_config_cases[];
 extern const struct t_case t_lock_cases[];
 extern const struct t_case t_pgexpr_cases[];
 extern const struct t_case t_drift_cases[];
+extern const struct t_case t_script_cases[];
 
 #endif

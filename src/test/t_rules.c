@@ -13,6 +13,14 @@ static void sorted_unique(void)
 {
 	size_t i;
 
+	/* a PBT_FOREACH_RULE entry without its RULE() row is a hole */
+	for (i = 0; i < pbt_n_rules; i++)
+		if (!pbt_rules[i].id) {
+			printf("# rule %zu of PBT_FOREACH_RULE has no row\n", i);
+			t_failed = 1;
+			return;
+		}
+	T_EQ_STR(pbt_rule_by_id(PBT_RULE_FIELD_SAME_NAME)->id, "FIELD_SAME_NAME");
 	for (i = 1; i < pbt_n_rules; i++)
 		T_CHECK(strcmp(pbt_rules[i - 1].id, pbt_rules[i].id) < 0);
 	T_EQ_INT(pbt_n_rules, 69);
