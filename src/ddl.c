@@ -581,12 +581,11 @@ bool pbt_ddl_check(struct pbt_buf *name, struct pbt_buf *expr,
 {
 	const char *parts[3] = { t->name, c->name, "check" };
 
-	if (c->kind != PBT_COL_FIELD || c->expr == c->raw)
+	if (!c->check)
 		return false;
 	pbt_sql_derived_name(name, parts, 3);
-	/* set in the JSON (not absent, not null) but unreadable: reject */
-	pbt_sql_ident(expr, c->name);
-	pbt_buf_addf(expr, " IS NOT NULL OR coalesce(jsonb_typeof(%s), 'null') = 'null'", c->raw);
+	/* set in the JSON, but not what protobuf reads (pgmap.c): reject */
+	pbt_buf_adds(expr, c->check);
 	return true;
 }
 
@@ -658,7 +657,7 @@ static void apply_body(struct pbt_buf *b, const struct pbt_pgcol *const *cols, s
 		pbt_buf_adds(&ov, "o.");
 		pbt_sql_ident(&ov, c->name);
 		pbt_buf_addf(b, "\tIF %s IS DISTINCT FROM %s THEN\n", nv.buf, ov.buf);
-		pbt_buf_addf(b, "\t\td := pbtable.set_v1(d, %s, ", c->keys);
+		pbt_buf_addf(b, "\t\td := pbtable.set_v2(d, %s, ", c->keys);
 		if (c->dflt)
 			pbt_buf_addf(b, "CASE WHEN %s IS NULL OR %s = %s THEN NULL ELSE %s%s%s END",
 				     nv.buf, nv.buf, c->dflt, c->wpre, nv.buf, c->wpost);
@@ -669,7 +668,7 @@ static void apply_body(struct pbt_buf *b, const struct pbt_pgcol *const *cols, s
 			/* setting a oneof member unsets the others */
 			pbt_buf_addf(b, "\t\tIF %s IS NOT NULL THEN\n", nv.buf);
 			for (k = 0; k < c->n_clear; k++)
-				pbt_buf_addf(b, "\t\t\td := pbtable.set_v1(d, %s, NULL);\n",
+				pbt_buf_addf(b, "\t\t\td := pbtable.set_v2(d, %s, NULL);\n",
 					     c->clear[k]);
 			pbt_buf_adds(b, "\t\tEND IF;\n");
 		}
@@ -835,7 +834,7 @@ void pbt_ddl_schema(struct pbt_buf *b, const char *schema)
 	pbt_buf_adds(b, ";\n");
 }
 
-void pbt_ddl_helpers(struct pbt_buf *b, uint32_t set)
+void pbt_ddl_helpers(struct pbt_buf *b, pbt_helper_set set)
 {
 	if (!set)
 		return;
@@ -960,7 +959,7 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 	struct pbt_ptable *tables;
 	struct pbt_sql *s = NULL;
 	const char *prev_schema = NULL;
-	uint32_t helpers = 0;
+	pbt_helper_set helpers = 0;
 	size_t i, n = 0;
 	int r;
 

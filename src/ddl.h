@@ -40,7 +40,7 @@ struct pbt_ptable {
 	bool rowid;		/* pk is the pbt_rowid identity column */
 	struct pbt_pgindex *indexes;
 	size_t n_indexes;
-	uint32_t helpers;	/* PBT_HBIT set the table needs */
+	pbt_helper_set helpers;	/* PBT_HBIT set the table needs */
 };
 
 #define PBT_ROWID_COLUMN "pbt_rowid"
@@ -140,7 +140,7 @@ void pbt_ddl_view_bodies(struct pbt_buf *apply, struct pbt_buf *dml,
 /* CREATE SCHEMA IF NOT EXISTS for schema (not for "public"). */
 void pbt_ddl_schema(struct pbt_buf *b, const char *schema);
 /* The helper schema and the helpers in set. */
-void pbt_ddl_helpers(struct pbt_buf *b, uint32_t set);
+void pbt_ddl_helpers(struct pbt_buf *b, pbt_helper_set set);
 
 /* Is s a lock_timeout value we pass on (500ms, 5s, 1min, 2h, 1d, 0)? */
 bool pbt_lock_timeout_valid(const char *s);

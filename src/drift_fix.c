@@ -536,7 +536,7 @@ struct pbt_sql *pbt_drift_fix_sql(const struct pbt_drift *d,
 	struct pbt_sql *s = pbt_sql_new(d->opts.lock_timeout);
 	struct tfix *fixes = pbt_arena_calloc(s->arena, d->n_tables + 1,
 					      sizeof(*fixes));
-	uint32_t helpers = 0;
+	pbt_helper_set helpers = 0;
 	size_t i;
 
 	for (i = 0; i < d->n_tables; i++) {

@@ -394,7 +394,8 @@ int pbt_migrate(const char *new_path, const char *old_path,
 	struct pbt_findings fs;
 	bool enabled[PBT_MAX_RULES] = { false };
 	struct pbt_sql *s = NULL;
-	uint32_t old_helpers = 0, new_helpers = 0;
+	pbt_helper_set new_helpers = 0;
+	size_t helpers_end;
 	const char *prev_schema = NULL;
 	size_t i, n_old;
 	int r;
@@ -444,7 +445,6 @@ int pbt_migrate(const char *new_path, const char *old_path,
 			goto out;
 		if (ots[n_old].absent)
 			continue;
-		old_helpers |= ots[n_old].helpers;
 		n_old++;
 	}
 
@@ -482,7 +482,14 @@ int pbt_migrate(const char *new_path, const char *old_path,
 	}
 
 	pbt_ptables_sort(nts, cfg_new.n_tables);
-	pbt_ddl_helpers(&s->tx, new_helpers & ~old_helpers);
+	/*
+	 * Every helper NEW's tables use, not only those OLD's did not: a
+	 * database made by an older pbtable has the helpers of its day
+	 * (int64_v1), not this one's.  CREATE OR REPLACE under the body
+	 * guard makes the ones it has a no-op.
+	 */
+	pbt_ddl_helpers(&s->tx, new_helpers);
+	helpers_end = s->tx.len;
 	for (i = 0; i < cfg_new.n_tables; i++) {
 		const struct pbt_ptable *nt = &nts[i], *ot = find_table(ots, n_old, nt);
 
@@ -506,6 +513,8 @@ int pbt_migrate(const char *new_path, const char *old_path,
 				     "(--allow-drop drops it)", ots[i].schema, ots[i].name,
 				     ots[i].message);
 	}
+	if (s->tx.len == helpers_end && !s->n_post)
+		pbt_buf_setlen(&s->tx, 0);	/* helpers alone: nothing to do */
 	if (!s->tx.len && !s->n_post) {
 		pbt_buf_addf(&s->head, "-- pbtable migrate: nothing to do.\n");
 	} else {
