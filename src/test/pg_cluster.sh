@@ -7,10 +7,14 @@
 #                       PGHOST, PGPORT, PGUSER, PGDATABASE for psql and libpq
 #   pg_stop             stop the server (and the replica) and delete the dir
 #                       (safe to call twice)
-#   pg_start_replica    a streaming replica of it: pg_basebackup -R into
-#                       $PG_DIR/replica, started on port $PG_REPLICA_PORT (its
-#                       socket in $PG_DIR too), waited for until it is a hot
-#                       standby accepting connections
+#   pg_start_replica    a streaming replica of it in $PG_DIR/replica, on port
+#                       $PG_REPLICA_PORT (its socket in $PG_DIR too), waited
+#                       for until it is a hot standby accepting connections.
+#                       Made without pg_basebackup, which the npm server
+#                       builds lack: the primary is stopped, its data
+#                       directory copied, standby.signal and primary_conninfo
+#                       (with a replication slot) written, both started.
+#                       The primary restarts: sessions to it end.
 #   pg_wait_replica     wait until the replica has replayed all the primary
 #                       has written so far
 #
@@ -92,14 +96,40 @@ pg_start() {
 pg_start_replica() {
 	PG_REPLICA_PORT=$((PGPORT + 1))
 	export PG_REPLICA_PORT
-	if ! pg_as_owner "$PG_BIN/pg_basebackup" -h "$PG_DIR" -p "$PGPORT" -U "$PGUSER" \
-		-D "$PG_DIR/replica" -R -X stream -c fast --no-sync >"$PG_DIR/basebackup.log" 2>&1; then
-		echo "pg_cluster: pg_basebackup failed:" >&2
-		tail -n 5 "$PG_DIR/basebackup.log" >&2
+	# The slot keeps every WAL segment the standby has not received yet.
+	if ! psql -X -q -A -t -v ON_ERROR_STOP=1 -c \
+		"SELECT pg_create_physical_replication_slot('pbt_replica', true)" \
+		>"$PG_DIR/replica-setup.log" 2>&1; then
+		echo "pg_cluster: cannot create the replication slot:" >&2
+		tail -n 5 "$PG_DIR/replica-setup.log" >&2
 		return 1
 	fi
-	# later lines win: the copied primary settings keep all but the port
-	echo "port = $PG_REPLICA_PORT" >>"$PG_DIR/replica/postgresql.conf"
+	# A cleanly stopped primary's data directory is a consistent base
+	# backup (what pg_basebackup would stream, without needing it).
+	if ! pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop \
+		>>"$PG_DIR/replica-setup.log" 2>&1 ||
+		! pg_as_owner cp -R -p "$PG_DIR/data" "$PG_DIR/replica" \
+		>>"$PG_DIR/replica-setup.log" 2>&1; then
+		echo "pg_cluster: cannot copy the primary's data directory:" >&2
+		tail -n 5 "$PG_DIR/replica-setup.log" >&2
+		return 1
+	fi
+	# The slot is the primary's; a copy on the standby would pin its WAL.
+	rm -rf "$PG_DIR/replica/pg_replslot/pbt_replica" "$PG_DIR/replica/postmaster.opts"
+	pg_as_owner touch "$PG_DIR/replica/standby.signal"
+	# later lines win: the copied primary settings keep all but these
+	cat >>"$PG_DIR/replica/postgresql.conf" <<-EOF
+	port = $PG_REPLICA_PORT
+	primary_conninfo = 'host=$PG_DIR port=$PGPORT user=$PGUSER application_name=pbt_replica'
+	primary_slot_name = 'pbt_replica'
+	hot_standby = on
+	EOF
+	if ! pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
+		-w -t 60 start >/dev/null 2>&1; then
+		echo "pg_cluster: the primary did not start again:" >&2
+		tail -n 5 "$PG_DIR/server.log" >&2
+		return 1
+	fi
 	if ! pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" -l "$PG_DIR/replica.log" \
 		-w -t 60 start >/dev/null 2>&1; then
 		echo "pg_cluster: replica did not start:" >&2
@@ -118,7 +148,9 @@ pg_start_replica() {
 }
 
 pg_wait_replica() {
-	lsn=$(psql -X -A -t -p "$PGPORT" -c 'SELECT pg_current_wal_lsn()') || return 1
+	# The insert position, not pg_current_wal_lsn(): with
+	# synchronous_commit off the last commits may not be written yet.
+	lsn=$(psql -X -A -t -p "$PGPORT" -c 'SELECT pg_current_wal_insert_lsn()') || return 1
 	i=0
 	while [ "$(psql -X -A -t -p "$PG_REPLICA_PORT" \
 		-c "SELECT pg_last_wal_replay_lsn() >= '$lsn'" 2>/dev/null)" != t ]; do

@@ -547,4 +547,35 @@ check "... and writes back through the view" \
 check "... and nothing was dropped" \
 	"SELECT count(*) FROM pg_class WHERE relname IN ('t', 'x')" "0"
 
+# ---------------------------------------------------------------- keywords
+# Every word this server does not let stand as a plain name everywhere
+# (pg_get_keywords(), all but the unreserved) must come out of pbtable
+# quoted: one index named after each, generated, then applied.
+kws=$(q "SELECT word FROM pg_get_keywords() WHERE catcode <> 'U' ORDER BY 1")
+n_kws=$(echo "$kws" | wc -l)
+{
+	printf 'tables:\n  - message: inj.Evil\n    schema: kw\n    indexes:\n'
+	for w in $kws; do
+		printf '      - { columns: [n], name: "%s" }\n' "$w"
+	done
+} > "$work/kw.yaml"
+"$PBTABLE" ddl "$work/inj.binpb" --config "$work/kw.yaml" > "$work/kw.sql" 2> "$work/err"
+bare=
+for w in $kws; do
+	grep -qx "CREATE INDEX \"$w\" ON kw.evil USING btree (n);" "$work/kw.sql" ||
+		bare="$bare $w"
+done
+if [ "$n_kws" -gt 100 ] && [ -z "$bare" ]; then
+	ok "pbtable quotes each of the $n_kws keywords this server reserves"
+else
+	not_ok "pbtable quotes each of the $n_kws keywords this server reserves" \
+		"not quoted (add to src/sql_quote.c):$bare" "$(head -n 3 "$work/err")"
+fi
+run "... and the server takes them as index names" 0 \
+	"$PBTABLE" ddl "$work/inj.binpb" --config "$work/kw.yaml" --apply
+check "... each arriving intact" \
+	"SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	 JOIN pg_get_keywords() k ON k.word = c.relname
+	 WHERE n.nspname = 'kw' AND c.relkind = 'i' AND k.catcode <> 'U'" "$n_kws"
+
 finish

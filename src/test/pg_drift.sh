@@ -288,7 +288,7 @@ psql -X -q -d onboth -f "$td/replace_expression/setup.sql" >/dev/null 2>&1
 psql -X -q -d onboth -f "$td/constraints/setup.sql" >/dev/null 2>&1
 psql -X -q -d onboth -f "$td/index_changes/setup.sql" >/dev/null 2>&1
 if pg_start_replica && pg_wait_replica; then
-	ok "a streaming replica (pg_basebackup -R), caught up"
+	ok "a streaming replica (a copy of the stopped primary), caught up"
 	replica_dsn="port=$PG_REPLICA_PORT dbname=onboth"
 	drift onboth --dsn "$replica_dsn" -v
 	is "primary and replica in one run: exit 100" "$rc" 100
@@ -319,7 +319,7 @@ pbtable: REPLICA/onboth: standby, 9 findings, 19 queries"
 	"$PBTABLE" drift "$work/v1.binpb" --config "$cfg" --dsn "$replica_dsn" > "$work/out" 2>&1
 	is "... and the replica has no drift once it caught up" "$?" 0
 else
-	not_ok "a streaming replica (pg_basebackup -R), caught up" "see the messages above"
+	not_ok "a streaming replica (a copy of the stopped primary), caught up" "see the messages above"
 fi
 
 # ---------------------------------------------------------------- failures

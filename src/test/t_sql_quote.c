@@ -61,6 +61,24 @@ static void unreserved_keywords_stay_bare(void)
 	pbt_buf_release(&b);
 }
 
+static void keywords_of_newer_majors_are_quoted(void)
+{
+	struct pbt_buf b = PBT_BUF_INIT;
+
+	/* reserved from 16 (system_user) and 17 (json_table, merge_action) */
+	T_EQ_STR(ident(&b, "system_user"), "\"system_user\"");
+	T_EQ_STR(ident(&b, "json"), "\"json\"");
+	T_EQ_STR(ident(&b, "json_table"), "\"json_table\"");
+	T_EQ_STR(ident(&b, "merge_action"), "\"merge_action\"");
+	/* first and last, and neighbours that are not keywords */
+	T_CHECK(pbt_sql_is_keyword("xmltable"));
+	T_CHECK(!pbt_sql_is_keyword("jsonb"));
+	T_CHECK(!pbt_sql_is_keyword("json_v1"));
+	T_CHECK(!pbt_sql_is_keyword("merge"));
+	T_CHECK(!pbt_sql_is_keyword("virtual"));	/* unreserved in 18 */
+	pbt_buf_release(&b);
+}
+
 static void literals_double_quotes_and_escape_backslashes(void)
 {
 	struct pbt_buf b = PBT_BUF_INIT;
@@ -146,6 +164,7 @@ const struct t_case t_sql_quote_cases[] = {
 	{ "plain_names_stay_bare", plain_names_stay_bare },
 	{ "odd_names_are_quoted", odd_names_are_quoted },
 	{ "unreserved_keywords_stay_bare", unreserved_keywords_stay_bare },
+	{ "keywords_of_newer_majors_are_quoted", keywords_of_newer_majors_are_quoted },
 	{ "literals_double_quotes_and_escape_backslashes", literals_double_quotes_and_escape_backslashes },
 	{ "dollar_tag_avoids_the_body", dollar_tag_avoids_the_body },
 	{ "derived_names_fit_63_bytes", derived_names_fit_63_bytes },
