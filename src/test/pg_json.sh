@@ -48,5 +48,5 @@ protoc --include_imports -I "$td" -o "$work/oracle.binpb" oracle.proto \
 sed 's/table: oracle\.all_types/table: strict.all_types/' "$td/pbtable.yaml" >"$work/strict.yaml"
 "$PBTABLE" ddl "$work/oracle.binpb" --config "$work/strict.yaml" --strict --apply \
 	2>"$work/err" || failed "ddl --strict --apply" "$work/err"
-SUITE=$suite "$PYTHON" "$top/src/test/json_oracle.py" "$work/oracle.binpb" \
+SUITE=$suite PYTHONHASHSEED=0 "$PYTHON" "$top/src/test/json_oracle.py" "$work/oracle.binpb" \
 	"$top/docs/pbtables.md" "${1:-5000}" "${2:-14}"
