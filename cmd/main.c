@@ -50,7 +50,8 @@ const struct cmd cmd_table[] = {
 	{ "help", cmd_help, "[COMMAND]", "show help for pbtable or a command", NULL },
 	{ "bench-load", cmd_bench_load, "[--index] SET...",
 	  NULL /* hidden: the load floor for `make bench` */,
-	  "Read and unpack each SET with protobuf-c, and nothing else.\n" },
+	  "Map and unpack each SET as breaking does, and nothing else\n"
+	  "(--index: load it whole, index too: the floor under breaking).\n" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

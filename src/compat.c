@@ -7,6 +7,7 @@
  */
 #include "compat.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -555,41 +556,51 @@ static void run_fields(struct run *r, struct pbt_message *old, struct pbt_messag
 	}
 }
 
-void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
-		    const bool *enabled, struct pbt_findings *out)
-{
-	struct pbt_cx cx;
+/*
+ * The pairs are walked kind by kind (the schema, files, messages and their
+ * fields, extensions, enums, services and their methods), each kind in
+ * file order.  Two threads share the work by files: the first takes the
+ * files before `split`, the second those after, and the findings are put
+ * back in the order one thread would have made them.  Nothing the rules
+ * read changes while they run, except source locations, which srcloc.c
+ * indexes under a lock.
+ */
+enum phase { PH_SCHEMA, PH_FILES, PH_MESSAGES, PH_EXTENSIONS, PH_ENUMS,
+	     PH_SERVICES, PH_N };
+
+struct part {
 	struct run r;
+	struct pbt_cx cx;
+	size_t from, to;		/* old files */
+	bool schema;			/* runs the whole-schema rules */
+	struct pbt_findings found;
+	size_t end[PH_N];		/* found.v[end[p - 1], end[p]): phase p */
+};
+
+static void run_part(struct part *pt)
+{
+	struct run *r = &pt->r;
+	struct pbt_cx *cx = &pt->cx;
+	struct pbt_schema *old = cx->old, *new = cx->new;
 	size_t i, j, k;
 
-	memset(&cx, 0, sizeof(cx));
-	memset(&r, 0, sizeof(r));
-	cx.old = old;
-	cx.new = new;
-	cx.out = out;
-	cx.tmp = pbt_arena_new();
-	r.cx = &cx;
-	for (i = 0; i < pbt_n_rules; i++) {
-		const struct pbt_rule *rule = &pbt_rules[i];
+	r->cx = cx;
+	if (pt->schema && r->n_by_subject[PBT_ON_SCHEMA])
+		call(r, PBT_ON_SCHEMA, old, new);
+	pt->end[PH_SCHEMA] = pt->found.n;
 
-		if (enabled[i] && rule->check)
-			r.by_subject[rule->subject][r.n_by_subject[rule->subject]++] = rule;
-	}
-
-	if (r.n_by_subject[PBT_ON_SCHEMA])
-		call(&r, PBT_ON_SCHEMA, old, new);
-
-	if (r.n_by_subject[PBT_ON_FILE])
-		for (i = 0; i < old->n_files; i++) {
+	if (r->n_by_subject[PBT_ON_FILE])
+		for (i = pt->from; i < pt->to; i++) {
 			struct pbt_file *of = &old->files[i];
 			struct pbt_file *nf = pbt_schema_file(new, of->name);
 
 			if (nf)
-				call(&r, PBT_ON_FILE, of, nf);
+				call(r, PBT_ON_FILE, of, nf);
 		}
+	pt->end[PH_FILES] = pt->found.n;
 
-	if (r.n_by_subject[PBT_ON_MESSAGE] || r.n_by_subject[PBT_ON_FIELD])
-		for (i = 0; i < old->n_files; i++) {
+	if (r->n_by_subject[PBT_ON_MESSAGE] || r->n_by_subject[PBT_ON_FIELD])
+		for (i = pt->from; i < pt->to; i++) {
 			struct pbt_file *of = &old->files[i];
 
 			for (j = 0; j < of->n_messages; j++) {
@@ -598,28 +609,30 @@ void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
 
 				if (!nm)
 					continue;
-				if (r.n_by_subject[PBT_ON_MESSAGE])
-					call(&r, PBT_ON_MESSAGE, om, nm);
-				if (r.n_by_subject[PBT_ON_FIELD])
-					run_fields(&r, om, nm);
+				if (r->n_by_subject[PBT_ON_MESSAGE])
+					call(r, PBT_ON_MESSAGE, om, nm);
+				if (r->n_by_subject[PBT_ON_FIELD])
+					run_fields(r, om, nm);
 			}
 		}
+	pt->end[PH_MESSAGES] = pt->found.n;
 
-	if (r.n_by_subject[PBT_ON_FIELD])
-		for (i = 0; i < old->n_files; i++) {
+	if (r->n_by_subject[PBT_ON_FIELD])
+		for (i = pt->from; i < pt->to; i++) {
 			struct pbt_file *of = &old->files[i];
 
 			for (j = 0; j < of->n_extensions; j++) {
 				struct pbt_field *oe = of->extensions[j];
-				struct pbt_field *ne = pbt_cx_new_extension(&cx, oe);
+				struct pbt_field *ne = pbt_cx_new_extension(cx, oe);
 
 				if (ne)
-					call(&r, PBT_ON_FIELD, oe, ne);
+					call(r, PBT_ON_FIELD, oe, ne);
 			}
 		}
+	pt->end[PH_EXTENSIONS] = pt->found.n;
 
-	if (r.n_by_subject[PBT_ON_ENUM])
-		for (i = 0; i < old->n_files; i++) {
+	if (r->n_by_subject[PBT_ON_ENUM])
+		for (i = pt->from; i < pt->to; i++) {
 			struct pbt_file *of = &old->files[i];
 
 			for (j = 0; j < of->n_enums; j++) {
@@ -627,12 +640,13 @@ void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
 				struct pbt_enum *ne = pbt_schema_enum(new, oe->full_name);
 
 				if (ne)
-					call(&r, PBT_ON_ENUM, oe, ne);
+					call(r, PBT_ON_ENUM, oe, ne);
 			}
 		}
+	pt->end[PH_ENUMS] = pt->found.n;
 
-	if (r.n_by_subject[PBT_ON_SERVICE] || r.n_by_subject[PBT_ON_METHOD])
-		for (i = 0; i < old->n_files; i++) {
+	if (r->n_by_subject[PBT_ON_SERVICE] || r->n_by_subject[PBT_ON_METHOD])
+		for (i = pt->from; i < pt->to; i++) {
 			struct pbt_file *of = &old->files[i];
 
 			for (j = 0; j < of->n_services; j++) {
@@ -641,20 +655,122 @@ void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
 
 				if (!ns)
 					continue;
-				if (r.n_by_subject[PBT_ON_SERVICE])
-					call(&r, PBT_ON_SERVICE, os, ns);
-				if (!r.n_by_subject[PBT_ON_METHOD])
+				if (r->n_by_subject[PBT_ON_SERVICE])
+					call(r, PBT_ON_SERVICE, os, ns);
+				if (!r->n_by_subject[PBT_ON_METHOD])
 					continue;
 				for (k = 0; k < os->n_methods; k++) {
 					struct pbt_method *om = &os->methods[k];
 					struct pbt_method *nm =
-						pbt_cx_method(&cx, ns, om->name);
+						pbt_cx_method(cx, ns, om->name);
 
 					if (nm)
-						call(&r, PBT_ON_METHOD, om, nm);
+						call(r, PBT_ON_METHOD, om, nm);
 				}
 			}
 		}
+	pt->end[PH_SERVICES] = pt->found.n;
+}
 
-	pbt_arena_free(cx.tmp);
+static void *run_thread(void *arg)
+{
+	run_part(arg);
+	return NULL;
+}
+
+/* How much comparing a file takes, roughly: its elements. */
+static size_t weight(const struct pbt_file *f)
+{
+	size_t w = 1 + f->n_enums + f->n_extensions + f->n_services, i;
+
+	for (i = 0; i < f->n_messages; i++)
+		w += 1 + f->messages[i]->n_fields;
+	return w;
+}
+
+static const char *keep(struct pbt_arena *a, const char *s)
+{
+	return s ? pbt_arena_strdup(a, s) : NULL;
+}
+
+/* Findings [from, to) of pt, appended to out with their strings. */
+static void take(struct pbt_findings *out, const struct part *pt, size_t from,
+		 size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		struct pbt_finding *f = pbt_findings_add(out);
+
+		*f = pt->found.v[i];
+		f->path = keep(out->arena, f->path);
+		f->message = keep(out->arena, f->message);
+		f->prev_path = keep(out->arena, f->prev_path);
+		f->package = keep(out->arena, f->package);
+		f->prev_package = keep(out->arena, f->prev_package);
+		f->subject = keep(out->arena, f->subject);
+		f->pair = keep(out->arena, f->pair);
+		f->allow_reason = keep(out->arena, f->allow_reason);
+		f->allow_problem = keep(out->arena, f->allow_problem);
+	}
+}
+
+/* Below this many elements a second thread costs more than it saves. */
+#define SPLIT_MIN 20000
+
+void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
+		    const bool *enabled, struct pbt_findings *out)
+{
+	pbt_compat_run_split(old, new, enabled, out, SPLIT_MIN);
+}
+
+void pbt_compat_run_split(struct pbt_schema *old, struct pbt_schema *new,
+			  const bool *enabled, struct pbt_findings *out,
+			  size_t split_min)
+{
+	struct part pt[2];
+	size_t i, p, total = 0, half = 0, split;
+	pthread_t t;
+	bool threaded = false;
+
+	memset(pt, 0, sizeof(pt));
+	for (i = 0; i < pbt_n_rules; i++) {
+		const struct pbt_rule *rule = &pbt_rules[i];
+		struct run *r = &pt[0].r;
+
+		if (enabled[i] && rule->check)
+			r->by_subject[rule->subject][r->n_by_subject[rule->subject]++] = rule;
+	}
+	pt[1].r = pt[0].r;
+	for (i = 0; i < old->n_files; i++)
+		total += weight(&old->files[i]);
+	for (split = 0; split < old->n_files && half < total / 2; split++)
+		half += weight(&old->files[split]);
+	if (total < split_min)
+		split = old->n_files;
+	for (p = 0; p < 2; p++) {
+		pt[p].cx.old = old;
+		pt[p].cx.new = new;
+		pt[p].cx.out = &pt[p].found;
+		pt[p].cx.tmp = pbt_arena_new();
+		pbt_findings_init(&pt[p].found);
+	}
+	pt[0].schema = true;
+	pt[0].to = split;
+	pt[1].from = split;
+	pt[1].to = old->n_files;
+	if (split < old->n_files)
+		threaded = !pthread_create(&t, NULL, run_thread, &pt[1]);
+	run_part(&pt[0]);
+	if (threaded)
+		pthread_join(t, NULL);
+	else if (split < old->n_files)
+		run_part(&pt[1]);
+	for (i = 0; i < PH_N; i++)
+		for (p = 0; p < 2; p++)
+			take(out, &pt[p], i ? pt[p].end[i - 1] : 0, pt[p].end[i]);
+	for (p = 0; p < 2; p++) {
+		pbt_findings_release(&pt[p].found);
+		pbt_arena_free(pt[p].cx.tmp);
+	}
 }

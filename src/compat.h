@@ -48,6 +48,14 @@ const char *pbt_cx_subject(struct pbt_cx *cx);
  */
 void pbt_compat_run(struct pbt_schema *old, struct pbt_schema *new,
 		    const bool *enabled, struct pbt_findings *out);
+/*
+ * pbt_compat_run() shares the work with a second thread when the old
+ * schema has split_min elements or more (it passes 20,000): 0 always,
+ * SIZE_MAX never.  The findings come out in the same order either way.
+ */
+void pbt_compat_run_split(struct pbt_schema *old, struct pbt_schema *new,
+			  const bool *enabled, struct pbt_findings *out,
+			  size_t split_min);
 
 /* The new extension matching old extension f (same extendee and number). */
 struct pbt_field *pbt_cx_new_extension(struct pbt_cx *cx, const struct pbt_field *old);

@@ -487,12 +487,11 @@ bool pbt_ddl_check(struct pbt_buf *name, struct pbt_buf *expr,
 {
 	const char *parts[3] = { t->name, c->name, "check" };
 
-	if (c->kind != PBT_COL_FIELD || c->expr == c->raw)
+	if (!c->check)
 		return false;
 	pbt_sql_derived_name(name, parts, 3);
-	/* set in the JSON (not absent, not null) but unreadable: reject */
-	pbt_sql_ident(expr, c->name);
-	pbt_buf_addf(expr, " IS NOT NULL OR coalesce(jsonb_typeof(%s), 'null') = 'null'", c->raw);
+	/* set in the JSON, but not what protobuf reads (pgmap.c): reject */
+	pbt_buf_adds(expr, c->check);
 	return true;
 }
 
@@ -592,7 +591,7 @@ static void apply_body(struct pbt_buf *b, const struct pbt_pgcol *const *cols, s
 		pbt_buf_adds(&ov, "o.");
 		pbt_sql_ident(&ov, c->name);
 		pbt_buf_addf(b, "\tIF %s IS DISTINCT FROM %s THEN\n", nv.buf, ov.buf);
-		pbt_buf_addf(b, "\t\td := pbtable.set_v1(d, %s, ", c->keys);
+		pbt_buf_addf(b, "\t\td := pbtable.set_v2(d, %s, ", c->keys);
 		if (c->dflt)
 			pbt_buf_addf(b, "CASE WHEN %s IS NULL OR %s = %s THEN NULL ELSE %s%s%s END",
 				     nv.buf, nv.buf, c->dflt, c->wpre, nv.buf, c->wpost);
@@ -603,7 +602,7 @@ static void apply_body(struct pbt_buf *b, const struct pbt_pgcol *const *cols, s
 			/* setting a oneof member unsets the others */
 			pbt_buf_addf(b, "\t\tIF %s IS NOT NULL THEN\n", nv.buf);
 			for (k = 0; k < c->n_clear; k++)
-				pbt_buf_addf(b, "\t\t\td := pbtable.set_v1(d, %s, NULL);\n",
+				pbt_buf_addf(b, "\t\t\td := pbtable.set_v2(d, %s, NULL);\n",
 					     c->clear[k]);
 			pbt_buf_adds(b, "\t\tEND IF;\n");
 		}
@@ -793,7 +792,7 @@ void pbt_ddl_schema(struct pbt_sql *s, const char *schema)
 	pbt_buf_release(&name);
 }
 
-void pbt_ddl_helpers(struct pbt_sql *s, uint32_t set)
+void pbt_ddl_helpers(struct pbt_sql *s, pbt_helper_set set)
 {
 	size_t mark = pbt_sql_count(s);
 
@@ -906,7 +905,7 @@ bool pbt_ptable_matches(const struct pbt_ptable *t, const char *want)
 int pbt_ptables_resolve(struct pbt_arena *a, const struct pbt_schema *s,
 			const struct pbt_ddl_config *cfg, unsigned flags,
 			const char *only, struct pbt_ptable **out,
-			size_t *n_out, uint32_t *helpers, struct pbt_err *err)
+			size_t *n_out, pbt_helper_set *helpers, struct pbt_err *err)
 {
 	struct pbt_ptable *v = pbt_arena_calloc(a, cfg->n_tables + 1,
 						sizeof(*v));
@@ -940,7 +939,7 @@ int pbt_ddl(const char *set_path, const struct pbt_ddl_opts *opts,
 	struct pbt_schema *schema = NULL;
 	struct pbt_ptable *tables;
 	struct pbt_sql *s = NULL;
-	uint32_t helpers = 0;
+	pbt_helper_set helpers = 0;
 	size_t n;
 	int r;
 

@@ -41,7 +41,7 @@ struct pbt_ptable {
 	bool rowid;		/* pk is the pbt_rowid identity column */
 	struct pbt_pgindex *indexes;
 	size_t n_indexes;
-	uint32_t helpers;	/* PBT_HBIT set the table needs */
+	pbt_helper_set helpers;	/* PBT_HBIT set the table needs */
 };
 
 #define PBT_ROWID_COLUMN "pbt_rowid"
@@ -111,7 +111,7 @@ void pbt_ddl_table(struct pbt_sql *s, const struct pbt_ptable *t, unsigned flags
 /* CREATE SCHEMA IF NOT EXISTS for schema (not for "public"). */
 void pbt_ddl_schema(struct pbt_sql *s, const char *schema);
 /* The helper schema and the helpers in set, as one group. */
-void pbt_ddl_helpers(struct pbt_sql *s, uint32_t set);
+void pbt_ddl_helpers(struct pbt_sql *s, pbt_helper_set set);
 
 /*
  * Fingerprint texts (the comments pbtable writes; docs/pbtables.md), for
@@ -155,6 +155,6 @@ void pbt_ptables_sort(struct pbt_ptable *v, size_t n);
 int pbt_ptables_resolve(struct pbt_arena *arena, const struct pbt_schema *s,
 			const struct pbt_ddl_config *cfg, unsigned flags,
 			const char *only, struct pbt_ptable **out,
-			size_t *n_out, uint32_t *helpers, struct pbt_err *err);
+			size_t *n_out, pbt_helper_set *helpers, struct pbt_err *err);
 
 #endif

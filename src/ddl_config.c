@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "desc_load.h"
+#include "map.h"
 #include "sql_quote.h"
 #include "yaml_doc.h"
 
@@ -337,12 +338,83 @@ static int parse_table(struct pbt_ddl_config *c, struct pbt_yaml *y, yaml_node_t
 	return 0;
 }
 
+/*
+ * The tables and views configured so far, by "schema\0name", each the
+ * first with that name: names are checked with one probe per table, not
+ * against every earlier table.
+ */
+struct names {
+	struct pbt_map tables, views;
+};
+
+/* "schema\0name" in c's arena; *len excludes the final NUL. */
+static const char *name_key(struct pbt_ddl_config *c, const char *schema,
+			    const char *name, size_t *len)
+{
+	size_t ls = strlen(schema), ln = strlen(name);
+	char *k = pbt_arena_alloc(c->arena, ls + ln + 2);
+
+	memcpy(k, schema, ls + 1);
+	memcpy(k + ls + 1, name, ln + 1);
+	*len = ls + ln + 1;
+	return k;
+}
+
+/* The earlier of two tables (NULL: none); a tie is a. */
+static const struct pbt_tablecfg *first_of(const struct pbt_tablecfg *a,
+					   const struct pbt_tablecfg *b)
+{
+	return !a || (b && b < a) ? b : a;
+}
+
+/*
+ * t (just parsed) against the tables before it, and then against them
+ * and itself: the first conflict in file order, as a scan of the earlier
+ * tables would find it.
+ */
+static int check_names(struct pbt_ddl_config *c, struct pbt_yaml *y,
+		       yaml_node_t *n, const struct pbt_tablecfg *t,
+		       struct names *nm, struct pbt_err *err)
+{
+	const struct pbt_tablecfg *dt, *dv = NULL, *vt = NULL, *tv;
+	const char *tkey, *vkey = NULL;
+	size_t tlen, vlen = 0;
+
+	tkey = name_key(c, t->schema, t->table, &tlen);
+	dt = pbt_map_getn(&nm->tables, tkey, tlen);
+	if (t->view) {
+		vkey = name_key(c, t->schema, t->view, &vlen);
+		dv = pbt_map_getn(&nm->views, vkey, vlen);
+	}
+	if (dt && first_of(dt, dv) == dt)
+		return pbt_yaml_errf(err, y, n, "table '%s.%s' is configured twice (first at line %u)",
+				     t->schema, t->table, dt->loc.line);
+	if (dv)
+		return pbt_yaml_errf(err, y, n, "view '%s.%s' is configured twice (first at line %u)",
+				     t->schema, t->view, dv->loc.line);
+	pbt_map_putn(&nm->tables, tkey, tlen, (void *)t);
+	if (t->view)
+		pbt_map_putn(&nm->views, vkey, vlen, (void *)t);
+	/* Now t is among them: its view may have its own table's name. */
+	if (t->view)
+		vt = pbt_map_getn(&nm->tables, vkey, vlen);
+	tv = pbt_map_getn(&nm->views, tkey, tlen);
+	if (vt && first_of(vt, tv) == vt)
+		return pbt_yaml_errf(err, y, n, "view '%s.%s' has the name of a table",
+				     t->schema, t->view);
+	if (tv)
+		return pbt_yaml_errf(err, y, n, "table '%s.%s' has the name of a view",
+				     t->schema, t->table);
+	return 0;
+}
+
 int pbt_ddl_config_parse(struct pbt_ddl_config *c, const char *name,
 			 const char *text, size_t len, struct pbt_err *err)
 {
 	struct pbt_yaml y;
 	yaml_node_t *root, *tables;
-	size_t i, j;
+	struct names names;
+	size_t i;
 	int r;
 
 	memset(c, 0, sizeof(*c));
@@ -370,6 +442,8 @@ int pbt_ddl_config_parse(struct pbt_ddl_config *c, const char *name,
 	}
 	c->n_tables = pbt_yaml_len(tables);
 	c->tables = pbt_arena_calloc(c->arena, c->n_tables, sizeof(*c->tables));
+	pbt_map_init(&names.tables, c->arena, c->n_tables);
+	pbt_map_init(&names.views, c->arena, c->n_tables);
 	for (i = 0; i < c->n_tables; i++) {
 		yaml_node_t *n = pbt_yaml_item(&y, tables, i);
 		struct pbt_tablecfg *t = &c->tables[i];
@@ -377,35 +451,9 @@ int pbt_ddl_config_parse(struct pbt_ddl_config *c, const char *name,
 		r = parse_table(c, &y, n, t, err);
 		if (r)
 			goto out;
-		for (j = 0; j < i; j++) {
-			const struct pbt_tablecfg *o = &c->tables[j];
-
-			if (!strcmp(o->schema, t->schema) && !strcmp(o->table, t->table)) {
-				r = pbt_yaml_errf(err, &y, n, "table '%s.%s' is configured twice (first at line %u)",
-						  t->schema, t->table, o->loc.line);
-				goto out;
-			}
-			if (t->view && o->view && !strcmp(o->schema, t->schema) &&
-			    !strcmp(o->view, t->view)) {
-				r = pbt_yaml_errf(err, &y, n, "view '%s.%s' is configured twice (first at line %u)",
-						  t->schema, t->view, o->loc.line);
-				goto out;
-			}
-		}
-		for (j = 0; j <= i; j++) {
-			const struct pbt_tablecfg *o = &c->tables[j];
-
-			if (t->view && !strcmp(o->schema, t->schema) && !strcmp(o->table, t->view)) {
-				r = pbt_yaml_errf(err, &y, n, "view '%s.%s' has the name of a table",
-						  t->schema, t->view);
-				goto out;
-			}
-			if (o->view && !strcmp(o->schema, t->schema) && !strcmp(o->view, t->table)) {
-				r = pbt_yaml_errf(err, &y, n, "table '%s.%s' has the name of a view",
-						  t->schema, t->table);
-				goto out;
-			}
-		}
+		r = check_names(c, &y, n, t, &names, err);
+		if (r)
+			goto out;
 	}
 	r = 0;
 out:

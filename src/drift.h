@@ -45,7 +45,7 @@ struct pbt_drift {
 	struct pbt_schema *schema;
 	struct pbt_ptable *tables; /* sorted by schema, name */
 	size_t n_tables;
-	uint32_t helpers; /* PBT_HBIT set the tables need */
+	pbt_helper_set helpers; /* PBT_HBIT set the tables need */
 	struct pbt_drift_db *dbs;
 	size_t n_dbs, cap_dbs;
 };

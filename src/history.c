@@ -21,10 +21,20 @@
  * includes inputs of non-wire rules too) rather than risk missing one.
  * Dropping duplicate findings and picking the pair to report is done at
  * the end (pbt_history_finish()).
+ *
+ * A version is not kept loaded once added: memory would grow by a whole
+ * schema per version.  Its forms keep where their element is (version,
+ * file, name), the version keeps its input (mapped: no memory) or, when
+ * it had none, its needed files packed again, and a comparison with an
+ * old form loads just that file again, with the file of a field's type
+ * when it is another's: an enum (its values) or a map entry are all the
+ * rules look up about an old element (mini()).  The files in use are
+ * cached.
  */
 #include "history.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,20 +55,30 @@
 
 struct form {
 	struct form *next;
-	const void *elem;	/* in the schema of `version` */
-	const char *sig;
-	size_t sig_len;
+	/*
+	 * The element, in `version`: file `file`, found by `where` (the
+	 * file, message, enum or extension name; "service.method"; for a
+	 * field, its message) and, for a field, its number.
+	 */
+	const char *where;
+	int32_t number;
+	uint32_t file;
+	uint32_t extra;		/* the file of a field's type, or NO_FILE */
 	uint32_t version;	/* where this form first appeared */
 	uint32_t index;		/* in its slot's list */
 	/* Forms [0, compared) of the slot have been checked against this one
 	 * as NEW (or are this one). */
 	uint32_t compared;
+	uint32_t sig_len;
+	bool ext;		/* an extension: where is its full name */
+	char sig[];
 };
 
 /* One element key: its forms, oldest first. */
 struct slot {
 	struct form *forms, **tail;
 	uint32_t n_forms;
+	const char *key;	/* in the global map: kind letter, then name */
 };
 
 struct field_slot {
@@ -79,16 +99,44 @@ struct message_slot {
 	uint64_t deep;
 	uint32_t last_version;
 	bool seen;
-	struct pbt_map jsons;		/* JSON name -> json_use list */
-	bool jsons_ready;
+	/* Field numbers by the JSON names they used: sorted by name, each
+	 * name's uses in the order they appeared. */
+	struct json_use *jsons;
+	size_t n_jsons, cap_jsons;
 };
 
 /* A field number that used a JSON name, from `version` on. */
 struct json_use {
-	struct json_use *next;
-	int32_t number;
+	const char *json;
 	const char *name;
+	int32_t number;
 	uint32_t version;
+};
+
+/*
+ * What stays of a version once added.  `live` is its schema while it is
+ * being added, and for good when borrowed; else its files are loaded
+ * again from `bytes` when needed.
+ */
+struct version {
+	const char *label;
+	struct pbt_schema *live;
+	bool owned;
+	struct pbt_mapfile bytes;	/* its input, or its kept files packed */
+	size_t *ranges;			/* file i at [ranges[2i], ranges[2i+1]) */
+	bool *is_import;
+	bool *kept;			/* files with forms, and their types' */
+	size_t n_files;
+};
+
+#define NO_FILE UINT32_MAX
+
+/* Files of old versions loaded again, most recent use first. */
+#define MINIS 32
+
+struct mini {
+	uint32_t version, file, extra;
+	struct pbt_schema *s;
 };
 
 struct pbt_history {
@@ -96,10 +144,10 @@ struct pbt_history {
 	struct pbt_map slots;		/* key -> struct slot */
 	const struct pbt_rule *by_subject[8][128];
 	size_t n_by_subject[8];
-	struct pbt_schema **schemas;
-	bool *owned;
+	struct version *v;
+	struct mini minis[MINIS];
+	size_t n_minis;
 	bool quiet;			/* seeding: record, check nothing */
-	const char **labels;
 	size_t n, cap;
 	struct pbt_findings all;
 	uint32_t *nv, *ov;		/* per finding in all: its pair */
@@ -162,12 +210,14 @@ void pbt_history_free(struct pbt_history *h)
 
 	if (!h)
 		return;
-	for (i = 0; i < h->n; i++)
-		if (h->owned[i])
-			pbt_schema_free(h->schemas[i]);
-	free(h->schemas);
-	free(h->owned);
-	free(h->labels);
+	for (i = 0; i < h->n_minis; i++)
+		pbt_schema_free(h->minis[i].s);
+	for (i = 0; i < h->n; i++) {
+		if (h->v[i].owned)
+			pbt_schema_free(h->v[i].live);
+		pbt_mapfile_release(&h->v[i].bytes);
+	}
+	free(h->v);
 	free(h->nv);
 	free(h->ov);
 	pbt_findings_release(&h->all);
@@ -182,18 +232,48 @@ void pbt_history_free(struct pbt_history *h)
 
 /* ---------------------------------------------------------------- forms */
 
-/* Fields are separated by a byte no name contains. */
-static void sig_s(struct pbt_buf *b, const char *s)
+/*
+ * A signature is kept for every form of every element, so it is written
+ * compactly, and so that different contents cannot give the same bytes:
+ * numbers as varints (zigzag), strings and lists after their length.
+ * An absent string is the empty one.
+ */
+/* A varint at p: its length. */
+static size_t put_varint(unsigned char *p, unsigned long long v)
 {
-	if (s)
-		pbt_buf_adds(b, s);
-	pbt_buf_addc(b, '\x1f');
+	size_t n = 0;
+
+	while (v > 0x7f) {
+		p[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (unsigned char)v;
+	return n;
 }
 
-/* Numbers go in as raw bytes: this runs for every element of every version. */
+/* Written in place: this runs for every element of every version. */
+static void sig_u(struct pbt_buf *b, unsigned long long v)
+{
+	pbt_buf_grow(b, 10);
+	b->len += put_varint((unsigned char *)b->buf + b->len, v);
+	b->buf[b->len] = '\0';
+}
+
 static void sig_i(struct pbt_buf *b, long long v)
 {
-	pbt_buf_add(b, &v, sizeof(v));
+	sig_u(b, ((unsigned long long)v << 1) ^ (unsigned long long)(v >> 63));
+}
+
+static void sig_s(struct pbt_buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	pbt_buf_grow(b, n + 10);
+	b->len += put_varint((unsigned char *)b->buf + b->len, n);
+	if (n)
+		memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
 }
 
 static void sig_features(struct pbt_buf *b, const struct pbt_features *f)
@@ -230,6 +310,7 @@ static void sig_message(struct pbt_buf *b, const struct pbt_message *m)
 	sig_i(b, dp->options &&
 		 dp->options->has_no_standard_descriptor_accessor ?
 		 dp->options->no_standard_descriptor_accessor : -1);
+	sig_u(b, m->n_fields);
 	for (i = 0; i < m->n_fields; i++) {
 		const struct pbt_field *f = m->by_number[i];
 
@@ -237,20 +318,20 @@ static void sig_message(struct pbt_buf *b, const struct pbt_message *m)
 		sig_s(b, f->name);
 		sig_i(b, field_required(f));
 	}
-	pbt_buf_addc(b, '\x1e');
+	sig_u(b, dp->n_reserved_range);
 	for (i = 0; i < dp->n_reserved_range; i++) {
 		sig_i(b, dp->reserved_range[i]->start);
 		sig_i(b, dp->reserved_range[i]->end);
 	}
-	pbt_buf_addc(b, '\x1e');
+	sig_u(b, dp->n_reserved_name);
 	for (i = 0; i < dp->n_reserved_name; i++)
 		sig_s(b, dp->reserved_name[i]);
-	pbt_buf_addc(b, '\x1e');
+	sig_u(b, dp->n_extension_range);
 	for (i = 0; i < dp->n_extension_range; i++) {
 		sig_i(b, dp->extension_range[i]->start);
 		sig_i(b, dp->extension_range[i]->end);
 	}
-	pbt_buf_addc(b, '\x1e');
+	sig_u(b, m->n_oneofs);
 	for (i = 0; i < m->n_oneofs; i++) {
 		sig_s(b, m->oneofs[i].name);
 		sig_i(b, m->oneofs[i].synthetic);
@@ -261,6 +342,7 @@ static void sig_enum_values(struct pbt_buf *b, const struct pbt_enum *e)
 {
 	size_t i;
 
+	sig_u(b, e->n_values);
 	for (i = 0; i < e->n_values; i++) {
 		sig_i(b, e->values[i].number);
 		sig_s(b, e->values[i].name);
@@ -280,12 +362,12 @@ static void sig_enum(struct pbt_buf *b, const struct pbt_enum *e)
 	sig_i(b, ep->options && pbt_unknown_varint(&ep->options->base, 6, &v) ?
 		 (long long)v : -1);
 	sig_enum_values(b, e);
-	pbt_buf_addc(b, '\x1e');
+	sig_u(b, ep->n_reserved_range);
 	for (i = 0; i < ep->n_reserved_range; i++) {
 		sig_i(b, ep->reserved_range[i]->start);
 		sig_i(b, ep->reserved_range[i]->end);
 	}
-	pbt_buf_addc(b, '\x1e');
+	sig_u(b, ep->n_reserved_name);
 	for (i = 0; i < ep->n_reserved_name; i++)
 		sig_s(b, ep->reserved_name[i]);
 }
@@ -345,11 +427,10 @@ static void sig_field(struct pbt_history *h, struct pbt_buf *b,
 	     f->file->syntax == PBT_SYNTAX_EDITIONS))
 		mt = pbt_field_message_type(f);
 	sig_i(b, mt ? mt->is_map_entry : -1);
+	sig_i(b, f->oneof != NULL);
 	if (f->oneof) {
 		sig_s(b, f->oneof->name);
 		sig_i(b, f->oneof->synthetic);
-	} else {
-		sig_i(b, -1);
 	}
 	sig_s(b, fp->default_value);
 	sig_i(b, o && o->has_jstype ? (long long)o->jstype : -1);
@@ -387,11 +468,178 @@ static void record_pair(struct pbt_history *h, size_t from, uint32_t old_v)
 		return;
 	if (!h->pair_label[old_v])
 		h->pair_label[old_v] = pbt_arena_printf(h->all.arena,
-			"%s vs %s", h->labels[new_v], h->labels[old_v]);
+			"%s vs %s", h->v[new_v].label, h->v[old_v].label);
 	for (i = from; i < h->all.n; i++) {
 		h->all.v[i].pair = h->pair_label[old_v];
 		h->nv[i] = new_v;
 		h->ov[i] = old_v;
+	}
+}
+
+/* ---------------------------------------------------------------- old versions */
+
+/*
+ * The file that field f's type is in, when not f's own and the rules
+ * look the type up in the old schema: an enum (its values), a map entry.
+ */
+static uint32_t type_file(const struct pbt_schema *s, const struct pbt_field *f)
+{
+	const struct pbt_enum *e;
+	const struct pbt_message *m;
+
+	if (!f->type_name)
+		return NO_FILE;
+	e = pbt_schema_enum(s, f->type_name);
+	if (e)
+		return e->file != f->file ? e->file->index : NO_FILE;
+	m = pbt_schema_message(s, f->type_name);
+	return m && m->is_map_entry && m->file != f->file ? m->file->index :
+		NO_FILE;
+}
+
+/*
+ * Once a version is added, keep what its forms need and let its schema
+ * go: the input if it has one that stays (a mapped file), else its kept
+ * files and their extra files packed again, source info left out.
+ */
+static void retire(struct version *v)
+{
+	struct pbt_schema *s = v->live;
+	const bool *need;
+	size_t i, len = 0;
+	uint8_t *buf;
+
+	if (!v->owned)
+		return;
+	if (s->input.retained && s->input.len) {
+		for (i = 0; i < v->n_files; i++) {
+			v->ranges[2 * i] = s->files[i].at;
+			v->ranges[2 * i + 1] = s->files[i].end;
+		}
+		pbt_schema_detach_input(s, &v->bytes);
+		pbt_schema_free(s);
+		v->live = NULL;
+		return;
+	}
+	need = v->kept;
+	for (i = 0; i < v->n_files; i++) {
+		pbt_file_proto *fd = (pbt_file_proto *)s->files[i].fd;
+		protobuf_c_boolean had = fd->has_source_code_info;
+
+		if (!need[i])
+			continue;
+		fd->has_source_code_info = 0;
+		v->ranges[2 * i] = len;
+		len += protobuf_c_message_get_packed_size(&fd->base);
+		v->ranges[2 * i + 1] = len;
+		fd->has_source_code_info = had;
+	}
+	buf = pbt_xmalloc(len ? len : 1);
+	for (i = 0; i < v->n_files; i++) {
+		pbt_file_proto *fd = (pbt_file_proto *)s->files[i].fd;
+		protobuf_c_boolean had = fd->has_source_code_info;
+
+		if (!need[i])
+			continue;
+		fd->has_source_code_info = 0;
+		protobuf_c_message_pack(&fd->base, buf + v->ranges[2 * i]);
+		fd->has_source_code_info = had;
+	}
+	v->bytes.data = buf;
+	v->bytes.copy = buf;
+	v->bytes.len = len;
+	v->bytes.retained = true;
+	pbt_schema_free(s);
+	v->live = NULL;
+}
+
+/*
+ * The schema holding file fi of version vi, with file xi (or NO_FILE):
+ * live, cached or loaded.
+ */
+static const struct pbt_schema *mini(struct pbt_history *h, uint32_t vi,
+				     uint32_t fi, uint32_t xi)
+{
+	const struct version *v = &h->v[vi];
+	struct mini m;
+	struct pbt_err err;
+	size_t ranges[4], n = 0, i;
+
+	if (v->live)
+		return v->live;
+	for (i = 0; i < h->n_minis; i++)
+		if (h->minis[i].version == vi && h->minis[i].file == fi &&
+		    h->minis[i].extra == xi)
+			break;
+	if (i < h->n_minis) {
+		m = h->minis[i];
+	} else {
+		ranges[n++] = v->ranges[2 * fi];
+		ranges[n++] = v->ranges[2 * fi + 1];
+		if (xi != NO_FILE) {
+			ranges[n++] = v->ranges[2 * xi];
+			ranges[n++] = v->ranges[2 * xi + 1];
+		}
+		m.version = vi;
+		m.file = fi;
+		m.extra = xi;
+		m.s = pbt_schema_from_files(v->label, &v->bytes, ranges, n / 2, &err);
+		if (!m.s)
+			PBT_BUG("history: a version's files no longer load");
+		m.s->files[0].is_import = v->is_import[fi];
+		if (xi != NO_FILE)
+			m.s->files[1].is_import = v->is_import[xi];
+		if (h->n_minis == MINIS)
+			pbt_schema_free(h->minis[--h->n_minis].s);
+		i = h->n_minis++;
+	}
+	memmove(&h->minis[1], &h->minis[0], i * sizeof(h->minis[0]));
+	h->minis[0] = m;
+	return m.s;
+}
+
+/* The element of form f, in the schema holding it. */
+static const void *element(const struct pbt_schema *s, enum pbt_subject kind,
+			   const struct form *f)
+{
+	const struct pbt_service *sv;
+	const struct pbt_message *m;
+	const char *dot;
+	size_t i;
+
+	switch (kind) {
+	case PBT_ON_FILE:
+		return pbt_schema_file(s, f->where);
+	case PBT_ON_MESSAGE:
+		return pbt_schema_message(s, f->where);
+	case PBT_ON_FIELD:
+		if (f->ext)
+			return pbt_map_get(&s->extensions, f->where);
+		m = pbt_schema_message(s, f->where);
+		return m ? pbt_message_field(m, f->number) : NULL;
+	case PBT_ON_ENUM:
+		return pbt_schema_enum(s, f->where);
+	case PBT_ON_METHOD:
+		dot = strrchr(f->where, '.');
+		if (!dot)
+			return NULL;
+		for (i = 0; i < s->n_files; i++) {
+			size_t j, k;
+
+			for (j = 0; j < s->files[i].n_services; j++) {
+				sv = &s->files[i].services[j];
+				if (strncmp(sv->full_name, f->where,
+					    (size_t)(dot - f->where)) ||
+				    sv->full_name[dot - f->where])
+					continue;
+				for (k = 0; k < sv->n_methods; k++)
+					if (!strcmp(sv->methods[k].name, dot + 1))
+						return &sv->methods[k];
+			}
+		}
+		return NULL;
+	default:
+		return NULL;
 	}
 }
 
@@ -400,16 +648,22 @@ static void check(struct pbt_history *h, enum pbt_subject s,
 {
 	struct pbt_cx *cx = &h->cx;
 	size_t from = h->all.n, i;
+	const struct pbt_schema *os;
+	const void *oe;
 
 	if (h->quiet)
 		return;
-	cx->old = h->schemas[old->version];
+	os = mini(h, old->version, old->file, old->extra);
+	oe = element(os, s, old);
+	if (!oe)
+		PBT_BUG("history: an old form's element is gone");
+	cx->old = (struct pbt_schema *)os;
 	cx->subject_kind = s;
-	cx->subject_old = old->elem;
+	cx->subject_old = oe;
 	cx->subject_new = new;
 	for (i = 0; i < h->n_by_subject[s]; i++) {
 		cx->rule = h->by_subject[s][i];
-		cx->rule->check(cx, old->elem, new);
+		cx->rule->check(cx, oe, new);
 	}
 	record_pair(h, from, old->version);
 }
@@ -421,9 +675,19 @@ static void check(struct pbt_history *h, enum pbt_subject s,
  * every form older than itself, and a form identical to its own cannot
  * break, so an element that did not change costs nothing here.
  */
+/* Where an element of the version being added is, for its form. */
+struct at {
+	const struct pbt_file *file;
+	const char *where;
+	int32_t number;
+	bool ext;
+};
+
 static void visit(struct pbt_history *h, struct slot *sl, enum pbt_subject s,
-		  const void *elem, const char *sig, size_t len)
+		  const void *elem, const char *sig, size_t len,
+		  const struct at *at)
 {
+	struct version *v = &h->v[h->n - 1];
 	struct form *f, *same = NULL;
 
 	if (!sl->tail)
@@ -438,12 +702,20 @@ static void visit(struct pbt_history *h, struct slot *sl, enum pbt_subject s,
 		same->compared = sl->n_forms;
 		return;
 	}
-	f = pbt_arena_zalloc(h->arena, sizeof(*f));
-	f->elem = elem;
-	f->sig_len = len;
-	f->sig = pbt_arena_alloc(h->arena, len + 1);
-	memcpy((char *)f->sig, sig, len);
-	((char *)f->sig)[len] = '\0';
+	if (len > UINT32_MAX)
+		PBT_BUG("history: a signature over 4 GiB");
+	f = pbt_arena_zalloc(h->arena, offsetof(struct form, sig) + len);
+	/* A slot key lives as long as h; an extension's name is copied. */
+	f->where = at->ext ? pbt_arena_strdup(h->arena, at->where) : at->where;
+	f->number = at->number;
+	f->ext = at->ext;
+	f->file = at->file->index;
+	f->extra = s == PBT_ON_FIELD ? type_file(v->live, elem) : NO_FILE;
+	v->kept[f->file] = true;
+	if (f->extra != NO_FILE)
+		v->kept[f->extra] = true;
+	f->sig_len = (uint32_t)len;
+	memcpy(f->sig, sig, len);
 	f->version = (uint32_t)(h->n - 1);
 	f->index = sl->n_forms++;
 	f->compared = sl->n_forms;
@@ -462,15 +734,28 @@ static void *global_slot(struct pbt_history *h, size_t size)
 	k = pbt_arena_alloc(h->arena, h->key.len + 1);
 	memcpy(k, h->key.buf, h->key.len + 1);
 	sl = pbt_arena_zalloc(h->arena, size);
+	/* Every slot in the map starts with its struct slot. */
+	((struct slot *)sl)->key = k;
 	pbt_map_putn(&h->slots, k, h->key.len, sl);
 	return sl;
 }
 
+/*
+ * A file, enum, extension or method: found again by its key's name, or
+ * an extension by ext_name (its key is extendee and number).
+ */
 static void visit_key(struct pbt_history *h, enum pbt_subject s,
-		      const void *elem)
+		      const void *elem, const struct pbt_file *file,
+		      const char *ext_name)
 {
-	visit(h, global_slot(h, sizeof(struct slot)), s, elem, h->sig.buf,
-	      h->sig.len);
+	struct slot *sl = global_slot(h, sizeof(struct slot));
+	struct at at = { file, sl->key + 1, 0, false };
+
+	if (ext_name) {
+		at.where = ext_name;
+		at.ext = true;
+	}
+	visit(h, sl, s, elem, h->sig.buf, h->sig.len, &at);
 }
 
 static void key_start(struct pbt_history *h, char kind, const char *name)
@@ -488,7 +773,7 @@ static void key_number(struct pbt_history *h, int32_t number)
 }
 
 static struct slot *field_slot(struct pbt_history *h, struct message_slot *ms,
-			       int32_t number)
+			       int32_t number, size_t hint)
 {
 	size_t lo = 0, hi = ms->n_fields;
 
@@ -504,10 +789,12 @@ static struct slot *field_slot(struct pbt_history *h, struct message_slot *ms,
 	}
 	if (ms->n_fields == ms->cap_fields) {
 		/* Arena growth: old arrays are garbage until the end, which
-		 * is fine for the few messages that gain fields. */
+		 * is fine for the few messages that gain fields.  hint: the
+		 * message's field count, to size the first array. */
 		struct field_slot *v;
 
-		ms->cap_fields = ms->cap_fields ? ms->cap_fields * 2 : 8;
+		ms->cap_fields = ms->cap_fields ? ms->cap_fields * 2 :
+				 hint > 8 ? hint : 8;
 		v = pbt_arena_calloc(h->arena, ms->cap_fields, sizeof(*v));
 		if (ms->n_fields)
 			memcpy(v, ms->fields, ms->n_fields * sizeof(*v));
@@ -528,28 +815,41 @@ static struct slot *field_slot(struct pbt_history *h, struct message_slot *ms,
  * the old version now fills field 5.  Reported as FIELD_SAME_JSON_NAME,
  * the rule that guards a field's JSON name, on the newer field.
  */
+/* The first use of JSON name j in ms (or where it would go). */
+static size_t json_first(const struct message_slot *ms, const char *j)
+{
+	size_t lo = 0, hi = ms->n_jsons;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ms->jsons[mid].json, j) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void check_json_reuse(struct pbt_history *h, struct message_slot *ms,
 			     const struct pbt_message *m)
 {
 	struct pbt_cx *cx = &h->cx;
 	size_t i;
 
-	if (!ms->jsons_ready) {
-		pbt_map_init(&ms->jsons, h->arena, 0);
-		ms->jsons_ready = true;
-	}
 	for (i = 0; i < m->n_fields; i++) {
 		const struct pbt_field *f = &m->fields[i];
 		const char *j = pbt_field_json_name(cx->tmp, f);
-		struct json_use *u = pbt_map_get(&ms->jsons, j), *last = NULL;
+		size_t at = json_first(ms, j);
 		bool known = false;
+		struct json_use *u;
 
-		for (; u; u = u->next) {
+		for (; at < ms->n_jsons && !strcmp(ms->jsons[at].json, j); at++) {
 			size_t from = h->all.n;
 			struct pbt_span span;
 			struct pbt_path p;
 
-			last = u;
+			u = &ms->jsons[at];
 			if (u->number == f->number) {
 				known = true;
 				continue;
@@ -573,15 +873,25 @@ static void check_json_reuse(struct pbt_history *h, struct message_slot *ms,
 		}
 		if (known)
 			continue;
-		u = pbt_arena_zalloc(h->arena, sizeof(*u));
-		u->number = f->number;
+		/* After the name's other uses: they stay in order. */
+		if (ms->n_jsons == ms->cap_jsons) {
+			struct json_use *v;
+
+			ms->cap_jsons = ms->cap_jsons ? 2 * ms->cap_jsons :
+				(m->n_fields > 4 ? m->n_fields : 4);
+			v = pbt_arena_alloc(h->arena, ms->cap_jsons * sizeof(*v));
+			if (ms->n_jsons)
+				memcpy(v, ms->jsons, ms->n_jsons * sizeof(*v));
+			ms->jsons = v;
+		}
+		memmove(&ms->jsons[at + 1], &ms->jsons[at],
+			(ms->n_jsons - at) * sizeof(*ms->jsons));
+		ms->n_jsons++;
+		u = &ms->jsons[at];
+		u->json = pbt_arena_strdup(h->arena, j);
 		u->name = pbt_arena_strdup(h->arena, f->name);
+		u->number = f->number;
 		u->version = (uint32_t)(h->n - 1);
-		if (last)
-			last->next = u;
-		else
-			pbt_map_put(&ms->jsons,
-				    pbt_arena_strdup(h->arena, j), u);
 	}
 }
 
@@ -624,19 +934,25 @@ static void visit_message(struct pbt_history *h, const struct pbt_message *m)
 	ms->seen = true;
 	ms->deep = deep;
 	ms->last_version = version;
-	if (on_msg)
-		visit(h, &ms->s, PBT_ON_MESSAGE, m, h->sig.buf, h->sig.len);
+	if (on_msg) {
+		struct at at = { m->file, ms->s.key + 1, 0, false };
+
+		visit(h, &ms->s, PBT_ON_MESSAGE, m, h->sig.buf, h->sig.len, &at);
+	}
 	if (h->json_rule && !m->is_map_entry)
 		check_json_reuse(h, ms, m);
 	if (!on_field)
 		return;
 	for (i = 0; i < m->n_fields; i++)
-		field_slot(h, ms, m->fields[i].number);
+		field_slot(h, ms, m->fields[i].number, m->n_fields);
 	for (i = 0; i < m->n_fields; i++) {
 		size_t from = i ? h->fsig_end[i - 1] : 0;
+		struct at at = { m->file, ms->s.key + 1, m->fields[i].number,
+				 false };
 
-		visit(h, field_slot(h, ms, m->fields[i].number), PBT_ON_FIELD,
-		      &m->fields[i], h->fsig.buf + from, h->fsig_end[i] - from);
+		visit(h, field_slot(h, ms, m->fields[i].number, 0), PBT_ON_FIELD,
+		      &m->fields[i], h->fsig.buf + from, h->fsig_end[i] - from,
+		      &at);
 	}
 }
 
@@ -651,7 +967,7 @@ static void visit_methods(struct pbt_history *h, const struct pbt_service *sv)
 		pbt_buf_addc(&h->key, '.');
 		pbt_buf_adds(&h->key, m->name);
 		sig_method(&h->sig, m);
-		visit_key(h, PBT_ON_METHOD, m);
+		visit_key(h, PBT_ON_METHOD, m, sv->file, NULL);
 	}
 }
 
@@ -667,7 +983,7 @@ static void visit_file(struct pbt_history *h, const struct pbt_file *f)
 	if (on[PBT_ON_FILE]) {
 		key_start(h, 'F', f->name);
 		sig_file(&h->sig, f);
-		visit_key(h, PBT_ON_FILE, f);
+		visit_key(h, PBT_ON_FILE, f, f, NULL);
 	}
 	if (on[PBT_ON_MESSAGE] || on[PBT_ON_FIELD] || h->json_rule)
 		for (j = 0; j < f->n_messages; j++)
@@ -678,12 +994,12 @@ static void visit_file(struct pbt_history *h, const struct pbt_file *f)
 		key_start(h, 'x', e->extendee);
 		key_number(h, e->number);
 		sig_field(h, &h->sig, e);
-		visit_key(h, PBT_ON_FIELD, e);
+		visit_key(h, PBT_ON_FIELD, e, f, e->full_name);
 	}
 	for (j = 0; on[PBT_ON_ENUM] && j < f->n_enums; j++) {
 		key_start(h, 'E', f->enums[j]->full_name);
 		sig_enum(&h->sig, f->enums[j]);
-		visit_key(h, PBT_ON_ENUM, f->enums[j]);
+		visit_key(h, PBT_ON_ENUM, f->enums[j], f, NULL);
 	}
 	for (j = 0; on[PBT_ON_METHOD] && j < f->n_services; j++)
 		visit_methods(h, &f->services[j]);
@@ -692,21 +1008,25 @@ static void visit_file(struct pbt_history *h, const struct pbt_file *f)
 static void add(struct pbt_history *h, struct pbt_schema *s, const char *label,
 		bool owned, bool quiet)
 {
-	size_t i;
+	struct version *v;
+	size_t i, n = s->n_files;
 
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 8;
-		h->schemas = pbt_xrealloc(h->schemas,
-					  h->cap * sizeof(*h->schemas));
-		h->owned = pbt_xrealloc(h->owned, h->cap * sizeof(*h->owned));
-		h->labels = pbt_xrealloc(h->labels,
-					 h->cap * sizeof(*h->labels));
+		h->v = pbt_xrealloc(h->v, h->cap * sizeof(*h->v));
 	}
 	h->quiet = quiet;
-	h->owned[h->n] = owned;
-	h->schemas[h->n] = s;
-	h->labels[h->n] = pbt_arena_strdup(h->arena, label);
-	h->n++;
+	v = &h->v[h->n++];
+	memset(v, 0, sizeof(*v));
+	v->label = pbt_arena_strdup(h->arena, label);
+	v->live = s;
+	v->owned = owned;
+	v->n_files = n;
+	v->ranges = pbt_arena_calloc(h->arena, 2 * n + 1, sizeof(*v->ranges));
+	v->is_import = pbt_arena_calloc(h->arena, n + 1, sizeof(*v->is_import));
+	v->kept = pbt_arena_calloc(h->arena, n + 1, sizeof(*v->kept));
+	for (i = 0; i < n; i++)
+		v->is_import[i] = s->files[i].is_import;
 
 	memset(&h->cx, 0, sizeof(h->cx));
 	h->cx.new = s;
@@ -722,6 +1042,7 @@ static void add(struct pbt_history *h, struct pbt_schema *s, const char *label,
 	pbt_arena_free(h->cx.tmp);
 	memset(&h->cx, 0, sizeof(h->cx));
 	h->quiet = false;
+	retire(v);
 }
 
 void pbt_history_add(struct pbt_history *h, struct pbt_schema *s,
@@ -831,15 +1152,19 @@ void pbt_history_finish(struct pbt_history *h, struct pbt_findings *out)
 /* ---------------------------------------------------------------- running */
 
 /*
- * Loading is most of the work (and comparing is not much): two threads
- * load versions in order while this one compares each as it arrives.
+ * Loading is most of the work (and comparing is not much): a thread
+ * loads versions in order while this one compares each as it arrives.
+ * At most AHEAD versions are loaded before they are compared, so that
+ * memory holds two versions, not all of them.
  */
 #define LOADERS 2
+#define AHEAD 1
 
 struct loader {
 	const char *const *paths;
 	const struct pbt_sources *src;
 	size_t n, next;
+	size_t added;			/* versions compared and let go */
 	struct pbt_input *ins;		/* the loaded versions, with shown paths */
 	struct pbt_err *errs;
 	bool *done;
@@ -884,6 +1209,8 @@ static void *loader_thread(void *arg)
 		struct pbt_input in;
 
 		pthread_mutex_lock(&l->mu);
+		while (!l->stop && l->next < l->n && l->next > l->added + AHEAD)
+			pthread_cond_wait(&l->cv, &l->mu);
 		if (l->stop || l->next >= l->n) {
 			pthread_mutex_unlock(&l->mu);
 			return NULL;
@@ -973,8 +1300,10 @@ int pbt_history(const char *const *paths, size_t n,
 			pthread_cond_wait(&l.cv, &l.mu);
 		s = l.ins[k].schema;
 		l.ins[k].schema = NULL;
-		if (!s)
+		if (!s) {
 			l.stop = true;
+			pthread_cond_broadcast(&l.cv);
+		}
 		pthread_mutex_unlock(&l.mu);
 		if (!s) {
 			*err = l.errs[k];
@@ -987,6 +1316,10 @@ int pbt_history(const char *const *paths, size_t n,
 		pbt_history_add(h, s,
 				opts->labels ? opts->labels[k] : paths[k]);
 		show_paths(h, from, &l.ins[k]);
+		pthread_mutex_lock(&l.mu);
+		l.added = k + 1;
+		pthread_cond_broadcast(&l.cv);
+		pthread_mutex_unlock(&l.mu);
 	}
 	while (n_threads)
 		pthread_join(t[--n_threads], NULL);

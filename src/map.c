@@ -74,7 +74,8 @@ static struct pbt_map_entry *find(const struct pbt_map *m, const char *key,
 
 		if (!e->key)
 			return e;
-		if (e->hash == h && e->len == len && !memcmp(e->key, key, len))
+		if (e->hash == (uint32_t)h && e->len == len &&
+		    !memcmp(e->key, key, len))
 			return e;
 		i = (i + 1) & mask;
 	}
@@ -122,8 +123,8 @@ static struct pbt_map_entry *slot_for(struct pbt_map *m, const char *key,
 	e = find(m, key, len, h);
 	if (!e->key) {
 		e->key = key;
-		e->len = len;
-		e->hash = h;
+		e->len = (uint32_t)len;
+		e->hash = (uint32_t)h;
 		e->value = NULL;
 		m->count++;
 	}

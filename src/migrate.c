@@ -105,7 +105,7 @@ int pbt_migrate(const char *new_path, const char *old_path,
 	struct pbt_findings fs;
 	bool enabled[PBT_MAX_RULES] = { false };
 	struct pbt_sql *s = NULL;
-	uint32_t old_helpers = 0, new_helpers = 0;
+	pbt_helper_set old_helpers = 0, new_helpers = 0;
 	size_t i, n_old, n_new;
 	int r;
 

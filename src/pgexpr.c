@@ -868,6 +868,9 @@ static bool print_const(struct pbt_buf *b, const struct node *n, const char *t)
 				return false;
 		} else if (!strcmp(t, "bytea") && !*n->s) {
 			pbt_buf_adds(b, "'\\x'");
+		} else if (!strcmp(t, "text[]")) {
+			/* pgmap.c writes array_out()'s own spelling */
+			quote_lit(b, n->s);
 		} else {
 			return false;
 		}

@@ -29,9 +29,20 @@ struct pbt_pgcol {
 	const char *name;	/* column name, unquoted */
 	const char *pgtype;	/* "bigint", "numeric(20,0)", ... */
 	const char *expr;	/* generation expression over `data` */
-	const char *raw;	/* the JSON value: data -> 'a' -> 'b' */
+	/*
+	 * How the helpers find the field: its parent object (an expression
+	 * over `data`: message fields along the path, oneof checks) and
+	 * its two keys, json_name and proto name (NULL when the same):
+	 * "pbtable.msg_v2(data, 'shipTo', 'ship_to'), 'city', NULL".
+	 */
+	const char *vargs;
+	const char *raw;	/* the JSON value: pbtable.value_v2(vargs) */
+	/* valid_v2's type and message definitions (jsonb literals) */
+	const char *spec;
+	/* --strict: the CHECK expression (NULL: none) */
+	const char *check;
 	enum pbt_helper helper;	/* the read helper, or PBT_H_NONE */
-	uint32_t helpers;	/* PBT_HBIT set of helpers read and write use */
+	pbt_helper_set helpers;	/* PBT_HBIT set of helpers read and write use */
 
 	/* What it was generated from (the fingerprint). */
 	const char *numbers;	/* field numbers along the path: "5.2" */
@@ -45,9 +56,11 @@ struct pbt_pgcol {
 	 * wpre V wpost; NULL wpre: the column is read-only.  A value equal
 	 * to dflt (a SQL literal; NULL: none) removes the key, as canonical
 	 * JSON omits defaults.  Setting a oneof member removes its siblings
-	 * (clear[]: text[] literals of their key paths).
+	 * (clear[]: their key paths, as keys).  The write helpers raise
+	 * (22003, 22007, 22P02) for a value JSON cannot hold.
 	 */
-	const char *keys;	/* ARRAY['shipTo', 'city'] */
+	/* set_v2's key paths: ARRAY['shipTo', 'city'], ARRAY['ship_to', 'city'] */
+	const char *keys;
 	const char *wpre, *wpost;
 	const char *dflt;
 	const char **clear;

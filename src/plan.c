@@ -472,13 +472,14 @@ static void compare_table(struct pbt_plan *p, struct pbt_plan_table *pt)
 }
 
 static void compare(struct pbt_plan *p, const struct pbt_ptable *old,
-		    size_t n_old, uint32_t old_helpers,
+		    size_t n_old, pbt_helper_set old_helpers,
 		    const struct pbt_ptable *new, size_t n_new,
-		    uint32_t new_helpers)
+		    pbt_helper_set new_helpers)
 {
 	size_t i;
 	int h;
 
+	p->helpers_refresh = new_helpers & old_helpers;
 	for (h = 0; h < PBT_N_HELPERS; h++)
 		if ((new_helpers & ~old_helpers) & PBT_HBIT(h))
 			take(p, NULL, PBT_DRIFT_HELPER_MISSING, NULL, NULL,
@@ -517,8 +518,8 @@ static void compare(struct pbt_plan *p, const struct pbt_ptable *old,
 
 int pbt_plan_configs(struct pbt_sql *s, const struct pbt_plan_opts *o,
 		     const struct pbt_ptable *old, size_t n_old,
-		     uint32_t old_helpers, const struct pbt_ptable *new,
-		     size_t n_new, uint32_t new_helpers, const char *set_path,
+		     pbt_helper_set old_helpers, const struct pbt_ptable *new,
+		     size_t n_new, pbt_helper_set new_helpers, const char *set_path,
 		     struct pbt_err *err)
 {
 	struct pbt_plan p;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ddl_helpers.h"
 #include "diff.h"
 
 struct pbt_arena;
@@ -94,7 +95,14 @@ struct pbt_plan {
 	struct pbt_sql *s;
 	struct pbt_arena *a; /* s's arena: the plan lives as long as s */
 	struct pbt_plan_opts o;
-	uint32_t helpers; /* PBT_HBIT set to create */
+	pbt_helper_set helpers; /* PBT_HBIT set to create */
+	/*
+	 * migrate: the helpers NEW uses that OLD had too.  A database made by
+	 * an older pbtable has the helpers of its day, not this one's, so
+	 * they are created again (a no-op under the body guard) whenever the
+	 * plan does anything else.
+	 */
+	pbt_helper_set helpers_refresh;
 	struct pbt_plan_table **tables;
 	size_t n_tables, cap_tables;
 	struct pbt_plan_list gone; /* migrate: struct pbt_ptable to drop */
@@ -136,8 +144,8 @@ void pbt_plan_take(struct pbt_plan *p, struct pbt_plan_table *pt,
  */
 int pbt_plan_configs(struct pbt_sql *s, const struct pbt_plan_opts *o,
 		     const struct pbt_ptable *old, size_t n_old,
-		     uint32_t old_helpers, const struct pbt_ptable *new,
-		     size_t n_new, uint32_t new_helpers, const char *set_path,
+		     pbt_helper_set old_helpers, const struct pbt_ptable *new,
+		     size_t n_new, pbt_helper_set new_helpers, const char *set_path,
 		     struct pbt_err *err);
 
 /*

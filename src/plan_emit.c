@@ -476,14 +476,19 @@ static void emit_gone(struct emit *e, const struct pbt_ptable *ot)
 void pbt_plan_emit(struct pbt_plan *p)
 {
 	struct emit e;
-	size_t i;
+	size_t i, start, mark;
 
 	memset(&e, 0, sizeof(e));
 	e.p = p;
 	e.s = p->s;
-	pbt_ddl_helpers(p->s, p->helpers);
+	start = pbt_sql_count(p->s);
+	pbt_ddl_helpers(p->s, p->helpers | p->helpers_refresh);
+	mark = pbt_sql_count(p->s);
 	for (i = 0; i < p->n_tables; i++)
 		emit_table(&e, p->tables[i]);
 	for (i = 0; i < p->gone.n; i++)
 		emit_gone(&e, p->gone.v[i]);
+	/* helpers refreshed alone would be a script that does nothing */
+	if (!p->helpers && pbt_sql_count(p->s) == mark)
+		pbt_sql_truncate(p->s, start);
 }

@@ -37,9 +37,15 @@ static int cmp_str(const void *a, const void *b)
  * took minutes and, allocating per value, 24 GB.
  */
 struct by_number {
-	const struct pbt_enum_value **v;
+	const struct pbt_enum_value **v;	/* NULL: base is in order */
+	const struct pbt_enum_value *base;
 	size_t n;
 };
+
+static const struct pbt_enum_value *value_at(const struct by_number *b, size_t i)
+{
+	return b->v ? b->v[i] : &b->base[i];
+}
 
 static int cmp_value(const void *a, const void *b)
 {
@@ -56,11 +62,18 @@ static void by_number(struct pbt_cx *cx, const struct pbt_enum *e, struct by_num
 	size_t i;
 
 	out->n = e->n_values;
-	out->v = pbt_arena_calloc(cx->tmp, e->n_values + 1, sizeof(*out->v));
+	out->base = e->values;
+	out->v = NULL;
+	/* Declaration order is by number in most enums: nothing to do. */
+	for (i = 1; i < e->n_values; i++)
+		if (e->values[i].number < e->values[i - 1].number)
+			break;
+	if (i >= e->n_values)
+		return;
+	out->v = pbt_arena_alloc(cx->tmp, e->n_values * sizeof(*out->v));
 	for (i = 0; i < e->n_values; i++)
 		out->v[i] = &e->values[i];
-	if (out->n)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_value);
+	qsort(out->v, out->n, sizeof(*out->v), cmp_value);
 }
 
 /* The values with number: *start and the count (0 if none). */
@@ -71,27 +84,36 @@ static size_t run_of(const struct by_number *b, int32_t number, size_t *start)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (b->v[mid]->number < number)
+		if (value_at(b, mid)->number < number)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (end = lo; end < b->n && b->v[end]->number == number; end++)
+	for (end = lo; end < b->n && value_at(b, end)->number == number; end++)
 		;
 	*start = lo;
 	return end - lo;
 }
 
-/* The names of the run of len values at start, sorted and unique. */
+/*
+ * The names of the run of len values at start, sorted and unique; a run
+ * of one (most numbers) in *one, without allocating.
+ */
 static size_t run_names(struct pbt_cx *cx, const struct by_number *b, size_t start,
-			size_t len, const char ***out)
+			size_t len, const char ***out, const char **one)
 {
-	const char **v = pbt_arena_calloc(cx->tmp, len + 1, sizeof(*v));
+	const char **v;
 	size_t i, n = 0;
 
+	if (len == 1) {
+		*one = value_at(b, start)->name;
+		*out = one;
+		return 1;
+	}
+	v = pbt_arena_alloc(cx->tmp, (len + 1) * sizeof(*v));
 	for (i = 0; i < len; i++)
-		v[i] = b->v[start + i]->name;
-	if (len)
+		v[i] = value_at(b, start + i)->name;
+	if (len > 1)
 		qsort(v, len, sizeof(*v), cmp_str);
 	for (i = 0; i < len; i++)
 		if (!n || strcmp(v[n - 1], v[i]))
@@ -132,7 +154,7 @@ static void value_no_delete(struct pbt_cx *cx, const void *o, const void *n, enu
 	by_number(cx, ne, &nb);
 	pbt_reserved_of_enum(cx, ne->ep, &rsv);
 	for (i = 0; i < ob.n; i += len) {
-		int32_t num = ob.v[i]->number;
+		int32_t num = value_at(&ob, i)->number;
 		const char *suffix = "";
 
 		len = run_of(&ob, num, &at);
@@ -143,8 +165,8 @@ static void value_no_delete(struct pbt_cx *cx, const void *o, const void *n, enu
 				continue;
 			suffix = pbt_arena_printf(cx->tmp, " without reserving the number \"%d\"", num);
 		} else if (allow == ALLOW_NAME_RESERVED) {
-			const char **names;
-			size_t nn = run_names(cx, &ob, i, len, &names);
+			const char **names, *one;
+			size_t nn = run_names(cx, &ob, i, len, &names, &one);
 			bool all = true;
 
 			for (j = 0; j < nn && all; j++)
@@ -201,8 +223,8 @@ void pbt_check_enum_value_same_name(struct pbt_cx *cx, const void *o, const void
 	by_number(cx, ne, &nb);
 	/* Each number once; the finding goes to each of its NEW values. */
 	for (i = 0; i < nb.n; i += len) {
-		int32_t num = nb.v[i]->number;
-		const char **on, **nn;
+		int32_t num = value_at(&nb, i)->number;
+		const char **on, **nn, *on1, *nn1;
 		size_t non, nnn, at, olen;
 		bool subset = true;
 		const char *from, *to;
@@ -211,8 +233,8 @@ void pbt_check_enum_value_same_name(struct pbt_cx *cx, const void *o, const void
 		olen = run_of(&ob, num, &at);
 		if (!olen)
 			continue;
-		non = run_names(cx, &ob, at, olen, &on);
-		nnn = run_names(cx, &nb, i, len, &nn);
+		non = run_names(cx, &ob, at, olen, &on, &on1);
+		nnn = run_names(cx, &nb, i, len, &nn, &nn1);
 		/* both sorted: one merge pass */
 		for (j = 0, k = 0; j < non && subset; j++) {
 			while (k < nnn && strcmp(nn[k], on[j]) < 0)
@@ -228,7 +250,7 @@ void pbt_check_enum_value_same_name(struct pbt_cx *cx, const void *o, const void
 			struct pbt_path p;
 
 			memset(&span, 0, sizeof(span));
-			pbt_path_enum_value(&p, nb.v[j]);
+			pbt_path_enum_value(&p, value_at(&nb, j));
 			if (!pbt_file_span_sub(ne->file, &p, 2, &span))
 				pbt_file_span(ne->file, &p, &span);
 			pbt_cx_report(cx, ne->file, &span, oe->file,

@@ -12,12 +12,19 @@
 #include "arena.h"
 #include "compat.h"
 
-/* nf's element with this nested name: look it up under nf's package. */
-static const char *in_file(struct pbt_cx *cx, const struct pbt_file *nf,
+/*
+ * nf's element with this nested name: look it up under nf's package.
+ * When of's package is the same, that is the old element's full name,
+ * which saves building a string per element of every file.
+ */
+static const char *in_file(struct pbt_cx *cx, const struct pbt_file *of,
+			   const struct pbt_file *nf, const char *full_name,
 			   const char *nested_name)
 {
 	if (!*nf->package)
 		return nested_name;
+	if (!strcmp(of->package, nf->package))
+		return full_name;
 	return pbt_arena_printf(cx->tmp, "%s.%s", nf->package, nested_name);
 }
 
@@ -40,7 +47,8 @@ void pbt_check_message_no_delete(struct pbt_cx *cx, const void *o, const void *n
 
 	for (i = 0; i < of->n_messages; i++) {
 		const char *nn = of->messages[i]->nested_name;
-		const struct pbt_message *m = pbt_schema_message(cx->new, in_file(cx, nf, nn));
+		const struct pbt_message *m = pbt_schema_message(cx->new,
+			in_file(cx, of, nf, of->messages[i]->full_name, nn));
 
 		if (!m || m->file != nf)
 			report_deleted(cx, nf, of, "message", nn);
@@ -54,7 +62,8 @@ void pbt_check_enum_no_delete(struct pbt_cx *cx, const void *o, const void *n)
 
 	for (i = 0; i < of->n_enums; i++) {
 		const char *nn = of->enums[i]->nested_name;
-		const struct pbt_enum *e = pbt_schema_enum(cx->new, in_file(cx, nf, nn));
+		const struct pbt_enum *e = pbt_schema_enum(cx->new,
+			in_file(cx, of, nf, of->enums[i]->full_name, nn));
 
 		if (!e || e->file != nf)
 			report_deleted(cx, nf, of, "enum", nn);
@@ -68,7 +77,8 @@ void pbt_check_service_no_delete(struct pbt_cx *cx, const void *o, const void *n
 
 	for (i = 0; i < of->n_services; i++) {
 		const char *nn = of->services[i].name;
-		const struct pbt_service *s = pbt_schema_service(cx->new, in_file(cx, nf, nn));
+		const struct pbt_service *s = pbt_schema_service(cx->new,
+			in_file(cx, of, nf, of->services[i].full_name, nn));
 
 		if (!s || s->file != nf)
 			report_deleted(cx, nf, of, "service", nn);
@@ -86,7 +96,8 @@ void pbt_check_extension_no_delete(struct pbt_cx *cx, const void *o, const void 
 
 		if (np && !strncmp(nn, of->package, np) && nn[np] == '.')
 			nn += np + 1;
-		e = pbt_map_get(&cx->new->extensions, in_file(cx, nf, nn));
+		e = pbt_map_get(&cx->new->extensions,
+				in_file(cx, of, nf, of->extensions[i]->full_name, nn));
 		if (!e || e->file != nf)
 			report_deleted(cx, nf, of, "extension", nn);
 	}

@@ -113,9 +113,11 @@ static void init_field(struct builder *b, struct pbt_field *f,
 	f->index = index;
 	f->is_extension = ext;
 	f->type_name = strip_dot(fp->type_name);
-	f->fs = fp->options ? pbt_featset_from_options(b->a, &fp->options->base,
-						       PBT_FEATURES_FIELD) : NULL;
 	f->features = *parent;
+	if (fp->options)
+		pbt_features_apply(&f->features,
+			pbt_featset_from_options(b->a, &fp->options->base,
+						 PBT_FEATURES_FIELD));
 	if (ext) {
 		f->extendee = strip_dot(fp->extendee);
 		if (!f->extendee)
@@ -226,7 +228,6 @@ static int index_fields(struct builder *b, struct pbt_message *m)
 		} else {
 			init_field(b, f, fp, m->file, m, (uint32_t)i, false, &parent);
 		}
-		pbt_features_apply(&f->features, f->fs);
 		m->by_number[i] = f;
 		if (i && m->by_number[i - 1]->number > f->number)
 			sorted = false;
@@ -310,7 +311,6 @@ static int add_extension(struct builder *b, struct pbt_file *file,
 	const struct pbt_features *parent = scope ? &scope->features : &file->features;
 
 	init_field(b, f, fp, file, scope, index, true, parent);
-	pbt_features_apply(&f->features, f->fs);
 	if (!*f->name)
 		return no_name(b, "extension", scope ? scope->full_name : file->name);
 	if (check_type(b, f, f->extendee))
@@ -544,7 +544,85 @@ struct pbt_schema *pbt_schema_from_bytes(const char *path,
 	return pbt_schema_from_bytes_select(path, data, len, NULL, NULL, err);
 }
 
-static int index_set(struct builder *b, size_t len, const bool *imports);
+static int index_set(struct builder *b, const bool *imports);
+
+/* Load from in; the schema takes in over, freed or not. */
+static struct pbt_schema *from_input(const char *path, struct pbt_mapfile *in,
+				     pbt_schema_select_fn *select,
+				     void *select_data, struct pbt_err *err)
+{
+	struct pbt_arena *a = pbt_arena_new();
+	struct pbt_schema *s = pbt_arena_zalloc(a, sizeof(*s));
+	struct builder b = { s, a, err, { path, 0, 0 } };
+	const pbt_file_proto **all = NULL;
+	bool *imports = NULL;
+	size_t *ranges, n, i, j;
+
+	s->arena = a;
+	s->input = *in;
+	s->path = pbt_arena_strdup(a, path);
+	if (pbt_desc_unpack(a, path, &s->input, &s->fds, &ranges, err))
+		goto fail;
+	n = s->fds->n_file;
+	if (select) {
+		all = pbt_arena_calloc(a, n, sizeof(*all));
+		memcpy(all, s->fds->file, n * sizeof(*all));
+		imports = pbt_arena_calloc(a, n, sizeof(*imports));
+		if (select(s->fds, imports, select_data, err))
+			goto fail;
+	}
+	if (index_set(&b, imports))
+		goto fail;
+	/* select keeps the order of the files it keeps. */
+	for (i = j = 0; i < s->n_files; i++, j++) {
+		while (all && all[j] != s->files[i].fd)
+			j++;
+		s->files[i].at = ranges[2 * j];
+		s->files[i].end = ranges[2 * j + 1];
+	}
+	return s;
+fail:
+	pbt_schema_free(s);
+	return NULL;
+}
+
+struct pbt_schema *pbt_schema_from_files(const char *path,
+					 const struct pbt_mapfile *in,
+					 const size_t *ranges, size_t n,
+					 struct pbt_err *err)
+{
+	struct pbt_arena *a = pbt_arena_new();
+	struct pbt_schema *s = pbt_arena_zalloc(a, sizeof(*s));
+	struct builder b = { s, a, err, { path, 0, 0 } };
+	size_t i;
+
+	s->arena = a;
+	/* Borrowed: nothing for pbt_schema_free() to release. */
+	s->input = *in;
+	s->input.borrowed = true;
+	s->path = pbt_arena_strdup(a, path);
+	if (pbt_desc_unpack_files(a, &s->input, ranges, n, &s->fds)) {
+		pbt_errf(err, PBT_EINPUT, &b.loc, "not a FileDescriptorSet: "
+			 "invalid or truncated protobuf");
+		goto fail;
+	}
+	if (index_set(&b, NULL))
+		goto fail;
+	for (i = 0; i < s->n_files; i++) {
+		s->files[i].at = ranges[2 * i];
+		s->files[i].end = ranges[2 * i + 1];
+	}
+	return s;
+fail:
+	pbt_schema_free(s);
+	return NULL;
+}
+
+void pbt_schema_detach_input(struct pbt_schema *s, struct pbt_mapfile *out)
+{
+	*out = s->input;
+	memset(&s->input, 0, sizeof(s->input));
+}
 
 struct pbt_schema *pbt_schema_from_bytes_select(const char *path,
 						const unsigned char *data,
@@ -553,26 +631,21 @@ struct pbt_schema *pbt_schema_from_bytes_select(const char *path,
 						void *select_data,
 						struct pbt_err *err)
 {
-	struct pbt_arena *a = pbt_arena_new();
-	struct pbt_schema *s = pbt_arena_zalloc(a, sizeof(*s));
-	struct builder b = { s, a, err, { path, 0, 0 } };
-	bool *imports = NULL;
+	struct pbt_mapfile in = { data, len, 0, NULL, false, false };
 
-	s->arena = a;
-	s->path = pbt_arena_strdup(a, path);
-	if (pbt_desc_unpack(a, path, data, len, &s->fds, err))
-		goto fail;
-	if (select) {
-		imports = pbt_arena_calloc(a, s->fds->n_file, sizeof(*imports));
-		if (select(s->fds, imports, select_data, err))
-			goto fail;
-	}
-	if (index_set(&b, len, imports))
-		goto fail;
-	return s;
-fail:
-	pbt_schema_free(s);
-	return NULL;
+	return from_input(path, &in, select, select_data, err);
+}
+
+struct pbt_schema *pbt_schema_load_select(const char *path,
+					  pbt_schema_select_fn *select,
+					  void *select_data,
+					  struct pbt_err *err)
+{
+	struct pbt_mapfile in;
+
+	if (pbt_mapfile_open(&in, path, err))
+		return NULL;
+	return from_input(path, &in, select, select_data, err);
 }
 
 struct pbt_schema *pbt_schema_new_empty(const char *path)
@@ -585,27 +658,33 @@ struct pbt_schema *pbt_schema_new_empty(const char *path)
 	s->path = pbt_arena_strdup(a, path);
 	s->fds = pbt_arena_zalloc(a, sizeof(*s->fds));
 	pbt__ext__lazy_file_descriptor_set__init(s->fds);
-	index_set(&b, 0, NULL);	/* nothing to index: cannot fail */
+	index_set(&b, NULL);	/* nothing to index: cannot fail */
 	return s;
 }
 
-static int index_set(struct builder *b, size_t len, const bool *imports)
+static int index_set(struct builder *b, const bool *imports)
 {
 	struct pbt_schema *s = b->s;
 	struct pbt_arena *a = b->a;
-	size_t i, nmsg = 0;
+	size_t i, j, nmsg = 0, nenum = 0, next = 0;
 	int r;
 
 	s->n_files = s->fds->n_file;
 	s->files = pbt_arena_calloc(a, s->n_files, sizeof(*s->files));
-	/* Size the maps once: about len/100 bytes per message with source
-	 * info, len/30 without; over-estimating costs only memory. */
-	nmsg = len / 400 + 16;
+	/* Size the maps once, from the counts. */
+	for (i = 0; i < s->n_files; i++) {
+		const pbt_file_proto *fd = s->fds->file[i];
+
+		nenum += fd->n_enum_type;
+		next += fd->n_extension;
+		for (j = 0; j < fd->n_message_type; j++)
+			count_message(fd->message_type[j], &nmsg, &nenum, &next);
+	}
 	pbt_map_init(&s->files_by_name, a, s->n_files);
 	pbt_map_init(&s->messages, a, nmsg);
-	pbt_map_init(&s->enums, a, nmsg / 4);
+	pbt_map_init(&s->enums, a, nenum);
 	pbt_map_init(&s->services, a, 16);
-	pbt_map_init(&s->extensions, a, 16);
+	pbt_map_init(&s->extensions, a, next);
 	pbt_map_init(&s->packages, a, s->n_files / 4 + 4);
 	s->package_list = pbt_arena_calloc(a, s->n_files, sizeof(*s->package_list));
 	for (i = 0; i < s->n_files; i++) {
@@ -647,22 +726,15 @@ const char *pbt_field_json_name(struct pbt_arena *a, const struct pbt_field *f)
 
 struct pbt_schema *pbt_schema_load(const char *path, struct pbt_err *err)
 {
-	unsigned char *data;
-	size_t len;
-	struct pbt_schema *s;
-
-	if (pbt_read_file(path, &data, &len, err))
-		return NULL;
-	s = pbt_schema_from_bytes(path, data, len, err);
-	/* protobuf-c copied every string: the input can go now. */
-	free(data);
-	return s;
+	return pbt_schema_load_select(path, NULL, NULL, err);
 }
 
 void pbt_schema_free(struct pbt_schema *s)
 {
-	if (s)
-		pbt_arena_free(s->arena);
+	if (!s)
+		return;
+	pbt_mapfile_release(&s->input);
+	pbt_arena_free(s->arena);
 }
 
 struct pbt_file *pbt_schema_file(const struct pbt_schema *s, const char *name)

@@ -7,6 +7,7 @@
 
 #include "google/protobuf/descriptor.pb-c.h"
 #include "pbt_ext.pb-c.h"
+#include "desc_load.h"
 #include "featureset.h"
 #include "map.h"
 
@@ -67,6 +68,8 @@ struct pbt_file {
 	size_t n_services;
 	struct pbt_srcloc *srcloc;	/* built on first location lookup */
 	uint32_t index;			/* position in the set */
+	/* Where the file is in schema->input: [at, end). */
+	size_t at, end;
 };
 
 struct pbt_oneof {
@@ -94,7 +97,6 @@ struct pbt_field {
 	int32_t number;
 	uint32_t index;			/* in field[] or extension[] of its scope */
 	bool is_extension;
-	const struct pbt_featset *fs;
 	struct pbt_features features;	/* resolved */
 };
 
@@ -173,6 +175,8 @@ struct pbt_package {
 
 struct pbt_schema {
 	struct pbt_arena *arena;
+	/* The input's bytes (mapped): source info is read from it on demand. */
+	struct pbt_mapfile input;
 	const char *path;		/* input as the user named it */
 	pbt_file_set *fds;
 	struct pbt_file *files;
@@ -191,15 +195,17 @@ struct pbt_schema {
 
 /*
  * Load one FileDescriptorSet ("-" = stdin).  Everything reachable from the
- * result lives in its arena; pbt_schema_free() frees it all.  On error
- * returns NULL with err naming the path.
+ * result lives in its arena, and the input stays mapped for the source
+ * info; pbt_schema_free() frees it all.  On error returns NULL with err
+ * naming the path.
  */
 struct pbt_schema *pbt_schema_load(const char *path, struct pbt_err *err);
 
 /* f's json_name, or for a field without one protoc's: drop each '_' and
  * upper-case the letter after it ("total_cents" -> "totalCents"), in a. */
 const char *pbt_field_json_name(struct pbt_arena *a, const struct pbt_field *f);
-/* The same from bytes already in memory (not retained). */
+/* The same from bytes already in memory (not retained: what the schema
+ * needs of them later, the source info, is copied). */
 struct pbt_schema *pbt_schema_from_bytes(const char *path,
 					 const unsigned char *data, size_t len,
 					 struct pbt_err *err);
@@ -223,6 +229,28 @@ struct pbt_schema *pbt_schema_from_bytes_select(const char *path,
 						pbt_schema_select_fn *select,
 						void *select_data,
 						struct pbt_err *err);
+/* pbt_schema_load() with select applied before indexing. */
+struct pbt_schema *pbt_schema_load_select(const char *path,
+					  pbt_schema_select_fn *select,
+					  void *select_data,
+					  struct pbt_err *err);
+/*
+ * A schema of just the files at [ranges[2 i], ranges[2 i + 1]) of in, the
+ * input of a schema loaded before (pbt_file.at and .end), for comparing
+ * with parts of a version no longer loaded whole (history.c).  in must
+ * outlive the result.  The files are not checked again: imports outside
+ * them are not looked for.
+ */
+struct pbt_schema *pbt_schema_from_files(const char *path,
+					 const struct pbt_mapfile *in,
+					 const size_t *ranges, size_t n,
+					 struct pbt_err *err);
+/*
+ * Move s's input to *out (the caller releases it): what
+ * pbt_schema_from_files() needs after pbt_schema_free(s).  s keeps
+ * working while *out is not released.
+ */
+void pbt_schema_detach_input(struct pbt_schema *s, struct pbt_mapfile *out);
 /* A schema with no files (an input that holds no .proto files). */
 struct pbt_schema *pbt_schema_new_empty(const char *path);
 void pbt_schema_free(struct pbt_schema *s);

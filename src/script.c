@@ -79,6 +79,12 @@ size_t pbt_sql_count(const struct pbt_sql *s)
 	return s->n;
 }
 
+void pbt_sql_truncate(struct pbt_sql *s, size_t mark)
+{
+	if (mark < s->n)
+		s->n = mark;
+}
+
 bool pbt_sql_group(struct pbt_sql *s, size_t mark, const char *note)
 {
 	struct pbt_sql_stmt *first = NULL, *last = NULL;

@@ -81,6 +81,9 @@ void pbt_sql_add(struct pbt_sql *s, const struct pbt_sql_stmt *st);
 /* How many statements so far: a mark for pbt_sql_group(). */
 size_t pbt_sql_count(const struct pbt_sql *s);
 
+/* Forget the statements added since mark (their strings stay in the arena). */
+void pbt_sql_truncate(struct pbt_sql *s, size_t mark);
+
 /*
  * The statements of the transaction added since mark form a group: note
  * (comment lines) goes above the first, a blank line after the last.

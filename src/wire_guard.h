@@ -21,5 +21,13 @@
 int pbt_wire_check_depth(const ProtobufCMessageDescriptor *desc,
 			 const uint8_t *data, size_t len, unsigned max_depth,
 			 size_t *offset);
+/*
+ * The same, telling read(ctx, upto) now and then that data[0, upto) has
+ * been read and will not be again (to let mapped pages go).
+ */
+int pbt_wire_check_depth_read(const ProtobufCMessageDescriptor *desc,
+			      const uint8_t *data, size_t len,
+			      unsigned max_depth, size_t *offset,
+			      void (*read)(void *ctx, size_t upto), void *ctx);
 
 #endif

@@ -131,10 +131,10 @@ has "breaking proto --lock: the work tree against the lock" $? 100 \
 printf 'tables:\n  - message: shop.v1.Order\n    primary_key: id\n' > "$tmp/pbtable.yaml"
 "$PBTABLE" ddl git:HEAD:proto --config "$tmp/pbtable.yaml" > "$tmp/out" 2>&1
 has "ddl git:HEAD:proto" $? 0 \
-	"total bigint GENERATED ALWAYS AS (pbtable.int64_v1(data -> 'total', 0)) STORED"
+	"total bigint GENERATED ALWAYS AS (pbtable.int64_v2(data, 'total', NULL, 0)) STORED"
 "$PBTABLE" ddl proto/shop/v1/order.proto -I proto --config "$tmp/pbtable.yaml" > "$tmp/out" 2>&1
 has "ddl of a .proto file with -I" $? 0 \
-	"total text GENERATED ALWAYS AS (pbtable.text_v1(data -> 'total', '')) STORED"
+	"total text GENERATED ALWAYS AS (pbtable.text_v2(data, 'total', NULL, '')) STORED"
 "$PBTABLE" migrate proto --against git:HEAD --config "$tmp/pbtable.yaml" > "$tmp/out" 2>&1
 has "migrate proto --against git:HEAD: refused, stored JSON would change meaning" $? 1 \
 	"refusing to migrate public.order: $want_total"

@@ -21,6 +21,7 @@ static const struct {
 	{ "rules", t_rules_cases },
 	{ "schema", t_schema_cases },
 	{ "rule_message", t_rule_message_cases },
+	{ "compat", t_compat_cases },
 	{ "ci", t_ci_cases },
 	{ "sql_quote", t_sql_quote_cases },
 	{ "fingerprint", t_fingerprint_cases },

@@ -75,11 +75,10 @@ check "ddl --apply prints nothing" "SELECT '$(cat "$work/out")'" ""
 check "generated columns are STORED generated columns" \
 	"SELECT count(*) FROM pg_attribute WHERE attrelid = 'shop.orders'::regclass
 	 AND attgenerated = 's'" "43"
-check "read helpers are IMMUTABLE and PARALLEL SAFE" \
+check "helpers are IMMUTABLE and PARALLEL SAFE" \
 	"SELECT string_agg(proname || ':' || provolatile::text || proparallel::text, ' ' ORDER BY proname)
-	 FROM pg_proc WHERE pronamespace = 'pbtable'::regnamespace AND proname NOT IN
-	 ('ts_out_v1')" \
-	"bool_v1:is bytes_out_v1:is bytes_v1:is duration_out_v1:is duration_secs_v1:is duration_v1:is empty_v1:is enum_num_v1:is enum_out_v1:is enum_v1:is fieldmask_v1:is float4_v1:is float8_v1:is int32_v1:is int64_v1:is json_v1:is set_v1:is text_v1:is ts_v1:is uint32_v1:is uint64_v1:is"
+	 FROM pg_proc WHERE pronamespace = 'pbtable'::regnamespace" \
+	"bool_v2:is bytes_out_v1:is bytes_v2:is case_v2:is duration_out_v2:is duration_secs_v2:is duration_v2:is dursecs_out_v2:is empty_v2:is enum_num_v2:is enum_out_v2:is enum_v2:is fieldmask_out_v2:is fieldmask_v2:is float4_v2:is float8_v2:is float_out_v2:is int32_v2:is int64_v2:is int_out_v2:is json_in_v2:is json_v2:is msg_v2:is oneof_v2:is set_v2:is text_v2:is ts_out_v2:is ts_v2:is uint32_v2:is uint64_v2:is unset_v2:is valid_v2:is value_v2:is"
 check "each helper's fingerprint body_sha is sha256 of its body (prosrc)" \
 	"SELECT count(*) FROM pg_proc p WHERE pronamespace = 'pbtable'::regnamespace
 	 AND obj_description(p.oid, 'pg_proc') NOT LIKE
@@ -88,10 +87,10 @@ check "table, view and columns carry fingerprints" \
 	"SELECT obj_description('shop.orders'::regclass, 'pg_class') || ' | ' ||
 	        obj_description('shop.orders_v'::regclass, 'pg_class') || ' | ' ||
 	        col_description('shop.orders'::regclass, 3)" \
-	"pbtable:1 kind=table message=pbt.demo.Order pk=id view=orders_v | pbtable:1 kind=view message=pbt.demo.Order table=orders | pbtable:1 kind=column message=pbt.demo.Order field=2 path=qty json=qty type=int32 presence=implicit pgtype=integer helper=pbtable.int32_v1 expr_sha=7c36fc3c8e4fd3d5"
+	"pbtable:1 kind=table message=pbt.demo.Order pk=id view=orders_v | pbtable:1 kind=view message=pbt.demo.Order table=orders | pbtable:1 kind=column message=pbt.demo.Order field=2 path=qty json=qty type=int32 presence=implicit pgtype=integer helper=pbtable.int32_v2 expr_sha=6d77951841164eb9"
 check "expr_sha is sha256 of the expression pbtable generated" \
-	"SELECT left(encode(sha256(convert_to('pbtable.int32_v1(data -> ''qty'', 0)', 'UTF8')), 'hex'), 16)" \
-	"7c36fc3c8e4fd3d5"
+	"SELECT left(encode(sha256(convert_to('pbtable.int32_v2(data, ''qty'', NULL, 0)', 'UTF8')), 'hex'), 16)" \
+	"6d77951841164eb9"
 check "INSTEAD OF trigger on the view" \
 	"SELECT tgname || ' ' || tgtype FROM pg_trigger WHERE tgrelid = 'shop.orders_v'::regclass" \
 	"orders_v_dml 93"
@@ -125,12 +124,12 @@ esac
 # A helper never changes under its name: one with another body stops ddl.
 q "CREATE DATABASE tampered" >/dev/null
 PGDATABASE=tampered q "CREATE SCHEMA pbtable;
-	CREATE FUNCTION pbtable.text_v1(j jsonb, dflt text) RETURNS text
-	LANGUAGE sql IMMUTABLE AS 'SELECT upper(j #>> ''{}'')'" >/dev/null
+	CREATE FUNCTION pbtable.text_v2(p jsonb, k text, k2 text, dflt text) RETURNS text
+	LANGUAGE sql IMMUTABLE AS 'SELECT upper(p ->> k)'" >/dev/null
 run "ddl --apply refuses to replace a helper that has another body" 1 env PGDATABASE=tampered \
 	"$PBTABLE" ddl "$work/v1.binpb" --config "$td/pbtable.yaml" --apply
 case "$(cat "$work/err")" in
-"pbtable: $db/tampered: query failed: helper pbtable.text_v1(jsonb, text) exists with another body"*) ok "... naming it" ;;
+"pbtable: $db/tampered: query failed: helper pbtable.text_v2(jsonb, text, text, text) exists with another body"*) ok "... naming it" ;;
 *) not_ok "... naming it" "$(cat "$work/err")" ;;
 esac
 
@@ -183,8 +182,10 @@ got=$(PGTZ=America/New_York PGDATESTYLE='SQL, DMY' q "
 check "timestamps do not depend on TimeZone or DateStyle" \
 	"SELECT count(*) FROM shop.orders a JOIN shop.orders b ON b.id = 'tz-' || a.id
 	 WHERE a.created_at = b.created_at AND a.ttl = b.ttl" "2"
-check "'now' and offset-less times are not timestamps" \
-	"SELECT pbtable.ts_v1('\"now\"') IS NULL AND pbtable.ts_v1('\"2024-06-01T12:00:00\"') IS NULL" "t"
+check "'now', offset-less times and lower-case t or z are not timestamps" \
+	"SELECT count(*) FROM unnest(ARRAY['\"now\"', '\"2024-06-01T12:00:00\"',
+	   '\"2024-06-01t12:00:00Z\"', '\"2024-06-01T12:00:00z\"']::jsonb[]) j
+	 WHERE pbtable.ts_v2(j, NULL, NULL) IS NULL" "4"
 q "DELETE FROM shop.orders WHERE id LIKE 'tz-%'" >/dev/null
 
 # ---------------------------------------------------------------- view
@@ -487,7 +488,7 @@ check "... the table and index names too" \
 	'ix'"'"'$$:i | t$$'"'"'"; DROP TABLE t; --:r | t$$'"'"'"; DROP TABLE t; --_pkey:i | t$$'"'"'"; DROP TABLE t; --_v:v'
 check "... the column comments hold the names, escaped" \
 	"SELECT col_description($tbl, 3) || ' | ' || col_description($tbl, 5)" \
-	'pbtable:1 kind=column message=inj2.EvilNames field=2 path=q'"'"'";%20--$$ json=q'"'"'";%20--$$ type=string presence=implicit pgtype=text helper=pbtable.text_v1 expr_sha=5b500df1b639393d | pbtable:1 kind=column message=inj2.EvilNames field=4 path=st'"'"'\ate json=st'"'"'\ate type=enum:inj2.S'"'"'tate presence=implicit pgtype=text helper=pbtable.enum_v1 expr_sha=9d5354d8492f7ad9'
+	'pbtable:1 kind=column message=inj2.EvilNames field=2 path=q'"'"'";%20--$$ json=q'"'"'";%20--$$ type=string presence=implicit pgtype=text helper=pbtable.text_v2 expr_sha=7aac03f8851f3b54 | pbtable:1 kind=column message=inj2.EvilNames field=4 path=st'"'"'\ate json=st'"'"'\ate type=enum:inj2.S'"'"'tate presence=implicit pgtype=text helper=pbtable.enum_v2 expr_sha=055fab5d458ace7e'
 check "... JSON with those keys and enum names reads into the columns" \
 	"INSERT INTO \"ïnj2'; --\".\"t\$\$'\"\"; DROP TABLE t; --\" (data) VALUES
 	 (jsonb_build_object('id', 'r1', E'q''\"; --\$\$', 'v', E'\\u00fcn\\u00ef\$pbt\$', 7,

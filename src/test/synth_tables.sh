@@ -1,12 +1,14 @@
 #!/bin/sh
-# synth_tables.sh DIR N: a schema of N messages with every kind of column
-# pbtables map (scalars, enum, Timestamp, nested message, repeated, map,
-# oneof) compiled into DIR/tables.binpb, and DIR/tables.yaml listing all N
-# as tables with an index each.  For `make bench`: ddl and drift at scale.
-dir=${1:?usage: synth_tables.sh DIR N}
+# synth_tables.sh DIR N [NAME]: a schema of N messages with every kind of
+# column pbtables map (scalars, enum, Timestamp, nested message, repeated,
+# map, oneof) compiled into DIR/NAME.binpb, and DIR/NAME.yaml listing all
+# N as tables with an index each (NAME: tables).  For `make bench`: ddl
+# and drift at scale.
+dir=${1:?usage: synth_tables.sh DIR N [NAME]}
 n=${2:-1000}
-mkdir -p "$dir/tables-src"
-awk -v n="$n" -v out="$dir/tables-src/bench.proto" -v yaml="$dir/tables.yaml" 'BEGIN {
+name=${3:-tables}
+mkdir -p "$dir/$name-src"
+awk -v n="$n" -v out="$dir/$name-src/bench.proto" -v yaml="$dir/$name.yaml" 'BEGIN {
 	printf "syntax = \"proto3\";\npackage bench.v1;\nimport \"google/protobuf/timestamp.proto\";\n\n" > out
 	printf "enum State { STATE_UNSPECIFIED = 0; STATE_OPEN = 1; STATE_CLOSED = 2; }\n" > out
 	printf "message Address { string city = 1; string zip = 2; }\n\n" > out
@@ -20,4 +22,4 @@ awk -v n="$n" -v out="$dir/tables-src/bench.proto" -v yaml="$dir/tables.yaml" 'B
 		printf "    columns: [all-scalars, addr.city, tags]\n    indexes: [state]\n", i > yaml
 	}
 }'
-(cd "$dir/tables-src" && protoc --include_imports -I . -o "$dir/tables.binpb" bench.proto)
+(cd "$dir/$name-src" && protoc --include_imports -I . -o "$dir/$name.binpb" bench.proto)

@@ -48,6 +48,7 @@ extern const struct t_case t_map_cases[];
 extern const struct t_case t_config_cases[];
 extern const struct t_case t_rules_cases[];
 extern const struct t_case t_schema_cases[];
+extern const struct t_case t_compat_cases[];
 extern const struct t_case t_rule_message_cases[];
 extern const struct t_case t_ci_cases[];
 extern const struct t_case t_sql_quote_cases[];

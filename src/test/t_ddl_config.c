@@ -93,6 +93,9 @@ static void schema_key_keeps_dots_in_the_name(void)
 
 static void errors_name_the_line(void)
 {
+	struct pbt_ddl_config c;
+	struct pbt_err e;
+
 	BAD("version: v1\n", 0, "no 'tables' section: nothing to generate");
 	BAD("tables: []\n", 1, "'tables' must be a non-empty list");
 	BAD("tables:\n  - table: x\n", 2, "table entry needs 'message' (a message full name)");
@@ -112,6 +115,30 @@ static void errors_name_the_line(void)
 	    "table 'public.b' is configured twice (first at line 2)");
 	BAD("tables:\n  - {message: a.B, table: x_v}\n  - {message: a.X}\n", 3,
 	    "view 'public.x_v' has the name of a table");
+	/* The first conflict in file order wins, whichever kind it is. */
+	BAD("tables:\n  - {message: a.A, view: v}\n  - {message: a.B, table: b}\n"
+	    "  - {message: a.C, table: b, view: v}\n", 4,
+	    "view 'public.v' is configured twice (first at line 2)");
+	BAD("tables:\n  - {message: a.A, table: b}\n  - {message: a.B, table: c, view: v}\n"
+	    "  - {message: a.C, table: b, view: v}\n", 4,
+	    "table 'public.b' is configured twice (first at line 2)");
+	BAD("tables:\n  - {message: a.A, view: v, schema: s}\n"
+	    "  - {message: a.B, table: a, view: v}\n"
+	    "  - {message: a.C, table: v, view: a}\n", 4,
+	    "view 'public.a' has the name of a table");
+	BAD("tables:\n  - {message: a.A, table: t, view: w}\n"
+	    "  - {message: a.B, table: w, view: t}\n", 3,
+	    "view 'public.t' has the name of a table");
+	BAD("tables:\n  - {message: a.A, table: t, view: w}\n"
+	    "  - {message: a.B, table: w, view: false}\n", 3,
+	    "table 'public.w' has the name of a view");
+	/* A table's own view may not take its name either. */
+	BAD("tables:\n  - {message: a.A, table: t, view: t}\n", 2,
+	    "view 'public.t' has the name of a table");
+	/* Names are per schema. */
+	T_EQ_INT(parse(&c, "tables:\n  - {message: a.A, table: t}\n"
+		       "  - {message: a.B, table: t, schema: s}\n", &e), 0);
+	pbt_ddl_config_release(&c);
 	BAD("tables:\n  - message: a.B\n    table: "
 	    "a_name_that_is_far_too_long_for_postgres_to_keep_as_it_is_written_here\n", 3,
 	    "table 'a_name_that_is_far_too_long_for_postgres_to_keep_as_it_is_written_here' "

@@ -1,2 +1,2 @@
--- set_v1 is only called from the view's apply function (no dependency).
-DROP FUNCTION pbtable.set_v1(jsonb, text[], jsonb);
+-- set_v2 is only called from the view's apply function (no dependency).
+DROP FUNCTION pbtable.set_v2(jsonb, text[], text[], jsonb);

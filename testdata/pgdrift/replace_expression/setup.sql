@@ -4,4 +4,4 @@
 ALTER TABLE bare.orders DROP COLUMN qty;
 ALTER TABLE bare.orders ADD COLUMN qty integer
 	GENERATED ALWAYS AS ((data ->> 'qty')::integer) STORED;
-COMMENT ON COLUMN bare.orders.qty IS 'pbtable:1 kind=column message=pbt.demo.Order field=2 path=qty json=qty type=int32 presence=implicit pgtype=integer helper=pbtable.int32_v1 expr_sha=7c36fc3c8e4fd3d5';
+COMMENT ON COLUMN bare.orders.qty IS 'pbtable:1 kind=column message=pbt.demo.Order field=2 path=qty json=qty type=int32 presence=implicit pgtype=integer helper=pbtable.int32_v2 expr_sha=6d77951841164eb9';

@@ -5,5 +5,5 @@
 -- EXPLAIN included), finds them equal, and there is no drift.
 ALTER TABLE bare.orders DROP COLUMN total_cents;
 ALTER TABLE bare.orders ADD COLUMN total_cents bigint
-	GENERATED ALWAYS AS (pbtable.int64_v1((data -> 'totalCents'::text), '0'::bigint)) STORED;
-COMMENT ON COLUMN bare.orders.total_cents IS 'pbtable:1 kind=column message=pbt.demo.Order field=3 path=total_cents json=totalCents type=int64 presence=implicit pgtype=bigint helper=pbtable.int64_v1 expr_sha=2e50bacf2152f4c3';
+	GENERATED ALWAYS AS (pbtable.int64_v2(data, 'totalCents'::text, 'total_cents'::text, '0'::bigint)) STORED;
+COMMENT ON COLUMN bare.orders.total_cents IS 'pbtable:1 kind=column message=pbt.demo.Order field=3 path=total_cents json=totalCents type=int64 presence=implicit pgtype=bigint helper=pbtable.int64_v2 expr_sha=6f931c845c0953ed';
