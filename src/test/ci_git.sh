@@ -11,7 +11,8 @@
 #   PBTABLE=build/pbtable sh src/test/ci_git.sh
 suite=ci
 . src/test/lib.sh
-tmp=$(mktemp -d)
+# Never go on without it: "$tmp/bin/x" would be /bin/x.
+tmp=$(mktemp -d) && [ -d "$tmp" ] || { echo "ci_git: no temporary directory: 0 passed, 1 failed"; exit 1; }
 trap 'rm -rf "$tmp"' EXIT
 want='proto/shop/v1/order.proto:7:3:Field "2" with name "quantity" on message "Order" changed type from "int32" to "string".'
 

@@ -15,7 +15,8 @@
 #   sh src/test/ci_github.sh
 top=$(pwd)
 PY=/usr/bin/python3
-tmp=$(mktemp -d)
+# Never go on without it: "$tmp/bin/x" would be /bin/x.
+tmp=$(mktemp -d) && [ -d "$tmp" ] || { echo "ci-github: no temporary directory: 0 passed, 1 failed"; exit 1; }
 [ -d "$tmp" ] || exit 1
 api_pid=
 cleanup() {

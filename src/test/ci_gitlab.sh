@@ -19,7 +19,8 @@
 top=$(pwd)
 PY=/usr/bin/python3
 GL=$top/src/test/gl_component.py
-tmp=$(mktemp -d)
+# Never go on without it: "$tmp/bin/x" would be /bin/x.
+tmp=$(mktemp -d) && [ -d "$tmp" ] || { echo "ci-gitlab: no temporary directory: 0 passed, 1 failed"; exit 1; }
 [ -d "$tmp" ] || exit 1
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0

@@ -14,7 +14,8 @@
 #   PBTABLE=build/pbtable sh src/test/ci_precommit.sh
 top=$(pwd)
 PBTABLE=$(cd "$(dirname "${PBTABLE:-build/pbtable}")" && pwd)/$(basename "${PBTABLE:-build/pbtable}")
-tmp=$(mktemp -d)
+# Never go on without it: "$tmp/bin/x" would be /bin/x.
+tmp=$(mktemp -d) && [ -d "$tmp" ] || { echo "ci-precommit: no temporary directory: 0 passed, 1 failed"; exit 1; }
 [ -d "$tmp" ] || exit 1
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0

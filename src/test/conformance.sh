@@ -16,7 +16,8 @@ if [ ! -d "$dir" ]; then
 	exit 0
 fi
 dir=$(cd "$dir" && pwd)
-tmp=$(mktemp -d)
+# Never go on without it: "$tmp/bin/x" would be /bin/x.
+tmp=$(mktemp -d) && [ -d "$tmp" ] || { echo "conformance: no temporary directory: 0 passed, 1 failed"; exit 1; }
 trap 'rm -rf "$tmp"' EXIT
 cases=$*
 [ -n "$cases" ] || cases=$(cd "$dir" && ls -d */ | tr -d /)

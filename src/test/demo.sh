@@ -11,7 +11,8 @@
 #   sh src/test/demo.sh build/pbtable
 pbtable=$(cd "$(dirname "${1:-build/pbtable}")" && pwd)/$(basename "${1:-build/pbtable}")
 top=$(pwd)
-tmp=$(mktemp -d)
+# Never go on without it: "$tmp/bin/x" would be /bin/x.
+tmp=$(mktemp -d) && [ -d "$tmp" ] || { echo "demo: no temporary directory: 0 passed, 1 failed"; exit 1; }
 [ -d "$tmp" ] || exit 1
 cleanup() {
 	if [ -n "$DSN" ]; then

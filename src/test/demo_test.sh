@@ -3,7 +3,8 @@
 # command's expected output there, and no server left behind.
 # Prints `demo: N passed, N failed`.
 #   PBTABLE=build/pbtable sh src/test/demo_test.sh
-tmp=$(mktemp -d)
+# Never go on without it: "$tmp/bin/x" would be /bin/x.
+tmp=$(mktemp -d) && [ -d "$tmp" ] || { echo "demo: no temporary directory: 0 passed, 1 failed"; exit 1; }
 [ -d "$tmp" ] || exit 1
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0

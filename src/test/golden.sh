@@ -23,7 +23,8 @@ export PBTABLE
 PBT_TOP=$top
 export PBT_TOP
 suite=${SUITE:-golden}
-tmp=$(mktemp -d)
+# Never go on without it: "$tmp/bin/x" would be /bin/x.
+tmp=$(mktemp -d) && [ -d "$tmp" ] || { echo "golden: no temporary directory: 0 passed, 1 failed"; exit 1; }
 trap 'rm -rf "$tmp"' EXIT
 cases=$*
 [ -n "$cases" ] || cases=$(find testdata -name want.rc | sed 's|/want.rc$||' | LC_ALL=C sort)

@@ -17,7 +17,8 @@ set -e
 PBTABLE=${PBTABLE:-build/pbtable}
 PBTABLE=$(cd "$(dirname "$PBTABLE")" && pwd)/$(basename "$PBTABLE")
 dir=${1:-../shared/corpus/googleapis}
-tmp=$(mktemp -d)
+# Never go on without it: "$tmp/bin/x" would be /bin/x.
+tmp=$(mktemp -d) && [ -d "$tmp" ] || { echo "history_corpus: no temporary directory: 0 passed, 1 failed"; exit 1; }
 trap 'rm -rf "$tmp"' EXIT
 
 vs=

@@ -5,7 +5,8 @@
 # time's maximum resident set size.  Not part of `make check` (slow on
 # big sets); run it niced.
 PBTABLE=${PBTABLE:-build/pbtable}
-tmp=$(mktemp -d)
+# Never go on without it: "$tmp/bin/x" would be /bin/x.
+tmp=$(mktemp -d) && [ -d "$tmp" ] || { echo "rss: no temporary directory: 0 passed, 1 failed"; exit 1; }
 trap 'rm -rf "$tmp"' EXIT
 printf '%-28s %10s %14s %8s %14s %8s\n' set bytes breaking_kb ratio lock_kb ratio
 for s in "$@"; do
